@@ -1,0 +1,33 @@
+using NeuraTrade.Core.Markets;
+
+namespace NeuraTrade.Core.Brain;
+
+/// <summary>The port every brain implements: the deterministic rules brain, or an LLM behind IChatClient.</summary>
+public interface ITradingBrain
+{
+    /// <summary>The model id written on every decision (e.g. <c>rules-v1</c>).</summary>
+    string Model { get; }
+
+    Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken);
+
+    Task<MarketAnalysis> AnalyzeAsync(MarketSnapshot market, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything a brain may use for one decision.</summary>
+public sealed record BrainRequest(MarketSnapshot Market, PortfolioSnapshot Portfolio, TradingStrategy Strategy);
+
+/// <summary>The portfolio as the brain sees it.</summary>
+public sealed record PortfolioSnapshot(string QuoteCurrency, decimal QuoteFree, int OpenPositions, bool HoldsSymbol, decimal DailyPnl);
+
+/// <summary>A read of the market without a trade.</summary>
+public sealed record MarketAnalysis(
+    string Symbol,
+    string Trend,
+    string Analysis,
+    string Reasoning,
+    decimal Confidence,
+    string ModelUsed,
+    int TokensUsed,
+    Markets.MarketIndicators Indicators,
+    decimal Price,
+    DateTimeOffset CreatedAt);

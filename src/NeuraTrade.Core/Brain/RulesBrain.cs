@@ -1,0 +1,120 @@
+using System.Globalization;
+using NeuraTrade.Core.Markets;
+
+namespace NeuraTrade.Core.Brain;
+
+/// <summary>
+/// The deterministic no-LLM brain (<c>rules-v1</c>). A long-only momentum scalp:
+/// BUY when the fast EMA(9) is above the slow EMA(21), the last close is above the fast EMA, the
+/// 3-candle momentum is positive, volatility (ATR(14) / price) is at least 0.05%, and the spread is at most
+/// 0.10%. Entry at the ask, stop-loss 1 ATR below, take-profit 1.5 ATR above, 10% of free funds.
+/// Confidence grows with trend strength ((EMA9 − EMA21) / ATR), from 0.55 to 0.95. Anything else is HOLD.
+/// </summary>
+public sealed class RulesBrain : ITradingBrain
+{
+    public const string ModelName = "rules-v1";
+    internal const decimal MinVolatilityPercent = 0.05m;
+    internal const decimal MaxSpreadPercent = 0.10m;
+    internal const decimal StopAtr = 1.0m;
+    internal const decimal TargetAtr = 1.5m;
+    internal const decimal SizePercent = 10m;
+
+    public string Model => ModelName;
+
+    public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Propose(request.Market));
+
+    public Task<MarketAnalysis> AnalyzeAsync(MarketSnapshot market, CancellationToken cancellationToken)
+    {
+        var read = Read(market);
+        var analysis = new MarketAnalysis(
+            market.Symbol,
+            read.Trend,
+            Describe(market),
+            read.Reasoning,
+            read.Confidence,
+            ModelName,
+            0,
+            market.Indicators,
+            market.Ticker.Last,
+            market.Ticker.Timestamp);
+        return Task.FromResult(analysis);
+    }
+
+    internal static TradeProposal Propose(MarketSnapshot market)
+    {
+        var read = Read(market);
+        var description = Describe(market);
+        if (!read.Enter)
+        {
+            return TradeProposal.Hold(read.Reasoning, description, ModelName, read.Confidence);
+        }
+
+        var atr = market.Indicators.Atr!.Value;
+        var entry = market.Ticker.Ask;
+        return new TradeProposal(
+            TradeAction.Buy,
+            SizePercent,
+            entry,
+            entry - (StopAtr * atr),
+            entry + (TargetAtr * atr),
+            read.Confidence,
+            read.Reasoning,
+            description,
+            F($"Risk {StopAtr} ATR ({StopAtr * atr:0.########}) to make {TargetAtr} ATR; reward/risk {TargetAtr / StopAtr:0.##}."),
+            ModelName,
+            0);
+    }
+
+    private static MarketRead Read(MarketSnapshot market)
+    {
+        var i = market.Indicators;
+        if (i.EmaFast is not { } fast || i.EmaSlow is not { } slow || i.Atr is not { } atr || atr <= 0m
+            || i.MomentumPercent is not { } momentum || i.VolatilityPercent is not { } volatility)
+        {
+            return new MarketRead(false, "unknown", 0m, "Not enough closed candles for EMA(21) and ATR(14).");
+        }
+
+        var strength = (fast - slow) / atr;
+        var trend = strength switch
+        {
+            > 0.1m => "uptrend",
+            < -0.1m => "downtrend",
+            _ => "sideways",
+        };
+        var confidence = Math.Round(Math.Clamp(0.55m + (0.2m * Math.Abs(strength)), 0.55m, 0.95m), 2);
+        var last = market.Candles[^1].Close;
+
+        if (i.SpreadPercent > MaxSpreadPercent)
+        {
+            return new MarketRead(false, trend, confidence, F($"Spread {i.SpreadPercent:0.####}% is wider than {MaxSpreadPercent}%: too costly to scalp."));
+        }
+
+        if (volatility < MinVolatilityPercent)
+        {
+            return new MarketRead(false, trend, confidence, F($"Volatility {volatility:0.####}% is below {MinVolatilityPercent}%: targets would not cover costs."));
+        }
+
+        if (fast <= slow)
+        {
+            return new MarketRead(false, trend, confidence, F($"EMA9 {fast:0.########} is not above EMA21 {slow:0.########}: no long setup (spot is long-only)."));
+        }
+
+        if (last <= fast || momentum <= 0m)
+        {
+            return new MarketRead(false, trend, confidence, F($"Uptrend but the last close {last} or the 3-candle momentum {momentum:0.####}% does not confirm it."));
+        }
+
+        return new MarketRead(true, trend, confidence, F($"EMA9 above EMA21 by {strength:0.##} ATR, close above EMA9, momentum {momentum:0.####}%, volatility {volatility:0.####}%, spread {i.SpreadPercent:0.####}%."));
+    }
+
+    private static string Describe(MarketSnapshot market)
+    {
+        var i = market.Indicators;
+        return F($"{market.Symbol} last {market.Ticker.Last} bid {market.Ticker.Bid} ask {market.Ticker.Ask}; EMA9 {i.EmaFast:0.########} EMA21 {i.EmaSlow:0.########} ATR14 {i.Atr:0.########} RSI14 {i.Rsi:0.##} momentum {i.MomentumPercent:0.####}% volatility {i.VolatilityPercent:0.####}%.");
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record MarketRead(bool Enter, string Trend, decimal Confidence, string Reasoning);
+}

@@ -1,0 +1,45 @@
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Core.Brain;
+
+/// <summary>
+/// A validated decision, as journaled (the seed's <c>ai_decisions</c> row plus audit fields).
+/// <see cref="HoldReason"/> says why the decision is a HOLD when validation or the risk gate turned it into one.
+/// </summary>
+public sealed record TradingDecision(
+    string Id,
+    string Symbol,
+    TradingStrategy Strategy,
+    TradeAction Action,
+    OrderSide? Side,
+    decimal SizePercent,
+    decimal? EntryPrice,
+    decimal? StopLoss,
+    decimal? TakeProfit,
+    decimal Confidence,
+    string Reasoning,
+    string MarketAnalysis,
+    string RiskAssessment,
+    string ModelUsed,
+    int TokensUsed,
+    DateTimeOffset CreatedAt,
+    DecisionSource Source,
+    decimal MarketPrice,
+    string? HoldReason = null,
+    DateTimeOffset? ExecutedAt = null,
+    DecisionOutcome? Outcome = null,
+    decimal? Pnl = null,
+    string? ProposedAction = null)
+{
+    /// <summary>True when the decision asks to open a position.</summary>
+    public bool IsEntry => Action is TradeAction.Buy or TradeAction.Sell;
+
+    /// <summary>The same decision turned into a HOLD, keeping what was proposed for the audit trail.</summary>
+    public TradingDecision AsHold(string reason) => this with
+    {
+        Action = TradeAction.Hold,
+        Side = null,
+        HoldReason = reason,
+        ProposedAction = ProposedAction ?? Action.ToString().ToLowerInvariant(),
+    };
+}

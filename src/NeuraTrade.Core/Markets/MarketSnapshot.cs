@@ -1,0 +1,43 @@
+namespace NeuraTrade.Core.Markets;
+
+/// <summary>What a brain sees of one market at one moment: the ticker, recent closed candles and indicators.</summary>
+public sealed record MarketSnapshot(string Symbol, Ticker Ticker, IReadOnlyList<Candle> Candles, MarketIndicators Indicators)
+{
+    public const int FastEmaPeriod = 9;
+    public const int SlowEmaPeriod = 21;
+    public const int AtrPeriod = 14;
+    public const int RsiPeriod = 14;
+    public const int MomentumBars = 3;
+
+    /// <summary>Builds the snapshot; <paramref name="candles"/> must be closed candles, oldest first.</summary>
+    public static MarketSnapshot Create(Ticker ticker, IReadOnlyList<Candle> candles)
+    {
+        var closes = candles.Select(c => c.Close).ToArray();
+        var atr = Markets.Indicators.Atr(candles, AtrPeriod);
+        decimal? momentum = closes.Length > MomentumBars && closes[^(MomentumBars + 1)] != 0m
+            ? (closes[^1] - closes[^(MomentumBars + 1)]) / closes[^(MomentumBars + 1)] * 100m
+            : null;
+        var indicators = new MarketIndicators(
+            Round(Markets.Indicators.Ema(closes, FastEmaPeriod)),
+            Round(Markets.Indicators.Ema(closes, SlowEmaPeriod)),
+            Round(atr),
+            Round(Markets.Indicators.Rsi(closes, RsiPeriod)),
+            Round(momentum),
+            Round(atr is { } a && ticker.Mid != 0m ? a / ticker.Mid * 100m : null),
+            Round(ticker.SpreadPercent)!.Value);
+        return new MarketSnapshot(ticker.Symbol, ticker, candles, indicators);
+    }
+
+    /// <summary>Indicators carry 8 decimals: enough for any price, short enough for a prompt.</summary>
+    private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 8, MidpointRounding.AwayFromZero) : null;
+}
+
+/// <summary>Indicator values; null where there is not enough history.</summary>
+public sealed record MarketIndicators(
+    decimal? EmaFast,
+    decimal? EmaSlow,
+    decimal? Atr,
+    decimal? Rsi,
+    decimal? MomentumPercent,
+    decimal? VolatilityPercent,
+    decimal SpreadPercent);

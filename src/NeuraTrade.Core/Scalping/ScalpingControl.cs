@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Core.Scalping;
+
+/// <summary>The toggle and the status read: what the status and toggle endpoints call.</summary>
+public sealed class ScalpingControl(
+    IExchange exchange,
+    ITradingBrain brain,
+    IPositionStore positionStore,
+    IScalpingStateStore stateStore,
+    IOptions<ScalpingOptions> options,
+    TimeProvider time)
+{
+    private readonly ScalpingOptions _options = options.Value;
+
+    public async Task<bool> SetActiveAsync(bool active, CancellationToken cancellationToken)
+    {
+        var state = await stateStore.UpdateAsync(s => s with { Active = active }, cancellationToken);
+        return state.Active;
+    }
+
+    public async Task<ScalpingStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var state = (await stateStore.GetAsync(cancellationToken)).On(now);
+        var open = await positionStore.GetOpenAsync(cancellationToken);
+        var views = new List<OpenPositionView>(open.Count);
+        foreach (var p in open.OrderBy(p => p.OpenedAt))
+        {
+            var price = await TryMarkPriceAsync(p, cancellationToken);
+            views.Add(new OpenPositionView(
+                p.Id,
+                p.Symbol,
+                p.Side,
+                p.Amount,
+                p.EntryPrice,
+                price,
+                price is { } mark ? p.PnlAt(mark, 0m) : null,
+                p.StopLoss,
+                p.TakeProfit,
+                p.OpenedAt,
+                p.DecisionId));
+        }
+
+        var paused = !state.Active
+            ? "scalping is toggled off"
+            : state.DailyRealizedPnl <= -_options.MaxDailyLoss
+                ? $"daily loss limit reached ({state.DailyRealizedPnl}); entries resume next UTC day"
+                : null;
+
+        return new ScalpingStatus(
+            state.Active,
+            paused,
+            _options.Profile,
+            exchange.Name,
+            brain.Model,
+            _options.Symbols,
+            views,
+            state.DailyRealizedPnl,
+            state.TotalRealizedPnl,
+            views.Sum(v => v.UnrealizedPnl ?? 0m),
+            Math.Max(0m, _options.MaxDailyLoss + state.DailyRealizedPnl),
+            state.TradesToday,
+            state.TradesToday == 0 ? null : Math.Round((decimal)state.WinsToday / state.TradesToday, 4),
+            state.LastScanAt,
+            state.LastScanSummary,
+            new ScalpingLimits(
+                _options.MaxPositions,
+                _options.MaxPositionSize,
+                _options.MaxDailyLoss,
+                (int)_options.PositionHoldTime.TotalSeconds,
+                _options.MinConfidence,
+                _options.MinSpreadPercent,
+                _options.MaxSpreadPercent));
+    }
+
+    /// <summary>The price the position would exit at now (bid for a long, ask for a short), or null if unavailable.</summary>
+    private async Task<decimal?> TryMarkPriceAsync(Position position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ticker = await exchange.FetchTickerAsync(position.Symbol, cancellationToken);
+            return position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+        }
+        catch (ExchangeException)
+        {
+            return null;
+        }
+    }
+}

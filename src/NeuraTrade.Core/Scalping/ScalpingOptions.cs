@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NeuraTrade.Core.Scalping;
+
+/// <summary>
+/// Settings section <c>Scalping</c>. Defaults are the seed's; <see cref="Profile"/> applies a preset
+/// first, and any key set explicitly wins over the preset.
+/// </summary>
+public sealed class ScalpingOptions
+{
+    public const string Section = "Scalping";
+
+    /// <summary>Default 6-field NCRONTAB: every 10 seconds.</summary>
+    public const string DefaultScanSchedule = "*/10 * * * * *";
+
+    /// <summary><c>default</c>, <c>conservative</c> or <c>aggressive</c>.</summary>
+    public string Profile { get; set; } = ScalpingProfiles.Default;
+
+    [MinLength(1)]
+    public string[] Symbols { get; set; } = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
+
+    /// <summary>The timer's schedule, 6-field NCRONTAB with seconds.</summary>
+    [Required]
+    public string ScanSchedule { get; set; } = DefaultScanSchedule;
+
+    /// <summary>Whether the scalper trades before anyone has toggled it.</summary>
+    public bool ActiveByDefault { get; set; } = true;
+
+    [Range(1, 100)]
+    public int MaxPositions { get; set; } = 3;
+
+    /// <summary>Largest position, in quote currency (USDT).</summary>
+    [Range(1.0, 10_000_000.0)]
+    public decimal MaxPositionSize { get; set; } = 100m;
+
+    /// <summary>Realized loss for the UTC day, in quote currency, after which no new entry is made that day.</summary>
+    [Range(0.01, 10_000_000.0)]
+    public decimal MaxDailyLoss { get; set; } = 100m;
+
+    /// <summary>A position still open after this long is closed (<c>timeout</c>).</summary>
+    public TimeSpan PositionHoldTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Smallest edge a trade may target: take-profit distance from entry, percent.</summary>
+    [Range(0.0, 100.0)]
+    public decimal MinSpreadPercent { get; set; } = 0.02m;
+
+    /// <summary>Widest bid/ask spread at which a new entry is allowed, percent of mid.</summary>
+    [Range(0.0, 100.0)]
+    public decimal MaxSpreadPercent { get; set; } = 0.25m;
+
+    /// <summary>Entries below this confidence are not taken.</summary>
+    [Range(0.0, 1.0)]
+    public decimal MinConfidence { get; set; } = 0.6m;
+
+    /// <summary>Smallest order worth placing, quote currency (Binance's usual minimum notional).</summary>
+    [Range(0.0, 1_000_000.0)]
+    public decimal MinOrderNotional { get; set; } = 10m;
+
+    /// <summary>Sizing leaves this much room (percent) for slippage so a fill never exceeds <see cref="MaxPositionSize"/>.</summary>
+    [Range(0.0, 10.0)]
+    public decimal SizingBufferPercent { get; set; } = 0.5m;
+}

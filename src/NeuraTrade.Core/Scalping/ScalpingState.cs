@@ -1,0 +1,40 @@
+namespace NeuraTrade.Core.Scalping;
+
+/// <summary>
+/// The scalper's durable state: the toggle, today's and total realized PnL, and the last scan.
+/// Daily figures belong to one UTC calendar day (<see cref="PnlDay"/>) and restart at midnight UTC.
+/// </summary>
+public sealed record ScalpingState(
+    bool Active,
+    DateOnly PnlDay,
+    decimal DailyRealizedPnl,
+    decimal TotalRealizedPnl,
+    int TradesToday,
+    int WinsToday,
+    DateTimeOffset? LastScanAt,
+    string? LastScanSummary,
+    DateTimeOffset? UpdatedAt)
+{
+    public static ScalpingState Initial(bool active, DateTimeOffset now) =>
+        new(active, DateOnly.FromDateTime(now.UtcDateTime), 0m, 0m, 0, 0, null, null, null);
+
+    /// <summary>The same state seen on <paramref name="now"/>'s UTC day: daily figures restart on a new day.</summary>
+    public ScalpingState On(DateTimeOffset now)
+    {
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0 };
+    }
+
+    /// <summary>Adds one closed trade's realized PnL, counted on <paramref name="closedAt"/>'s UTC day.</summary>
+    public ScalpingState WithClosedTrade(decimal realizedPnl, DateTimeOffset closedAt)
+    {
+        var today = On(closedAt);
+        return today with
+        {
+            DailyRealizedPnl = today.DailyRealizedPnl + realizedPnl,
+            TotalRealizedPnl = today.TotalRealizedPnl + realizedPnl,
+            TradesToday = today.TradesToday + 1,
+            WinsToday = today.WinsToday + (realizedPnl > 0m ? 1 : 0),
+        };
+    }
+}

@@ -1,0 +1,18 @@
+namespace NeuraTrade.Core.Scalping;
+
+/// <summary>What one scan did, symbol by symbol.</summary>
+public sealed record ScanReport(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Skipped, IReadOnlyList<SymbolScan> Symbols)
+{
+    public int Entries => Symbols.Count(s => s.Opened is not null);
+
+    public int Exits => Symbols.Sum(s => s.Closed.Count);
+
+    /// <summary>One line for logs and the status endpoint.</summary>
+    public string Summary => Skipped
+        ? "skipped: scalping is toggled off"
+        : $"{Symbols.Count} symbols, {Entries} entries, {Exits} exits: " +
+          string.Join("; ", Symbols.Select(s => $"{s.Symbol} {s.Outcome}"));
+}
+
+/// <summary>One symbol's part of a scan.</summary>
+public sealed record SymbolScan(string Symbol, string Outcome, string? DecisionId, Position? Opened, IReadOnlyList<Position> Closed);

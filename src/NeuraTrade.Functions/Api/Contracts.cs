@@ -1,0 +1,64 @@
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Functions.Api;
+
+/// <summary><c>POST /api/v1/ai/analyze</c> body.</summary>
+public sealed record AnalyzeRequest(string? Symbol);
+
+/// <summary><c>POST /api/v1/ai/decision</c> body; strategy defaults to scalping.</summary>
+public sealed record DecisionRequest(string? Symbol, string? Strategy);
+
+/// <summary><c>POST /api/v1/ai/scalping/toggle</c> body.</summary>
+public sealed record ToggleRequest(bool? Enabled);
+
+public sealed record ToggleResponse(bool Active);
+
+public sealed record AnalysisResponse(
+    string Symbol,
+    string Trend,
+    string Analysis,
+    string Reasoning,
+    decimal Confidence,
+    decimal Price,
+    MarketIndicators Indicators,
+    string ModelUsed,
+    int TokensUsed,
+    DateTimeOffset MarketTime)
+{
+    public static AnalysisResponse From(MarketAnalysis a) =>
+        new(a.Symbol, a.Trend, a.Analysis, a.Reasoning, a.Confidence, a.Price, a.Indicators, a.ModelUsed, a.TokensUsed, a.CreatedAt);
+}
+
+/// <summary>The seed's decision fields plus why a decision is a HOLD and what became of it.</summary>
+public sealed record DecisionResponse(
+    string Id,
+    string Symbol,
+    TradingStrategy Strategy,
+    TradeAction Action,
+    OrderSide? Side,
+    decimal SizePercent,
+    decimal? EntryPrice,
+    decimal? StopLoss,
+    decimal? TakeProfit,
+    decimal Confidence,
+    string Reasoning,
+    string MarketAnalysis,
+    string RiskAssessment,
+    string ModelUsed,
+    int TokensUsed,
+    DateTimeOffset CreatedAt,
+    DecisionSource Source,
+    decimal MarketPrice,
+    string? HoldReason,
+    string? ProposedAction,
+    DateTimeOffset? ExecutedAt,
+    DecisionOutcome? Outcome,
+    decimal? Pnl)
+{
+    public static DecisionResponse From(TradingDecision d) => new(
+        d.Id, d.Symbol, d.Strategy, d.Action, d.Side, d.SizePercent, d.EntryPrice, d.StopLoss, d.TakeProfit, d.Confidence,
+        d.Reasoning, d.MarketAnalysis, d.RiskAssessment, d.ModelUsed, d.TokensUsed, d.CreatedAt, d.Source, d.MarketPrice,
+        d.HoldReason, d.ProposedAction, d.ExecutedAt, d.Outcome, d.Pnl);
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace NeuraTrade.Functions.Api;
+
+/// <summary>Reads a JSON request body; any fault becomes a 400 that names the field.</summary>
+public static class RequestReader
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static async Task<(T? Body, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength is > MaxBodyBytes)
+        {
+            return (null, ApiResults.BadRequest("body", $"the body is larger than {MaxBodyBytes} bytes"));
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length == 0)
+        {
+            return (null, ApiResults.BadRequest("body", "a JSON body is required"));
+        }
+
+        if (buffer.Length > MaxBodyBytes)
+        {
+            return (null, ApiResults.BadRequest("body", $"the body is larger than {MaxBodyBytes} bytes"));
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<T>(buffer.ToArray(), ApiJson.Options);
+            return body is null ? (null, ApiResults.BadRequest("body", "the body must be a JSON object")) : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return (null, ApiResults.BadRequest(field, $"'{field}' is not valid JSON of the expected type"));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Azure.Data.Tables;
+using Cronos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Functions.Api;
+using NeuraTrade.Storage;
+
+namespace NeuraTrade.Functions.Composition;
+
+/// <summary>
+/// Everything the app is made of, composed once for both hosts: the Functions app and <c>neuratrade serve</c>.
+/// A wrong setting fails at start with a message naming the key.
+/// </summary>
+public static class NeuraTradeComposition
+{
+    public static IHostApplicationBuilder AddNeuraTrade(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<BrainOptions>()
+            .Bind(configuration.GetSection(BrainOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => string.Equals(o.Provider, "rules", StringComparison.OrdinalIgnoreCase), "AI:Provider must be 'rules' in this build (the deterministic brain; LLM providers are not wired yet).")
+            .ValidateOnStart();
+
+        services.AddOptions<ScalpingOptions>()
+            .Configure(o => BindScalping(o, configuration.GetSection(ScalpingOptions.Section)))
+            .ValidateDataAnnotations()
+            .Validate(o => ScalpingProfiles.IsKnown(o.Profile), $"Scalping:Profile must be one of {string.Join(", ", ScalpingProfiles.Names)}.")
+            .Validate(o => o.Symbols.All(s => MarketSymbol.TryNormalize(s, out _)), "Scalping:Symbols must be BASE/QUOTE symbols, e.g. BTC/USDT.")
+            .Validate(o => IsSixFieldCron(o.ScanSchedule), "Scalping:ScanSchedule must be a 6-field NCRONTAB expression with seconds, e.g. */10 * * * * *.")
+            .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 00:02:00.")
+            .ValidateOnStart();
+
+        services.AddOptions<PaperExchangeOptions>()
+            .Bind(configuration.GetSection(PaperExchangeOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => string.Equals(o.Name, "paper", StringComparison.OrdinalIgnoreCase), "Exchange:Name must be 'paper' in this build (live exchanges are not wired yet).")
+            .ValidateOnStart();
+
+        services.AddOptions<TableStorageOptions>()
+            .Configure(o => o.ConnectionString = StorageConnectionString(configuration) ?? o.ConnectionString)
+            .Bind(configuration.GetSection(TableStorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<TableStorageOptions>>().Value.ConnectionString));
+        services.AddSingleton<TableStore>();
+        services.AddSingleton<IDecisionStore, TableDecisionStore>();
+        services.AddSingleton<IPositionStore, TablePositionStore>();
+        services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
+        services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
+
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value;
+            return CandleReplay.Load(ResolvePath(o.ReplayDirectory), o.ReplaySpeed);
+        });
+        services.AddSingleton<IExchange, PaperExchange>();
+
+        services.AddSingleton<ITradingBrain, RulesBrain>();
+        services.AddSingleton<DecisionValidator>();
+        services.AddSingleton<DecisionMaker>();
+        services.AddSingleton<RiskGate>();
+        services.AddSingleton<PortfolioReader>();
+        services.AddSingleton<ScalpingEngine>();
+        services.AddSingleton<ScalpingControl>();
+        services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<StartupReport>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupReport>());
+        return builder;
+    }
+
+    /// <summary>Profile preset first, then explicit keys; a comma-separated <c>Scalping:Symbols</c> is accepted too.</summary>
+    internal static void BindScalping(ScalpingOptions options, IConfigurationSection section)
+    {
+        ScalpingProfiles.Apply(options, section["Profile"]);
+        var csv = section["Symbols"];
+        section.Bind(options);
+        if (!string.IsNullOrWhiteSpace(csv))
+        {
+            options.Symbols = csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        options.Profile = options.Profile.Trim().ToLowerInvariant();
+        options.Symbols = options.Symbols
+            .Select(s => MarketSymbol.TryNormalize(s, out var n) ? n : s)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary><c>Storage:ConnectionString</c>, else the Functions host's <c>AzureWebJobsStorage</c>.</summary>
+    private static string? StorageConnectionString(IConfiguration configuration) =>
+        configuration[$"{TableStorageOptions.Section}:ConnectionString"] is { Length: > 0 } own ? own : configuration["AzureWebJobsStorage"] is { Length: > 0 } jobs ? jobs : null;
+
+    private static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+
+    private static bool IsSixFieldCron(string expression)
+    {
+        if (expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
+        {
+            return false;
+        }
+
+        try
+        {
+            CronExpression.Parse(expression, CronFormat.IncludeSeconds);
+            return true;
+        }
+        catch (CronFormatException)
+        {
+            return false;
+        }
+    }
+}

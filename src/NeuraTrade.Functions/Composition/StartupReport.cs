@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Storage;
+
+namespace NeuraTrade.Functions.Composition;
+
+/// <summary>Says at start what the app runs with: brain, exchange, storage, symbols and limits. Never a secret.</summary>
+public sealed class StartupReport(
+    ITradingBrain brain,
+    IExchange exchange,
+    TableStore tables,
+    IOptions<ScalpingOptions> scalping,
+    ILogger<StartupReport> logger) : IHostedService
+{
+    public IReadOnlyList<string> Lines()
+    {
+        var s = scalping.Value;
+        var lines = new List<string>
+        {
+            $"Brain: {brain.Model}",
+            $"Exchange: {exchange.Name} (markets: {string.Join(", ", exchange.Markets.Order(StringComparer.Ordinal))})",
+            $"Storage: Azure Table Storage, account {tables.AccountName}",
+            $"Scalping: profile {s.Profile}, symbols {string.Join(", ", s.Symbols)}, schedule '{s.ScanSchedule}', max positions {s.MaxPositions}, "
+                + $"max position size {s.MaxPositionSize}, max daily loss {s.MaxDailyLoss}, hold {s.PositionHoldTime}",
+        };
+        if (brain is RulesBrain)
+        {
+            lines.Add("No LLM is configured: decisions come from the deterministic rules brain (rules-v1). See README 'Settings' (AI__Provider) for LLM providers.");
+        }
+
+        var missing = s.Symbols.Where(sym => !exchange.Markets.Contains(sym)).ToArray();
+        if (missing.Length > 0)
+        {
+            lines.Add($"No market data for {string.Join(", ", missing)} on {exchange.Name}: scans skip them (add BASE_QUOTE-5m.csv files to Exchange:ReplayDirectory).");
+        }
+
+        return lines;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var line in Lines())
+        {
+            logger.LogInformation("{StartupLine}", line);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,13 @@
+namespace NeuraTrade.Storage;
+
+/// <summary>The tables the app uses (before <see cref="TableStorageOptions.TablePrefix"/>).</summary>
+public static class TableNames
+{
+    public const string Decisions = "decisions";
+    public const string Positions = "positions";
+    public const string Trades = "trades";
+    public const string ScalpingState = "scalpingstate";
+    public const string PaperAccount = "paperaccount";
+
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount];
+}

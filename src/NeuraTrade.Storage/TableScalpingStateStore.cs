@@ -1,0 +1,82 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Scalping;
+using static NeuraTrade.Storage.EntityValues;
+
+namespace NeuraTrade.Storage;
+
+/// <summary>
+/// One entity holds the scalper's state. Every change is read-modify-write under the entity's ETag:
+/// a 412 (someone else wrote first) or 409 (someone else created it first) re-reads and re-applies.
+/// </summary>
+public sealed class TableScalpingStateStore(TableStore tables, IOptions<ScalpingOptions> options, TimeProvider time) : IScalpingStateStore
+{
+    private const string Partition = "scalping";
+    private const string Row = "state";
+    private const int MaxAttempts = 10;
+
+    public async Task<ScalpingState> GetAsync(CancellationToken cancellationToken) => (await ReadAsync(cancellationToken)).State;
+
+    public async Task<ScalpingState> UpdateAsync(Func<ScalpingState, ScalpingState> change, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableNames.ScalpingState, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (current, etag) = await ReadAsync(cancellationToken);
+            var next = change(current) with { UpdatedAt = time.GetUtcNow() };
+            var entity = ToEntity(next);
+            try
+            {
+                if (etag is { } e)
+                {
+                    await table.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return next;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<(ScalpingState State, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableNames.ScalpingState, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
+        return response.HasValue
+            ? (FromEntity(response.Value!), response.Value!.ETag)
+            : (ScalpingState.Initial(options.Value.ActiveByDefault, time.GetUtcNow()), null);
+    }
+
+    private static TableEntity ToEntity(ScalpingState s) => new(Partition, Row)
+    {
+        ["Active"] = s.Active,
+        ["PnlDay"] = s.PnlDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["DailyRealizedPnl"] = Text(s.DailyRealizedPnl),
+        ["TotalRealizedPnl"] = Text(s.TotalRealizedPnl),
+        ["TradesToday"] = s.TradesToday,
+        ["WinsToday"] = s.WinsToday,
+        ["LastScanAt"] = s.LastScanAt,
+        ["LastScanSummary"] = s.LastScanSummary,
+        ["UpdatedAt"] = s.UpdatedAt,
+    };
+
+    private static ScalpingState FromEntity(TableEntity e) => new(
+        e.GetBoolean("Active") ?? false,
+        DateOnly.ParseExact(String(e, "PnlDay"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Decimal(e, "DailyRealizedPnl"),
+        Decimal(e, "TotalRealizedPnl"),
+        e.GetInt32("TradesToday") ?? 0,
+        e.GetInt32("WinsToday") ?? 0,
+        e.GetDateTimeOffset("LastScanAt"),
+        e.GetString("LastScanSummary"),
+        e.GetDateTimeOffset("UpdatedAt"));
+}
