@@ -42,7 +42,8 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+                // Backoff is real time on purpose: a fake clock in tests or backtests must not stall a storage retry.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
             }
         }
     }

@@ -95,10 +95,15 @@ public sealed class DecisionValidator(IOptions<BrainOptions> options)
         }
 
         var mid = market.Ticker.Mid;
-        var distancePercent = Math.Abs(entry - mid) / mid * 100m;
-        if (distancePercent > _options.EntryBandPercent)
+        if (mid <= 0m)
         {
-            return $"entry_price {entry} is {distancePercent:0.###}% from the market {mid} (band {_options.EntryBandPercent}%)";
+            return "the market has no price to check the entry against";
+        }
+
+        // Compared without dividing by mid: an absurd entry on a low-priced market must not overflow.
+        if (Math.Abs(entry - mid) > mid * _options.EntryBandPercent / 100m)
+        {
+            return $"entry_price {entry} is more than {_options.EntryBandPercent}% from the market {mid}";
         }
 
         return null;

@@ -28,6 +28,12 @@ public sealed record ScalpingState(
     /// <summary>Adds one closed trade's realized PnL, counted on <paramref name="closedAt"/>'s UTC day.</summary>
     public ScalpingState WithClosedTrade(decimal realizedPnl, DateTimeOffset closedAt)
     {
+        if (DateOnly.FromDateTime(closedAt.UtcDateTime) < PnlDay)
+        {
+            // A late write for a day already past: it counts in the total, never in (or as a reset of) today.
+            return this with { TotalRealizedPnl = TotalRealizedPnl + realizedPnl };
+        }
+
         var today = On(closedAt);
         return today with
         {

@@ -87,8 +87,11 @@ public sealed class PaperExchange(
                 return existing;
             }
 
-            var order = Fill(request, ticker, balances, now);
-            await accountStore.SaveFillAsync(balances, order, cancellationToken);
+            // Work on a copy: the account changes only once the fill is stored, so a failed save charges nothing.
+            var next = new Dictionary<string, decimal>(balances, StringComparer.Ordinal);
+            var order = Fill(request, ticker, next, now);
+            await accountStore.SaveFillAsync(next, order, cancellationToken);
+            _balances = next;
             _orders[order.ClientOrderId] = order;
             logger.LogInformation(
                 "Paper fill {OrderId} {Symbol} {Side} {Amount} at {Price}, fee {Fee} {FeeCurrency}",

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using NeuraTrade.Cli.LocalHost;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>
+/// One real Azurite (tables, in memory) for the whole test run, on a free loopback port, started from the
+/// repository's pinned npm package. Tests isolate themselves with a unique table prefix.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private Azurite? _azurite;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public int Port { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Port = FreePort();
+        _azurite = await Azurite.EnsureAsync(Port, location: null, _ => { }, CancellationToken.None);
+        ConnectionString = Azurite.ConnectionString(Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>A table prefix no other test uses.</summary>
+    public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}
