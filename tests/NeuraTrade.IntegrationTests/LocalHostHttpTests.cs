@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NeuraTrade.Cli.LocalHost;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>
+/// <c>neuratrade serve</c> over real HTTP on loopback Kestrel: the seed's curl calls, the timer running on its
+/// schedule, and the toggle stopping new entries.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+            ["Scalping:ScanSchedule"] = "* * * * * *",
+        }));
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_seed_curl_calls_succeed()
+    {
+        var analyze = await _http.PostAsJsonAsync("/api/v1/ai/analyze", new { symbol = "BTC/USDT" });
+        var decision = await _http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT", strategy = "scalping" });
+        var status = await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative));
+        var toggle = await _http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = true });
+
+        Assert.Equal(HttpStatusCode.OK, analyze.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, toggle.StatusCode);
+        Assert.Equal("application/json", decision.Content.Headers.ContentType?.MediaType);
+        var body = await Json(decision);
+        foreach (var field in FunctionClassTests.SeedDecisionFields)
+        {
+            Assert.True(body.TryGetProperty(field, out _), $"missing {field}");
+        }
+
+        Assert.True((await Json(toggle)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Bad_input_over_http_is_a_problem_document()
+    {
+        using var content = new StringContent("{\"symbol\":", System.Text.Encoding.UTF8, "application/json");
+        var response = await _http.PostAsync(new Uri("/api/v1/ai/decision", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(400, (await Json(response)).GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Routes_and_methods_are_exactly_the_functions_declared()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/api/v1/ai/nothing", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync(new Uri("/api/v1/ai/decision", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
+        var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
+        Assert.Equal(["AiAnalyze", "AiDecision", "ScalpingStatus", "ScalpingToggle"], catalog.Http.Select(f => f.Name).Order());
+        Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
+    }
+
+    [Fact]
+    public async Task Timer_scans_on_schedule_and_toggling_off_stops_new_decisions()
+    {
+        var decisions = _app.Services.GetRequiredService<IDecisionStore>();
+        var firstScan = await WaitForScanAfterAsync(null);
+        var scanned = await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None);
+        Assert.Contains(scanned, d => d.Source == DecisionSource.Scan);
+
+        await _http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT" });
+        Assert.Contains(await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None), d => d.Source == DecisionSource.Api);
+
+        var off = await Json(await _http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = false }));
+        Assert.False(off.GetProperty("active").GetBoolean());
+        var afterToggle = await WaitForScanAfterAsync(firstScan);
+        var settled = (await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None)).Count;
+        var later = await WaitForScanAfterAsync(afterToggle);
+
+        var status = await Json(await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
+        Assert.False(status.GetProperty("active").GetBoolean());
+        Assert.Equal("scalping is toggled off", status.GetProperty("paused_reason").GetString());
+        Assert.StartsWith("skipped", status.GetProperty("last_scan_result").GetString(), StringComparison.Ordinal);
+        Assert.True(later > afterToggle);
+        Assert.Equal(settled, (await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None)).Count);
+    }
+
+    private async Task<DateTimeOffset> WaitForScanAfterAsync(DateTimeOffset? after)
+    {
+        var state = _app.Services.GetRequiredService<IScalpingStateStore>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var last = (await state.GetAsync(CancellationToken.None)).LastScanAt;
+            if (last is { } at && (after is null || at > after))
+            {
+                return at;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("no scan ran within 20 s");
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
