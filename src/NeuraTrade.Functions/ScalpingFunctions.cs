@@ -10,8 +10,11 @@ namespace NeuraTrade.Functions;
 /// <summary>The scalper: the timer's scan, its status, and its toggle.</summary>
 public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl control, ILogger<ScalpingFunctions> logger)
 {
-    /// <summary>Setting that holds the scan's 6-field NCRONTAB schedule.</summary>
-    public const string ScheduleSetting = "Scalping:ScanSchedule";
+    /// <summary>
+    /// App setting holding the scan's 6-field NCRONTAB schedule. Flat on purpose: nested names
+    /// (<c>%Scalping:ScanSchedule%</c>) in trigger expressions do not resolve reliably on Linux plans.
+    /// </summary>
+    public const string ScheduleSetting = ScalpingOptions.ScheduleSetting;
 
     [Function("ScalpingScan")]
     public async Task Scan([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)

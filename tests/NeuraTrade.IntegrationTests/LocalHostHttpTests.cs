@@ -28,7 +28,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
-            ["Scalping:ScanSchedule"] = "* * * * * *",
+            ["ScalpingScanSchedule"] = "* * * * * *",
         }));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -13,13 +13,16 @@ public sealed class ScalpingOptions
     /// <summary>Default 6-field NCRONTAB: every 10 seconds.</summary>
     public const string DefaultScanSchedule = "*/10 * * * * *";
 
+    /// <summary>The flat app setting the timer trigger and these options both read the schedule from.</summary>
+    public const string ScheduleSetting = "ScalpingScanSchedule";
+
     /// <summary><c>default</c>, <c>conservative</c> or <c>aggressive</c>.</summary>
     public string Profile { get; set; } = ScalpingProfiles.Default;
 
     [MinLength(1)]
     public string[] Symbols { get; set; } = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
 
-    /// <summary>The timer's schedule, 6-field NCRONTAB with seconds.</summary>
+    /// <summary>The timer's schedule, 6-field NCRONTAB with seconds; set through the flat setting <see cref="ScheduleSetting"/>.</summary>
     [Required]
     public string ScanSchedule { get; set; } = DefaultScanSchedule;
 

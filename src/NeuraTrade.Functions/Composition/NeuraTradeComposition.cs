@@ -35,11 +35,12 @@ public static class NeuraTradeComposition
             .ValidateOnStart();
 
         services.AddOptions<ScalpingOptions>()
-            .Configure(o => BindScalping(o, configuration.GetSection(ScalpingOptions.Section)))
+            .Configure(o => BindScalping(o, configuration))
             .ValidateDataAnnotations()
             .Validate(o => ScalpingProfiles.IsKnown(o.Profile), $"Scalping:Profile must be one of {string.Join(", ", ScalpingProfiles.Names)}.")
             .Validate(o => o.Symbols.All(s => MarketSymbol.TryNormalize(s, out _)), "Scalping:Symbols must be BASE/QUOTE symbols, e.g. BTC/USDT.")
-            .Validate(o => IsSixFieldCron(o.ScanSchedule), "Scalping:ScanSchedule must be a 6-field NCRONTAB expression with seconds, e.g. */10 * * * * *.")
+            .Validate(o => IsSixFieldCron(o.ScanSchedule), $"{ScalpingOptions.ScheduleSetting} must be a 6-field NCRONTAB expression with seconds, e.g. */10 * * * * *.")
+            .Validate(_ => configuration["Scalping:ScanSchedule"] is null, $"Scalping:ScanSchedule is not read: set the flat app setting {ScalpingOptions.ScheduleSetting} (the timer trigger reads it).")
             .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 00:02:00.")
             .ValidateOnStart();
 
@@ -82,12 +83,17 @@ public static class NeuraTradeComposition
         return builder;
     }
 
-    /// <summary>Profile preset first, then explicit keys; a comma-separated <c>Scalping:Symbols</c> is accepted too.</summary>
-    internal static void BindScalping(ScalpingOptions options, IConfigurationSection section)
+    /// <summary>
+    /// Profile preset first, then explicit keys; a comma-separated <c>Scalping:Symbols</c> is accepted too.
+    /// The schedule comes from the flat setting the timer trigger reads.
+    /// </summary>
+    internal static void BindScalping(ScalpingOptions options, IConfiguration configuration)
     {
+        var section = configuration.GetSection(ScalpingOptions.Section);
         ScalpingProfiles.Apply(options, section["Profile"]);
         var csv = section["Symbols"];
         section.Bind(options);
+        options.ScanSchedule = configuration[ScalpingOptions.ScheduleSetting] ?? ScalpingOptions.DefaultScanSchedule;
         if (!string.IsNullOrWhiteSpace(csv))
         {
             options.Symbols = csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
