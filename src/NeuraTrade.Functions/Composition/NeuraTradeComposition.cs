@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Cronos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +9,7 @@ using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
-using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Exchanges;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Storage;
 
@@ -44,31 +43,8 @@ public static class NeuraTradeComposition
             .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 00:02:00.")
             .ValidateOnStart();
 
-        services.AddOptions<PaperExchangeOptions>()
-            .Bind(configuration.GetSection(PaperExchangeOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => string.Equals(o.Name, "paper", StringComparison.OrdinalIgnoreCase), "Exchange:Name must be 'paper' in this build (live exchanges are not wired yet).")
-            .ValidateOnStart();
-
-        services.AddOptions<TableStorageOptions>()
-            .Configure(o => o.ConnectionString = StorageConnectionString(configuration) ?? o.ConnectionString)
-            .Bind(configuration.GetSection(TableStorageOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<TableStorageOptions>>().Value.ConnectionString));
-        services.AddSingleton<TableStore>();
-        services.AddSingleton<IDecisionStore, TableDecisionStore>();
-        services.AddSingleton<IPositionStore, TablePositionStore>();
-        services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
-        services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
-
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value;
-            return CandleReplay.Load(ResolvePath(o.ReplayDirectory), o.ReplaySpeed);
-        });
-        services.AddSingleton<IExchange, PaperExchange>();
+        services.AddNeuraTradeStorage(configuration);
+        services.AddNeuraTradeExchange(configuration);
 
         services.AddSingleton<ITradingBrain, RulesBrain>();
         services.AddSingleton<DecisionValidator>();
@@ -105,12 +81,6 @@ public static class NeuraTradeComposition
             .Distinct(StringComparer.Ordinal)
             .ToArray();
     }
-
-    /// <summary><c>Storage:ConnectionString</c>, else the Functions host's <c>AzureWebJobsStorage</c>.</summary>
-    private static string? StorageConnectionString(IConfiguration configuration) =>
-        configuration[$"{TableStorageOptions.Section}:ConnectionString"] is { Length: > 0 } own ? own : configuration["AzureWebJobsStorage"] is { Length: > 0 } jobs ? jobs : null;
-
-    private static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 
     private static bool IsSixFieldCron(string expression)
     {
