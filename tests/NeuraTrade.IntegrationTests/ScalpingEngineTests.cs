@@ -70,7 +70,7 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task No_entry_after_the_daily_loss_limit_and_the_decision_says_why()
+    public async Task No_entry_after_the_daily_loss_limit_and_the_brain_is_not_even_asked()
     {
         var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
         await using var app = TestApp.Create(azurite, buyAt, BtcOnly);
@@ -81,8 +81,8 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
         Assert.Null(Assert.Single(report.Symbols).Opened);
         var decision = Assert.Single(await app.Get<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
         Assert.Equal(TradeAction.Hold, decision.Action);
-        Assert.Equal("buy", decision.ProposedAction);
-        Assert.Contains("daily loss limit", decision.HoldReason, StringComparison.Ordinal);
+        Assert.Equal(DecisionMaker.PreFilterModel, decision.ModelUsed);
+        Assert.StartsWith("pre-filter: daily loss limit", decision.HoldReason, StringComparison.Ordinal);
         Assert.Contains("daily loss limit", (await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None)).PausedReason, StringComparison.Ordinal);
 
         // The limit is per UTC day: the next day trades again.

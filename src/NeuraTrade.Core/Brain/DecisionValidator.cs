@@ -44,7 +44,17 @@ public sealed class DecisionValidator(IOptions<BrainOptions> options)
             proposal.TokensUsed,
             createdAt,
             source,
-            market.Ticker.Mid);
+            market.Ticker.Mid)
+        {
+            OrderType = proposal.OrderType,
+            Invalidation = proposal.Invalidation,
+            Trace = proposal.Trace,
+        };
+
+        if (proposal.FailureReason is { } failure)
+        {
+            return decision with { Action = TradeAction.Hold, Side = null, HoldReason = failure };
+        }
 
         if (proposal.Confidence is < 0m or > 1m)
         {

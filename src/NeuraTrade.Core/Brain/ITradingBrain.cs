@@ -14,7 +14,17 @@ public interface ITradingBrain
 }
 
 /// <summary>Everything a brain may use for one decision.</summary>
-public sealed record BrainRequest(MarketSnapshot Market, PortfolioSnapshot Portfolio, TradingStrategy Strategy);
+public sealed record BrainRequest(MarketSnapshot Market, PortfolioSnapshot Portfolio, TradingStrategy Strategy)
+{
+    /// <summary>Where the decision is asked for (execution tools are never offered during scans).</summary>
+    public DecisionSource Source { get; init; } = DecisionSource.Api;
+
+    /// <summary>Outcomes of recent executed decisions on the symbol, newest first (when learning is on).</summary>
+    public IReadOnlyList<RecentOutcome> RecentOutcomes { get; init; } = [];
+}
+
+/// <summary>A past decision's result, as the learning context shows it.</summary>
+public sealed record RecentOutcome(string Action, decimal Confidence, string Outcome, decimal Pnl);
 
 /// <summary>The portfolio as the brain sees it.</summary>
 public sealed record PortfolioSnapshot(string QuoteCurrency, decimal QuoteFree, int OpenPositions, bool HoldsSymbol, decimal DailyPnl);

@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Trading;
+
 namespace NeuraTrade.Core.Brain;
 
 /// <summary>
@@ -17,6 +19,18 @@ public sealed record TradeProposal(
     string ModelUsed,
     int TokensUsed)
 {
+    /// <summary>Market or limit, as the brain asked; the engine fills entries at market in this version.</summary>
+    public OrderType OrderType { get; init; } = OrderType.Market;
+
+    /// <summary>What would prove the idea wrong, in the brain's words.</summary>
+    public string? Invalidation { get; init; }
+
+    /// <summary>Why a brain answered HOLD because it could not answer (parse failure, budget, outage); null for a real HOLD.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>The LLM call behind this proposal (tokens, cost, latency, tools, raw text); null for the rules brain.</summary>
+    public LlmTrace? Trace { get; init; }
+
     /// <summary>A HOLD that explains itself.</summary>
     public static TradeProposal Hold(string reasoning, string marketAnalysis, string modelUsed, decimal confidence = 0m) =>
         new(TradeAction.Hold, 0m, null, null, null, confidence, reasoning, marketAnalysis, "No position is opened.", modelUsed, 0);

@@ -31,6 +31,15 @@ public sealed record TradingDecision(
     decimal? Pnl = null,
     string? ProposedAction = null)
 {
+    /// <summary>Market or limit, as asked.</summary>
+    public OrderType OrderType { get; init; } = OrderType.Market;
+
+    /// <summary>What would prove the idea wrong.</summary>
+    public string? Invalidation { get; init; }
+
+    /// <summary>The LLM call behind the decision: provider, tokens, cost, latency, tool calls, raw answer.</summary>
+    public LlmTrace? Trace { get; init; }
+
     /// <summary>True when the decision asks to open a position.</summary>
     public bool IsEntry => Action is TradeAction.Buy or TradeAction.Sell;
 

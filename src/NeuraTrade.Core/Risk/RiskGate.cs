@@ -26,6 +26,37 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
 {
     private readonly ScalpingOptions _options = options.Value;
 
+    /// <summary>
+    /// The limits that do not depend on a decision. When one is hit no entry is possible, so the brain (and
+    /// its bill) is skipped. Null when an entry could still pass.
+    /// </summary>
+    public string? NoEntryPossible(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent)
+    {
+        if (!state.Active)
+        {
+            return "scalping is toggled off";
+        }
+
+        if (openPositions >= _options.MaxPositions)
+        {
+            return $"{openPositions} positions are open (Scalping:MaxPositions {_options.MaxPositions})";
+        }
+
+        if (holdsSymbol)
+        {
+            return "a position in this symbol is already open";
+        }
+
+        if (state.DailyRealizedPnl <= -_options.MaxDailyLoss)
+        {
+            return $"daily loss limit reached: {state.DailyRealizedPnl} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day";
+        }
+
+        return spreadPercent > _options.MaxSpreadPercent
+            ? $"spread {spreadPercent:0.####}% is above Scalping:MaxSpreadPercent {_options.MaxSpreadPercent}%"
+            : null;
+    }
+
     public RiskVerdict CheckEntry(EntryCheck check)
     {
         var d = check.Decision;

@@ -8,22 +8,27 @@ using NeuraTrade.Core.Trading;
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>
-/// One scan: skip when toggled off; per symbol read the market, close positions whose stop-loss,
-/// take-profit or hold time is hit, ask for an entry, pass it through the <see cref="RiskGate"/>, place
-/// the order, and journal the decision and the position. The scan's time is recorded in the state.
+/// One scan, in four steps: read every symbol's market (concurrently); close positions whose stop-loss,
+/// take-profit or hold time is hit (code, never the brain); ask the brain about every symbol where an entry
+/// is still possible (concurrently, at most <c>AI:MaxConcurrency</c> at once, so a scan takes about as long as
+/// its slowest call; where no entry could pass the limits the brain is not asked and the HOLD says why);
+/// then place entries one at a time through the <see cref="TradeDesk"/> and journal every decision.
 /// </summary>
 public sealed class ScalpingEngine(
     IExchange exchange,
     DecisionMaker decisions,
+    TradeDesk desk,
     RiskGate riskGate,
     IDecisionStore decisionStore,
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
     IOptions<ScalpingOptions> options,
+    IOptions<BrainOptions> brainOptions,
     TimeProvider time,
     ILogger<ScalpingEngine> logger)
 {
     private readonly ScalpingOptions _options = options.Value;
+    private readonly int _concurrency = brainOptions.Value.MaxConcurrency;
 
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
@@ -37,12 +42,35 @@ public sealed class ScalpingEngine(
             return skipped;
         }
 
+        var symbols = _options.Symbols;
+        var markets = await ForEachAsync(symbols, ReadMarketAsync, cancellationToken);
+
         var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
-        var results = new List<SymbolScan>(_options.Symbols.Length);
-        foreach (var symbol in _options.Symbols)
+        var closed = new List<Position>[symbols.Length];
+        for (var i = 0; i < symbols.Length; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            results.Add(await ScanSymbolAsync(symbol, open, cancellationToken));
+            closed[i] = markets[i].Market is { } m ? await CloseDuePositionsAsync(symbols[i], m.Ticker, open, cancellationToken) : [];
+        }
+
+        state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        var balances = await exchange.FetchBalanceAsync(cancellationToken);
+        var decided = await ForEachAsync(
+            Enumerable.Range(0, symbols.Length).ToArray(),
+            (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), ct),
+            cancellationToken);
+
+        var results = new List<SymbolScan>(symbols.Length);
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            if (markets[i].Market is not { } market)
+            {
+                results.Add(new SymbolScan(symbols[i], markets[i].Problem!, null, null, closed[i]));
+                continue;
+            }
+
+            var entry = await desk.EnterAsync(decided[i]!, market.Ticker, cancellationToken);
+            await decisionStore.SaveAsync(entry.Decision, cancellationToken);
+            results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
 
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results);
@@ -51,103 +79,31 @@ public sealed class ScalpingEngine(
         return report;
     }
 
-    private async Task<SymbolScan> ScanSymbolAsync(string symbol, List<Position> open, CancellationToken cancellationToken)
+    private async Task<(MarketSnapshot? Market, string? Problem)> ReadMarketAsync(string symbol, CancellationToken cancellationToken)
     {
-        MarketSnapshot market;
         try
         {
-            market = await decisions.ReadMarketAsync(symbol, cancellationToken);
+            return (await decisions.ReadMarketAsync(symbol, cancellationToken), null);
         }
         catch (ExchangeException ex)
         {
             logger.LogDebug("No market data for {Symbol}: {Error}", symbol, ex.Message);
-            return new SymbolScan(symbol, $"no market data ({ex.ErrorType}: {ex.Message})", null, null, []);
+            return (null, $"no market data ({ex.ErrorType}: {ex.Message})");
         }
-
-        var closed = await CloseDuePositionsAsync(symbol, market.Ticker, open, cancellationToken);
-
-        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
-        var balances = await exchange.FetchBalanceAsync(cancellationToken);
-        var portfolio = PortfolioReader.Create(symbol, balances, open, state);
-
-        var decision = await decisions.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Scan, cancellationToken);
-        Position? opened = null;
-        string outcome;
-        if (!decision.IsEntry)
-        {
-            outcome = $"hold: {decision.HoldReason ?? decision.Reasoning}";
-        }
-        else
-        {
-            var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, market.Ticker.SpreadPercent));
-            if (!verdict.Approved)
-            {
-                decision = decision.AsHold($"risk gate: {verdict.Reason}");
-                outcome = $"hold: {decision.HoldReason}";
-            }
-            else
-            {
-                (decision, opened, outcome) = await OpenAsync(decision, market.Ticker, verdict.Notional, cancellationToken);
-                if (opened is not null)
-                {
-                    open.Add(opened);
-                }
-            }
-        }
-
-        await decisionStore.SaveAsync(decision, cancellationToken);
-        return new SymbolScan(symbol, outcome, decision.Id, opened, closed);
     }
 
-    private async Task<(TradingDecision Decision, Position? Opened, string Outcome)> OpenAsync(
-        TradingDecision decision,
-        Ticker ticker,
-        decimal notional,
-        CancellationToken cancellationToken)
+    private async Task<TradingDecision?> DecideAsync(MarketSnapshot? market, PortfolioSnapshot portfolio, CancellationToken cancellationToken)
     {
-        var side = decision.Side!.Value;
-        var price = side == OrderSide.Buy ? ticker.Ask : ticker.Bid;
-        var amount = Math.Round(notional / (price * (1m + (_options.SizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
-        var request = new OrderRequest(decision.Symbol, OrderType.Market, side, amount, null, $"nt-{decision.Id}");
-        Order order;
-        try
+        if (market is null)
         {
-            order = await exchange.CreateOrderAsync(request, cancellationToken);
-        }
-        catch (ExchangeException ex)
-        {
-            logger.LogWarning("Entry order for {DecisionId} {Symbol} rejected: {ErrorType} {Error}", decision.Id, decision.Symbol, ex.ErrorType, ex.Message);
-            var held = decision.AsHold($"order rejected ({ex.ErrorType}): {ex.Message}");
-            return (held, null, $"hold: {held.HoldReason}");
+            return null;
         }
 
-        var now = time.GetUtcNow();
-        var fill = order.Average;
-        var position = new Position(
-            $"pos-{decision.Id}",
-            decision.Symbol,
-            side == OrderSide.Buy ? PositionSide.Long : PositionSide.Short,
-            order.Filled,
-            fill,
-            order.Fee,
-            decision.StopLoss!.Value,
-            decision.TakeProfit!.Value,
-            now,
-            order.Id,
-            decision.Id,
-            decision.CreatedAt);
-        await positionStore.SaveOpenAsync(position, cancellationToken);
-        logger.LogInformation(
-            "Opened {PositionId} {Symbol} {Side} {Amount} at {Price} (stop {StopLoss}, target {TakeProfit})",
-            position.Id,
-            position.Symbol,
-            position.Side,
-            position.Amount,
-            position.EntryPrice,
-            position.StopLoss,
-            position.TakeProfit);
-        var executed = decision with { ExecutedAt = now, Outcome = DecisionOutcome.Pending };
-        return (executed, position, $"opened {position.Side.ToString().ToLowerInvariant()} {position.Amount} at {position.EntryPrice}");
+        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent);
+        return blocked is not null
+            ? decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, blocked)
+            : await decisions.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Scan, cancellationToken);
     }
 
     private async Task<List<Position>> CloseDuePositionsAsync(string symbol, Ticker ticker, List<Position> open, CancellationToken cancellationToken)
@@ -155,35 +111,39 @@ public sealed class ScalpingEngine(
         var closed = new List<Position>();
         foreach (var position in open.Where(p => p.Symbol == symbol).ToList())
         {
-            var now = time.GetUtcNow();
-            if (ExitRules.Evaluate(position, ticker, now, _options.PositionHoldTime) is not { } reason)
+            if (ExitRules.Evaluate(position, ticker, time.GetUtcNow(), _options.PositionHoldTime) is not { } reason)
             {
                 continue;
             }
 
-            var request = new OrderRequest(symbol, OrderType.Market, position.ExitSide, position.Amount, null, $"nt-exit-{position.Id}");
-            Order order;
-            try
+            if (await desk.ExitAsync(position, reason, cancellationToken) is { } done)
             {
-                order = await exchange.CreateOrderAsync(request, cancellationToken);
+                open.Remove(position);
+                closed.Add(done);
             }
-            catch (ExchangeException ex)
-            {
-                logger.LogError("Exit order for {PositionId} failed ({ErrorType}): {Error}; retried next scan", position.Id, ex.ErrorType, ex.Message);
-                continue;
-            }
-
-            var done = position.Close(order, reason, now);
-            await positionStore.CloseAsync(done, cancellationToken);
-            var pnl = done.RealizedPnl!.Value;
-            await stateStore.UpdateAsync(s => s.WithClosedTrade(pnl, now), cancellationToken);
-            await decisionStore.RecordOutcomeAsync(done.Decision, pnl > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, pnl, cancellationToken);
-            open.Remove(position);
-            closed.Add(done);
-            logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, symbol, reason, done.ExitPrice, pnl);
         }
 
         return closed;
+    }
+
+    /// <summary>Runs <paramref name="work"/> for every item, at most <c>AI:MaxConcurrency</c> at once, results in item order.</summary>
+    private async Task<TResult[]> ForEachAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    {
+        var results = new TResult[items.Count];
+        using var gate = new SemaphoreSlim(_concurrency, _concurrency);
+        await Task.WhenAll(items.Select(async (item, i) =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                results[i] = await work(item, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return results;
     }
 
     private Task<ScalpingState> RecordScanAsync(ScanReport report, CancellationToken cancellationToken) =>

@@ -50,6 +50,7 @@ public static class NeuraTradeComposition
         services.AddSingleton<DecisionValidator>();
         services.AddSingleton<DecisionMaker>();
         services.AddSingleton<RiskGate>();
+        services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
