@@ -25,6 +25,7 @@ public static class StorageComposition
         services.AddSingleton<IPositionStore, TablePositionStore>();
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
+        services.AddSingleton<ILlmUsageLedger, TableLlmUsageLedger>();
         return services;
     }
 

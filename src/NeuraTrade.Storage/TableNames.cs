@@ -8,6 +8,7 @@ public static class TableNames
     public const string Trades = "trades";
     public const string ScalpingState = "scalpingstate";
     public const string PaperAccount = "paperaccount";
+    public const string LlmUsage = "llmusage";
 
-    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount];
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage];
 }

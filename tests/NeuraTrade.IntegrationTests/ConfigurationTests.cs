@@ -54,7 +54,11 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
     [InlineData("ScalpingScanSchedule", "*/10 * * * *", "ScalpingScanSchedule")]
     [InlineData("Scalping:ScanSchedule", "*/10 * * * * *", "ScalpingScanSchedule")]
     [InlineData("Scalping:Symbols", "BTCUSDT", "Scalping:Symbols")]
-    [InlineData("AI:Provider", "openai", "AI:Provider")]
+    [InlineData("AI:Provider", "gpt", "AI:Provider")]
+    [InlineData("AI:Provider", "openai", "AI:Model")]
+    [InlineData("AI:Provider", "anthropic", "AI:ApiKey")]
+    [InlineData("AI:Provider", "ollama", "AI:Endpoint")]
+    [InlineData("AI:Endpoint", "localhost:11434", "AI:Endpoint")]
     [InlineData("Exchange:Name", "binance", "Exchange:Name")]
     public async Task A_wrong_setting_fails_at_start_naming_the_key(string key, string value, string named)
     {

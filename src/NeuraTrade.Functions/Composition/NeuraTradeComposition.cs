@@ -11,6 +11,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges;
 using NeuraTrade.Functions.Api;
+using NeuraTrade.Llm;
 using NeuraTrade.Storage;
 
 namespace NeuraTrade.Functions.Composition;
@@ -27,12 +28,6 @@ public static class NeuraTradeComposition
         var configuration = builder.Configuration;
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<BrainOptions>()
-            .Bind(configuration.GetSection(BrainOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => string.Equals(o.Provider, "rules", StringComparison.OrdinalIgnoreCase), "AI:Provider must be 'rules' in this build (the deterministic brain; LLM providers are not wired yet).")
-            .ValidateOnStart();
-
         services.AddOptions<ScalpingOptions>()
             .Configure(o => BindScalping(o, configuration))
             .ValidateDataAnnotations()
@@ -46,7 +41,7 @@ public static class NeuraTradeComposition
         services.AddNeuraTradeStorage(configuration);
         services.AddNeuraTradeExchange(configuration);
 
-        services.AddSingleton<ITradingBrain, RulesBrain>();
+        services.AddNeuraTradeBrain(configuration);
         services.AddSingleton<DecisionValidator>();
         services.AddSingleton<DecisionMaker>();
         services.AddSingleton<RiskGate>();

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Tools;
+
+namespace NeuraTrade.Llm;
+
+/// <summary>
+/// Registers the brain for <c>AI:Provider</c>: the rules brain, or an <see cref="LlmBrain"/> over the vendor
+/// client wrapped as tool loop → token budget → resilience → SDK. Wrong or missing settings fail at start
+/// with the key named.
+/// </summary>
+public static class LlmComposition
+{
+    public static IServiceCollection AddNeuraTradeBrain(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BrainOptions>()
+            .Bind(configuration.GetSection(BrainOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => LlmProviders.Normalize(o.Provider) is not null, $"AI:Provider must be one of {string.Join(", ", LlmProviders.Names)}.")
+            .Validate(o => IsRules(o) || !string.IsNullOrWhiteSpace(o.Model), "AI:Model is required for an LLM provider (the model id, or the deployment name for azure-openai).")
+            .Validate(o => LlmProviders.Normalize(o.Provider) is not (LlmProviders.OpenAI or LlmProviders.Anthropic) || !string.IsNullOrWhiteSpace(o.ApiKey), "AI:ApiKey is required for openai and anthropic.")
+            .Validate(o => LlmProviders.Normalize(o.Provider) is not (LlmProviders.AzureOpenAI or LlmProviders.OpenAICompatible) || IsAbsoluteUri(o.Endpoint), "AI:Endpoint must be an absolute URL for azure-openai and openai-compatible (e.g. http://localhost:11434/v1 for Ollama).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Endpoint) || IsAbsoluteUri(o.Endpoint), "AI:Endpoint must be an absolute URL.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
+        services.AddSingleton<TradingToolbox>();
+        services.AddSingleton<ITradingBrain>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
+            if (IsRules(options))
+            {
+                return new RulesBrain();
+            }
+
+            var time = sp.GetRequiredService<TimeProvider>();
+            var (vendor, endpoint) = ChatClientFactory.Create(options);
+            var chat = BuildPipeline(vendor, options, time, sp.GetRequiredService<ILoggerFactory>());
+            return ActivatorUtilities.CreateInstance<LlmBrain>(sp, chat, endpoint);
+        });
+        return services;
+    }
+
+    /// <summary>Tool loop outermost (it sees whole requests), the token budget per round, resilience per round, the SDK last.</summary>
+    public static IChatClient BuildPipeline(IChatClient vendor, BrainOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null) =>
+        new ChatClientBuilder(vendor)
+            .UseFunctionInvocation(loggerFactory, f =>
+            {
+                f.MaximumIterationsPerRequest = options.MaxToolIterations;
+                f.MaximumConsecutiveErrorsPerRequest = 2;
+                f.IncludeDetailedErrors = false;
+            })
+            .Use(inner => new TokenBudgetChatClient(inner))
+            .Use(inner => new ResilientChatClient(inner, ResilientChatClient.CreatePipeline(options, time)))
+            .Build();
+
+    private static bool IsRules(BrainOptions o) => LlmProviders.Normalize(o.Provider) == LlmProviders.Rules;
+
+    private static bool IsAbsoluteUri(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}
