@@ -33,27 +33,35 @@ public sealed class ResilientChatClient(IChatClient inner, ResiliencePipeline pi
     }
 
     /// <summary>Builds the pipeline from <c>AI:</c> settings.</summary>
-    public static ResiliencePipeline CreatePipeline(BrainOptions options, TimeProvider time) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+    public static ResiliencePipeline CreatePipeline(BrainOptions options, TimeProvider time)
+    {
+        var transient = new PredicateBuilder().Handle<Exception>(IsTransient);
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMs),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                ShouldHandle = transient,
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
-            })
+            });
+        }
+
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 FailureRatio = 0.5,
                 MinimumThroughput = 4,
                 SamplingDuration = TimeSpan.FromMinutes(2),
                 BreakDuration = TimeSpan.FromMinutes(1),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                ShouldHandle = transient,
             })
             .AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))
             .Build();
+    }
 
     /// <summary>True for failures worth another try: rate limits, server errors, timeouts, connection failures.</summary>
     internal static bool IsTransient(Exception ex) => ex switch
