@@ -171,7 +171,11 @@ public static class DecisionJson
         }
     }
 
-    /// <summary>The one JSON object in the answer: bare, fenced in ```json, or with prose around it.</summary>
+    /// <summary>
+    /// The answer must be one JSON object and nothing else; a single markdown code fence around it is
+    /// tolerated. Prose around the object is refused: text the model adds beside its decision is where
+    /// injected instructions and second-guesses live.
+    /// </summary>
     private static bool TryExtractObject(string? text, out JsonDocument document, out string reason)
     {
         document = null!;
@@ -181,17 +185,30 @@ public static class DecisionJson
             return false;
         }
 
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        if (start < 0 || end <= start)
+        var body = text.Trim();
+        if (body.StartsWith("```", StringComparison.Ordinal))
         {
-            reason = "the answer holds no JSON object";
+            var firstLine = body.IndexOf('\n', StringComparison.Ordinal);
+            if (firstLine < 0 || !body.EndsWith("```", StringComparison.Ordinal) || body.Length < firstLine + 4)
+            {
+                reason = "the answer has an unclosed code fence";
+                return false;
+            }
+
+            body = body[(firstLine + 1)..^3].Trim();
+        }
+
+        if (!body.StartsWith('{') || !body.EndsWith('}'))
+        {
+            reason = body.Contains('{', StringComparison.Ordinal)
+                ? "the answer has text around its JSON object (it must be the object only)"
+                : "the answer holds no JSON object";
             return false;
         }
 
         try
         {
-            document = JsonDocument.Parse(text.AsMemory(start, end - start + 1), new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException ex)
         {
