@@ -25,6 +25,7 @@ public static class LlmComposition
             .Validate(o => LlmProviders.Normalize(o.Provider) is not (LlmProviders.OpenAI or LlmProviders.Anthropic) || !string.IsNullOrWhiteSpace(o.ApiKey), "AI:ApiKey is required for openai and anthropic.")
             .Validate(o => LlmProviders.Normalize(o.Provider) is not (LlmProviders.AzureOpenAI or LlmProviders.OpenAICompatible) || IsAbsoluteUri(o.Endpoint), "AI:Endpoint must be an absolute URL for azure-openai and openai-compatible (e.g. http://localhost:11434/v1 for Ollama).")
             .Validate(o => string.IsNullOrWhiteSpace(o.Endpoint) || IsAbsoluteUri(o.Endpoint), "AI:Endpoint must be an absolute URL.")
+            .Validate(o => !o.RiskReview || !IsRules(o), "AI:RiskReview needs an LLM provider (AI:Provider is rules).")
             .ValidateOnStart();
 
         services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
@@ -42,8 +43,31 @@ public static class LlmComposition
             var chat = BuildPipeline(vendor, options, time, sp.GetRequiredService<ILoggerFactory>());
             return ActivatorUtilities.CreateInstance<LlmBrain>(sp, chat, endpoint);
         });
+        services.AddKeyedSingleton<IRiskReviewer>(RiskReviewerKey, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var reviewOptions = Copy(options, string.IsNullOrWhiteSpace(options.RiskReviewModel) ? options.Model : options.RiskReviewModel);
+            var (vendor, endpoint) = ChatClientFactory.Create(reviewOptions);
+            var chat = BuildPipeline(vendor, reviewOptions, time, sp.GetRequiredService<ILoggerFactory>());
+            return ActivatorUtilities.CreateInstance<LlmRiskReviewer>(sp, chat, endpoint);
+        });
         return services;
     }
+
+    /// <summary>DecisionMaker takes the reviewer only when <c>AI:RiskReview</c> is on (the reviewer is keyed so nothing else picks it up).</summary>
+    public static IServiceCollection AddDecisionMaker(this IServiceCollection services) =>
+        services.AddSingleton(sp => new DecisionMaker(
+            sp.GetRequiredService<Core.Trading.IExchange>(),
+            sp.GetRequiredService<ITradingBrain>(),
+            sp.GetRequiredService<DecisionValidator>(),
+            sp.GetRequiredService<IDecisionStore>(),
+            sp.GetRequiredService<IOptions<BrainOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DecisionMaker>>(),
+            sp.GetRequiredService<IOptions<BrainOptions>>().Value.RiskReview ? sp.GetRequiredKeyedService<IRiskReviewer>(RiskReviewerKey) : null));
+
+    private const string RiskReviewerKey = "ai-risk-review";
 
     /// <summary>Tool loop outermost (it sees whole requests), the token budget per round, resilience per round, the SDK last.</summary>
     public static IChatClient BuildPipeline(IChatClient vendor, BrainOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null) =>
@@ -57,6 +81,23 @@ public static class LlmComposition
             .Use(inner => new TokenBudgetChatClient(inner))
             .Use(inner => new ResilientChatClient(inner, ResilientChatClient.CreatePipeline(options, time)))
             .Build();
+
+    private static BrainOptions Copy(BrainOptions o, string? model) => new()
+    {
+        Provider = o.Provider,
+        Model = model,
+        ApiKey = o.ApiKey,
+        Endpoint = o.Endpoint,
+        Temperature = 0f,
+        MaxTokens = 300,
+        TimeoutSeconds = o.TimeoutSeconds,
+        MaxRetries = o.MaxRetries,
+        RetryBaseDelayMs = o.RetryBaseDelayMs,
+        MaxToolIterations = 1,
+        TokenBudgetPerDecision = o.TokenBudgetPerDecision,
+        DailyBudgetUsd = o.DailyBudgetUsd,
+        Prices = o.Prices,
+    };
 
     private static bool IsRules(BrainOptions o) => LlmProviders.Normalize(o.Provider) == LlmProviders.Rules;
 

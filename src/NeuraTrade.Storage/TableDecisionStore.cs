@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using NeuraTrade.Core.Brain;
@@ -74,6 +75,18 @@ public sealed class TableDecisionStore(TableStore tables) : IDecisionStore
         ["ExecutedAt"] = d.ExecutedAt,
         ["Outcome"] = d.Outcome?.ToString().ToLowerInvariant(),
         ["Pnl"] = Text(d.Pnl),
+        ["OrderType"] = d.OrderType.ToString().ToLowerInvariant(),
+        ["Invalidation"] = d.Invalidation,
+        ["Provider"] = d.Trace?.Provider,
+        ["PromptHash"] = d.Trace?.PromptHash,
+        ["InputTokens"] = d.Trace?.InputTokens,
+        ["OutputTokens"] = d.Trace?.OutputTokens,
+        ["CostUsd"] = Text(d.Trace?.CostUsd),
+        ["LatencyMs"] = d.Trace?.LatencyMs,
+        ["Rounds"] = d.Trace?.Rounds,
+        ["LlmStatus"] = d.Trace?.Status,
+        ["ToolCalls"] = d.Trace is { ToolCalls.Count: > 0 } t ? JsonSerializer.Serialize(t.ToolCalls, Json) : null,
+        ["RawText"] = d.Trace?.RawText,
     };
 
     internal static TradingDecision FromEntity(TableEntity e) => new(
@@ -99,5 +112,25 @@ public sealed class TableDecisionStore(TableStore tables) : IDecisionStore
         e.GetDateTimeOffset("ExecutedAt"),
         OptionalEnum<DecisionOutcome>(e, "Outcome"),
         OptionalDecimal(e, "Pnl"),
-        e.GetString("ProposedAction"));
+        e.GetString("ProposedAction"))
+    {
+        OrderType = OptionalEnum<OrderType>(e, "OrderType") ?? OrderType.Market,
+        Invalidation = e.GetString("Invalidation"),
+        Trace = e.GetString("Provider") is { } provider
+            ? new LlmTrace(
+                provider,
+                String(e, "ModelUsed"),
+                e.GetString("PromptHash") ?? string.Empty,
+                e.GetInt64("InputTokens") ?? 0,
+                e.GetInt64("OutputTokens") ?? 0,
+                OptionalDecimal(e, "CostUsd"),
+                e.GetInt64("LatencyMs") ?? 0,
+                e.GetInt32("Rounds") ?? 0,
+                e.GetString("LlmStatus") ?? string.Empty,
+                e.GetString("ToolCalls") is { } calls ? JsonSerializer.Deserialize<List<ToolCallRecord>>(calls, Json)! : [],
+                e.GetString("RawText"))
+            : null,
+    };
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

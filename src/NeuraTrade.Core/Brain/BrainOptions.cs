@@ -64,6 +64,12 @@ public sealed class BrainOptions
     /// <summary>Offer the execution tools (place_order, close_position) to the model. Never during scans.</summary>
     public bool ExecutionTools { get; set; }
 
+    /// <summary>A second, cheaper LLM call reviews each entry (approve, reduce or block) before the hard risk gate.</summary>
+    public bool RiskReview { get; set; }
+
+    /// <summary>The reviewer's model (same provider and key); the decision model when empty.</summary>
+    public string? RiskReviewModel { get; set; }
+
     /// <summary>USD per million tokens by model id; unknown models cost nothing in the ledger and are flagged.</summary>
     public Dictionary<string, LlmPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {

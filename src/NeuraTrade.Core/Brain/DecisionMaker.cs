@@ -16,7 +16,8 @@ public sealed class DecisionMaker(
     IDecisionStore journal,
     IOptions<BrainOptions> options,
     TimeProvider time,
-    ILogger<DecisionMaker> logger)
+    ILogger<DecisionMaker> logger,
+    IRiskReviewer? reviewer = null)
 {
     public const string PreFilterModel = "pre-filter";
     private const int LearningLookback = 20;
@@ -58,6 +59,11 @@ public sealed class DecisionMaker(
         }
 
         var decision = validator.Validate(proposal, market, strategy, source, id, createdAt);
+        if (decision.IsEntry && reviewer is not null)
+        {
+            decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
+        }
+
         logger.LogInformation(
             "AI decision {DecisionId} {Symbol} {Action} {Confidence} {HoldReason}",
             decision.Id,

@@ -40,6 +40,20 @@ public sealed record TradingDecision(
     /// <summary>The LLM call behind the decision: provider, tokens, cost, latency, tool calls, raw answer.</summary>
     public LlmTrace? Trace { get; init; }
 
+    /// <summary>The AI risk review of an entry, when <c>AI:RiskReview</c> is on.</summary>
+    public RiskReview? Review { get; init; }
+
+    /// <summary>
+    /// Applies a review: block turns the entry into a HOLD, reduce shrinks its size, approve keeps it. A review
+    /// can never enlarge a trade.
+    /// </summary>
+    public TradingDecision WithReview(RiskReview review) => review.Verdict switch
+    {
+        RiskReview.Approve => this with { Review = review },
+        RiskReview.Reduce when review.SizeFactor is > 0m and < 1m => this with { Review = review, SizePercent = Math.Round(SizePercent * review.SizeFactor, 4, MidpointRounding.ToZero) },
+        _ => AsHold($"risk review blocked: {review.Reasoning}") with { Review = review },
+    };
+
     /// <summary>True when the decision asks to open a position.</summary>
     public bool IsEntry => Action is TradeAction.Buy or TradeAction.Sell;
 

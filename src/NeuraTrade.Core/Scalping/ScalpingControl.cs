@@ -10,7 +10,9 @@ public sealed class ScalpingControl(
     ITradingBrain brain,
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
+    ILlmUsageLedger ledger,
     IOptions<ScalpingOptions> options,
+    IOptions<BrainOptions> brainOptions,
     TimeProvider time)
 {
     private readonly ScalpingOptions _options = options.Value;
@@ -44,11 +46,16 @@ public sealed class ScalpingControl(
                 p.DecisionId));
         }
 
+        var usage = await ledger.GetDailyUsageAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        var budget = brainOptions.Value.DailyBudgetUsd;
+        var budgetSpent = brain is not RulesBrain && budget > 0m && usage.CostUsd >= budget;
         var paused = !state.Active
             ? "scalping is toggled off"
             : state.DailyRealizedPnl <= -_options.MaxDailyLoss
                 ? $"daily loss limit reached ({state.DailyRealizedPnl}); entries resume next UTC day"
-                : null;
+                : budgetSpent
+                    ? $"daily LLM budget spent ({usage.CostUsd:0.####} of {budget} USD); decisions are HOLD until the next UTC day"
+                    : null;
 
         return new ScalpingStatus(
             state.Active,
@@ -73,7 +80,8 @@ public sealed class ScalpingControl(
                 (int)_options.PositionHoldTime.TotalSeconds,
                 _options.MinConfidence,
                 _options.MinSpreadPercent,
-                _options.MaxSpreadPercent));
+                _options.MaxSpreadPercent),
+            new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent));
     }
 
     /// <summary>The price the position would exit at now (bid for a long, ask for a short), or null if unavailable.</summary>

@@ -17,7 +17,11 @@ public sealed record ScalpingStatus(
     decimal? WinRateToday,
     DateTimeOffset? LastScanAt,
     string? LastScanResult,
-    ScalpingLimits Limits);
+    ScalpingLimits Limits,
+    LlmUsageToday Llm);
+
+/// <summary>Today's LLM bill against <c>AI:DailyBudgetUsd</c> (0 = no limit).</summary>
+public sealed record LlmUsageToday(string Brain, int Calls, long InputTokens, long OutputTokens, decimal CostUsd, decimal DailyBudgetUsd, bool BudgetSpent);
 
 public sealed record OpenPositionView(
     string Id,

@@ -55,10 +55,33 @@ public sealed record DecisionResponse(
     string? ProposedAction,
     DateTimeOffset? ExecutedAt,
     DecisionOutcome? Outcome,
-    decimal? Pnl)
+    decimal? Pnl,
+    OrderType OrderType,
+    string? Invalidation,
+    LlmCallView? Llm)
 {
     public static DecisionResponse From(TradingDecision d) => new(
         d.Id, d.Symbol, d.Strategy, d.Action, d.Side, d.SizePercent, d.EntryPrice, d.StopLoss, d.TakeProfit, d.Confidence,
         d.Reasoning, d.MarketAnalysis, d.RiskAssessment, d.ModelUsed, d.TokensUsed, d.CreatedAt, d.Source, d.MarketPrice,
-        d.HoldReason, d.ProposedAction, d.ExecutedAt, d.Outcome, d.Pnl);
+        d.HoldReason, d.ProposedAction, d.ExecutedAt, d.Outcome, d.Pnl, d.OrderType, d.Invalidation, LlmCallView.From(d.Trace));
 }
+
+/// <summary>What the LLM call behind a decision cost and did (the raw answer stays in the journal).</summary>
+public sealed record LlmCallView(
+    string Provider,
+    string Status,
+    long InputTokens,
+    long OutputTokens,
+    decimal? CostUsd,
+    long LatencyMs,
+    int Rounds,
+    IReadOnlyList<ToolCallView> ToolCalls,
+    string PromptHash)
+{
+    public static LlmCallView? From(LlmTrace? t) => t is null
+        ? null
+        : new(t.Provider, t.Status, t.InputTokens, t.OutputTokens, t.CostUsd, t.LatencyMs, t.Rounds,
+            t.ToolCalls.Select(c => new ToolCallView(c.Name, c.Arguments, c.Failed, c.DurationMs)).ToList(), t.PromptHash);
+}
+
+public sealed record ToolCallView(string Name, string Arguments, bool Failed, long DurationMs);

@@ -43,7 +43,7 @@ public static class NeuraTradeComposition
 
         services.AddNeuraTradeBrain(configuration);
         services.AddSingleton<DecisionValidator>();
-        services.AddSingleton<DecisionMaker>();
+        services.AddDecisionMaker();
         services.AddSingleton<RiskGate>();
         services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
