@@ -1,0 +1,364 @@
+// NeuraTrade in Azure: one resource group with a Flex Consumption function app (.NET 10 isolated),
+// its storage (host, deployment package, tables), Application Insights + Log Analytics, a Key Vault
+// for API keys, and one user-assigned identity holding least-privilege roles. No account keys anywhere.
+// `azd up` deploys it (azure.yaml); docs/deploy.md says how and what to set.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; it names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource; it must offer the Flex Consumption plan.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Resource group to create; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---- Hosting -------------------------------------------------------------------------------------
+
+@description('Most instances the function app scales out to (Flex Consumption: 40-1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory per instance, MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Key Vault purge protection. Off by default so `azd down --purge` can remove the vault; turn on for production (it cannot be turned off again).')
+param keyVaultPurgeProtection bool = false
+
+// ---- Storage (README "Storage") --------------------------------------------------------------------
+
+@description('Storage__TablePrefix: prepended to every table name (letters and digits, up to 20).')
+@maxLength(20)
+param tablePrefix string = ''
+
+@description('Tables the app uses (src/NeuraTrade.Storage/TableNames.cs), before the prefix. The app also creates missing tables itself.')
+param tableNames string[] = [
+  'decisions'
+  'positions'
+  'trades'
+  'scalpingstate'
+  'paperaccount'
+  'llmusage'
+]
+
+// ---- App settings (README "Settings"); defaults are the seed's -----------------------------------------
+
+@description('AI__Provider: the brain (this build: rules).')
+param aiProvider string = 'rules'
+
+@description('AI__Model: model name for an LLM provider.')
+param aiModel string = ''
+
+@description('AI__MinConfidence.')
+param aiMinConfidence string = '0.6'
+
+@description('AI__MaxSizePercent.')
+param aiMaxSizePercent string = '25'
+
+@description('AI__EntryBandPercent.')
+param aiEntryBandPercent string = '0.5'
+
+@description('AI__AllowShort.')
+@allowed([
+  'true'
+  'false'
+])
+param aiAllowShort string = 'false'
+
+@description('AI__HistoryCandles.')
+param aiHistoryCandles string = '60'
+
+@description('AI__Timeframe.')
+param aiTimeframe string = '5m'
+
+@description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
+param scalpingScanSchedule string = '*/10 * * * * *'
+
+@description('Scalping__Profile: preset for the limits below that are left empty.')
+@allowed([
+  'default'
+  'conservative'
+  'aggressive'
+])
+param scalpingProfile string = 'default'
+
+@description('Scalping__Symbols: comma-separated universe.')
+param scalpingSymbols string = 'BTC/USDT,ETH/USDT,SOL/USDT'
+
+@description('Scalping__ActiveByDefault.')
+@allowed([
+  'true'
+  'false'
+])
+param scalpingActiveByDefault string = 'true'
+
+@description('Scalping__MaxPositions. Empty: the profile\'s value (default profile: 3).')
+param scalpingMaxPositions string = ''
+
+@description('Scalping__MaxPositionSize, quote currency. Empty: the profile\'s value (default profile: 100).')
+param scalpingMaxPositionSize string = ''
+
+@description('Scalping__MaxDailyLoss, quote currency. Empty: the profile\'s value (default profile: 100).')
+param scalpingMaxDailyLoss string = ''
+
+@description('Scalping__PositionHoldTime. Empty: the profile\'s value (default profile: 00:02:00).')
+param scalpingPositionHoldTime string = ''
+
+@description('Scalping__MinSpreadPercent. Empty: the profile\'s value (default profile: 0.02).')
+param scalpingMinSpreadPercent string = ''
+
+@description('Scalping__MaxSpreadPercent.')
+param scalpingMaxSpreadPercent string = '0.25'
+
+@description('Scalping__MinConfidence.')
+param scalpingMinConfidence string = '0.6'
+
+@description('Scalping__MinOrderNotional.')
+param scalpingMinOrderNotional string = '10'
+
+@description('Scalping__SizingBufferPercent.')
+param scalpingSizingBufferPercent string = '0.5'
+
+@description('Exchange__Name: the venue (this build: paper).')
+param exchangeName string = 'paper'
+
+@description('Exchange__ReplayDirectory, relative to the app folder.')
+param exchangeReplayDirectory string = 'data/candles'
+
+@description('Exchange__ReplaySpeed: market seconds per wall second.')
+param exchangeReplaySpeed string = '30'
+
+@description('Exchange__QuoteCurrency.')
+param exchangeQuoteCurrency string = 'USDT'
+
+@description('Exchange__StartingBalance.')
+param exchangeStartingBalance string = '10000'
+
+@description('Exchange__TakerFeePercent.')
+param exchangeTakerFeePercent string = '0.1'
+
+@description('Exchange__SlippagePercent.')
+param exchangeSlippagePercent string = '0.02'
+
+@description('Exchange__MinSpreadPercent.')
+param exchangeMinSpreadPercent string = '0.01'
+
+@description('Exchange__RangeSpreadFactor.')
+param exchangeRangeSpreadFactor string = '0.05'
+
+@description('Exchange__MinNotional.')
+param exchangeMinNotional string = '5'
+
+// ---- Secrets: stored in Key Vault, reaching the app only as Key Vault references ----------------------
+
+@description('AI__ApiKey (LLM provider). Empty: no secret and no app setting.')
+@secure()
+param aiApiKey string = ''
+
+@description('Exchange__ApiKey. Empty: no secret and no app setting.')
+@secure()
+param exchangeApiKey string = ''
+
+@description('Exchange__ApiSecret. Empty: no secret and no app setting.')
+@secure()
+param exchangeApiSecret string = ''
+
+// ---- Names ---------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  app: 'neuratrade'
+}
+var names = {
+  resourceGroup: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  identity: 'id-neuratrade-${resourceToken}'
+  logAnalytics: 'log-neuratrade-${resourceToken}'
+  applicationInsights: 'appi-neuratrade-${resourceToken}'
+  storage: 'stneuratrade${take(resourceToken, 12)}'
+  keyVault: 'kv-nt-${resourceToken}'
+  plan: 'plan-neuratrade-${resourceToken}'
+  functionApp: 'func-neuratrade-${resourceToken}'
+  deploymentContainer: 'app-package'
+}
+
+// The app's settings, named exactly as in README "Settings". An empty value is left out, so the app's
+// own default applies (for the profile-governed limits: the Scalping__Profile preset).
+var appConfiguration = {
+  AI__Provider: aiProvider
+  AI__Model: aiModel
+  AI__MinConfidence: aiMinConfidence
+  AI__MaxSizePercent: aiMaxSizePercent
+  AI__EntryBandPercent: aiEntryBandPercent
+  AI__AllowShort: aiAllowShort
+  AI__HistoryCandles: aiHistoryCandles
+  AI__Timeframe: aiTimeframe
+  ScalpingScanSchedule: scalpingScanSchedule
+  Scalping__Profile: scalpingProfile
+  Scalping__Symbols: scalpingSymbols
+  Scalping__ActiveByDefault: scalpingActiveByDefault
+  Scalping__MaxPositions: scalpingMaxPositions
+  Scalping__MaxPositionSize: scalpingMaxPositionSize
+  Scalping__MaxDailyLoss: scalpingMaxDailyLoss
+  Scalping__PositionHoldTime: scalpingPositionHoldTime
+  Scalping__MinSpreadPercent: scalpingMinSpreadPercent
+  Scalping__MaxSpreadPercent: scalpingMaxSpreadPercent
+  Scalping__MinConfidence: scalpingMinConfidence
+  Scalping__MinOrderNotional: scalpingMinOrderNotional
+  Scalping__SizingBufferPercent: scalpingSizingBufferPercent
+  Exchange__Name: exchangeName
+  Exchange__ReplayDirectory: exchangeReplayDirectory
+  Exchange__ReplaySpeed: exchangeReplaySpeed
+  Exchange__QuoteCurrency: exchangeQuoteCurrency
+  Exchange__StartingBalance: exchangeStartingBalance
+  Exchange__TakerFeePercent: exchangeTakerFeePercent
+  Exchange__SlippagePercent: exchangeSlippagePercent
+  Exchange__MinSpreadPercent: exchangeMinSpreadPercent
+  Exchange__RangeSpreadFactor: exchangeRangeSpreadFactor
+  Exchange__MinNotional: exchangeMinNotional
+  Storage__TablePrefix: tablePrefix
+}
+
+var keyVaultSecretNames = {
+  AI__ApiKey: 'ai-api-key'
+  Exchange__ApiKey: 'exchange-api-key'
+  Exchange__ApiSecret: 'exchange-api-secret'
+}
+
+// A key given at deploy time becomes a Key Vault secret and an app setting that references it; the
+// value itself never becomes an app setting. No key: no secret, no setting.
+var keyVaultReferences = {
+  AI__ApiKey: empty(aiApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.AI__ApiKey})'
+  Exchange__ApiKey: empty(exchangeApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__ApiKey})'
+  Exchange__ApiSecret: empty(exchangeApiSecret) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__ApiSecret})'
+}
+
+var appSettings = toObject(
+  filter(items(union(appConfiguration, keyVaultReferences)), setting => !empty(setting.value)),
+  setting => setting.key,
+  setting => setting.value
+)
+
+// ---- Resources -----------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    deploymentContainerName: names.deploymentContainer
+    tableNames: map(tableNames, table => '${tablePrefix}${table}')
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    aiApiKey: aiApiKey
+    exchangeApiKey: exchangeApiKey
+    exchangeApiSecret: exchangeApiSecret
+    secretNames: keyVaultSecretNames
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  scope: rg
+  params: {
+    identityName: names.identity
+    storageAccountName: names.storage
+    keyVaultName: names.keyVault
+    applicationInsightsName: names.applicationInsights
+  }
+  dependsOn: [
+    identity
+    storage
+    keyVault
+    monitoring
+  ]
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    tableServiceUri: storage.outputs.tableEndpoint
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    appSettings: appSettings
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+  // Roles granted and secrets written before the app first starts, so host storage and Key Vault
+  // references resolve on the first start instead of after a restart.
+  dependsOn: [
+    access
+    keyVault
+  ]
+}
+
+// ---- Outputs (azd stores them in the environment: `azd env get-values`) -----------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

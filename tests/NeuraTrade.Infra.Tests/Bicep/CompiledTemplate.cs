@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+
+namespace NeuraTrade.Infra.Tests.Bicep;
+
+/// <summary>infra/main.bicep compiled to ARM JSON once per test run, with lookups into its modules.</summary>
+internal sealed class CompiledTemplate
+{
+    private static readonly Lazy<Task<CompiledTemplate>> Main = new(BuildMainAsync);
+
+    private CompiledTemplate(JsonObject root) => Root = root;
+
+    public JsonObject Root { get; }
+
+    public JsonObject Parameters => Root["parameters"]!.AsObject();
+
+    public JsonObject Variables => Root["variables"]!.AsObject();
+
+    public JsonObject Outputs => Root["outputs"]!.AsObject();
+
+    public static Task<CompiledTemplate> MainAsync() => Main.Value;
+
+    /// <summary>The module deployment (Microsoft.Resources/deployments) with this deployment name.</summary>
+    public JsonObject ModuleDeployment(string name) =>
+        Resources(Root).SingleOrDefault(r => Type(r) == "Microsoft.Resources/deployments" && (string?)r["name"] == name)
+        ?? throw new InvalidOperationException($"No module deployment named '{name}' in main.bicep.");
+
+    /// <summary>The inline template of a module.</summary>
+    public JsonObject Module(string name) => ModuleDeployment(name)["properties"]!["template"]!.AsObject();
+
+    /// <summary>The value main.bicep passes to a module parameter.</summary>
+    public string ModuleArgument(string module, string parameter) =>
+        Text(ModuleDeployment(module)["properties"]!["parameters"]![parameter]?["value"]);
+
+    /// <summary>Every argument main.bicep passes to a module, as "module.parameter" and its expression.</summary>
+    public IEnumerable<(string Argument, string Expression)> ModuleArguments() =>
+        Resources(Root)
+            .Where(r => Type(r) == "Microsoft.Resources/deployments")
+            .SelectMany(d => d["properties"]!["parameters"]!.AsObject().Select(p => ($"{Text(d["name"])}.{p.Key}", Text(p.Value?["value"]))));
+
+    /// <summary>Resources of a template; symbolic-name templates (languageVersion 2.0) keep them in an object.</summary>
+    public static IEnumerable<JsonObject> Resources(JsonObject template) =>
+        template["resources"] switch
+        {
+            JsonObject byName => byName.Select(p => p.Value!.AsObject()),
+            JsonArray list => list.Select(r => r!.AsObject()),
+            _ => [],
+        };
+
+    public static IReadOnlyList<JsonObject> ResourcesOfType(JsonObject template, string type) =>
+        Resources(template).Where(r => Type(r) == type && r["existing"] is null).ToList();
+
+    public static JsonObject Single(JsonObject template, string type) =>
+        ResourcesOfType(template, type) is [var only] ? only : throw new InvalidOperationException($"Expected one {type}, found {ResourcesOfType(template, type).Count}.");
+
+    public static string? Type(JsonObject resource) => (string?)resource["type"];
+
+    /// <summary>A string value as is; anything else as JSON without escaping quotes (ARM expressions are full of them).</summary>
+    public static string Text(JsonNode? node) => node switch
+    {
+        null => string.Empty,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(Unescaped),
+    };
+
+    private static readonly System.Text.Json.JsonSerializerOptions Unescaped = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static async Task<CompiledTemplate> BuildMainAsync()
+    {
+        var result = await BicepCli.RunAsync(Repository.Infra, "build", "main.bicep", "--stdout", "--no-restore");
+        if (result.ExitCode != 0 || result.Diagnostics.Length > 0)
+        {
+            throw new InvalidOperationException($"bicep build infra/main.bicep failed or reported diagnostics:\n{result}");
+        }
+
+        return new CompiledTemplate(JsonNode.Parse(result.StandardOutput)!.AsObject());
+    }
+}
