@@ -81,6 +81,60 @@ param aiHistoryCandles string = '60'
 @description('AI__Timeframe.')
 param aiTimeframe string = '5m'
 
+@description('AI__Endpoint: base URL (required for azure-openai and openai-compatible).')
+param aiEndpoint string = ''
+
+@description('AI__Temperature.')
+param aiTemperature string = '0.2'
+
+@description('AI__MaxTokens: output tokens per model round.')
+param aiMaxTokens string = '800'
+
+@description('AI__EnableLearning: show the brain its recent outcomes.')
+@allowed([
+  'true'
+  'false'
+])
+param aiEnableLearning string = 'false'
+
+@description('AI__TimeoutSeconds: per model round.')
+param aiTimeoutSeconds string = '30'
+
+@description('AI__MaxRetries: retries on 429/5xx/timeouts.')
+param aiMaxRetries string = '2'
+
+@description('AI__RetryBaseDelayMs: first backoff.')
+param aiRetryBaseDelayMs string = '1000'
+
+@description('AI__MaxToolIterations: model rounds per decision.')
+param aiMaxToolIterations string = '4'
+
+@description('AI__TokenBudgetPerDecision.')
+param aiTokenBudgetPerDecision string = '12000'
+
+@description('AI__DailyBudgetUsd: LLM spend per UTC day (0 = no limit).')
+param aiDailyBudgetUsd string = '5'
+
+@description('AI__MaxConcurrency: symbols asked at once per scan.')
+param aiMaxConcurrency string = '4'
+
+@description('AI__ExecutionTools: offer place_order/close_position to the model (never in scans).')
+@allowed([
+  'true'
+  'false'
+])
+param aiExecutionTools string = 'false'
+
+@description('AI__RiskReview: second LLM call reviews each entry.')
+@allowed([
+  'true'
+  'false'
+])
+param aiRiskReview string = 'false'
+
+@description('AI__RiskReviewModel: the model of the reviewer (default: AI__Model).')
+param aiRiskReviewModel string = ''
+
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
 
@@ -203,6 +257,20 @@ var appConfiguration = {
   AI__AllowShort: aiAllowShort
   AI__HistoryCandles: aiHistoryCandles
   AI__Timeframe: aiTimeframe
+  AI__Endpoint: aiEndpoint
+  AI__Temperature: aiTemperature
+  AI__MaxTokens: aiMaxTokens
+  AI__EnableLearning: aiEnableLearning
+  AI__TimeoutSeconds: aiTimeoutSeconds
+  AI__MaxRetries: aiMaxRetries
+  AI__RetryBaseDelayMs: aiRetryBaseDelayMs
+  AI__MaxToolIterations: aiMaxToolIterations
+  AI__TokenBudgetPerDecision: aiTokenBudgetPerDecision
+  AI__DailyBudgetUsd: aiDailyBudgetUsd
+  AI__MaxConcurrency: aiMaxConcurrency
+  AI__ExecutionTools: aiExecutionTools
+  AI__RiskReview: aiRiskReview
+  AI__RiskReviewModel: aiRiskReviewModel
   ScalpingScanSchedule: scalpingScanSchedule
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols
