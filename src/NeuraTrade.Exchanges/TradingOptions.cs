@@ -13,8 +13,17 @@ public sealed class TradingOptions
 
     public string Mode { get; set; } = "paper";
 
-    public bool TryParseMode(out TradingMode mode) =>
-        Enum.TryParse(Mode?.Trim(), ignoreCase: true, out mode) && Enum.IsDefined(mode) && !int.TryParse(Mode, out _);
+    /// <summary>An empty setting means the default, paper.</summary>
+    public bool TryParseMode(out TradingMode mode)
+    {
+        if (string.IsNullOrWhiteSpace(Mode))
+        {
+            mode = TradingMode.Paper;
+            return true;
+        }
+
+        return Enum.TryParse(Mode.Trim(), ignoreCase: true, out mode) && Enum.IsDefined(mode) && !int.TryParse(Mode, out _);
+    }
 
     public TradingMode ParsedMode => TryParseMode(out var mode) ? mode : throw new InvalidOperationException($"Trading:Mode '{Mode}' is not paper, testnet or live.");
 }

@@ -94,6 +94,8 @@ internal sealed class InMemoryPaperAccountStore : IPaperAccountStore
 
     public int Saves { get; private set; }
 
+    public IReadOnlyDictionary<string, Order> Orders => _orders;
+
     public Task<PaperAccountSnapshot?> LoadAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_balances is null ? null : new PaperAccountSnapshot(new Dictionary<string, decimal>(_balances), new Dictionary<string, Order>(_orders)));
 

@@ -39,6 +39,8 @@ public sealed partial class BinanceSpotExchange(
 
     IReadOnlyCollection<string> IMarketDataFeed.Symbols => Markets;
 
+    string IMarketDataFeed.Name => "binance";
+
     public async Task<IReadOnlyDictionary<string, MarketInfo>> LoadMarketsAsync(CancellationToken cancellationToken)
     {
         var markets = await MarketsAsync(cancellationToken);
