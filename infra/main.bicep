@@ -135,6 +135,42 @@ param aiRiskReview string = 'false'
 @description('AI__RiskReviewModel: the model of the reviewer (default: AI__Model).')
 param aiRiskReviewModel string = ''
 
+@description('Trading__Mode: paper, testnet or live (real orders).')
+@allowed([
+  'paper'
+  'testnet'
+  'live'
+])
+param tradingMode string = 'paper'
+
+@description('Exchange__MarketData: paper data from the bundled replay or the live Binance feed.')
+@allowed([
+  'replay'
+  'binance'
+])
+param exchangeMarketData string = 'replay'
+
+@description('Exchange__MakerFeePercent: paper maker fee.')
+param exchangeMakerFeePercent string = '0.1'
+
+@description('Exchange__BookLevels: levels per side of the modelled paper book.')
+param exchangeBookLevels string = '20'
+
+@description('Exchange__BookLevelStepPercent: distance between modelled levels.')
+param exchangeBookLevelStepPercent string = '0.01'
+
+@description('Exchange__BookLevelVolumeFraction: base amount per level, fraction of candle volume.')
+param exchangeBookLevelVolumeFraction string = '0.01'
+
+@description('Exchange__Binance__BaseUrl: override (default by mode).')
+param exchangeBinanceBaseUrl string = ''
+
+@description('Exchange__Binance__RecvWindowMs.')
+param exchangeBinanceRecvWindowMs string = '5000'
+
+@description('Exchange__Binance__MaxWeightUsePercent.')
+param exchangeBinanceMaxWeightUsePercent string = '90'
+
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
 
@@ -219,11 +255,11 @@ param exchangeMinNotional string = '5'
 @secure()
 param aiApiKey string = ''
 
-@description('Exchange__ApiKey. Empty: no secret and no app setting.')
+@description('Exchange__Binance__ApiKey. Empty: no secret and no app setting.')
 @secure()
 param exchangeApiKey string = ''
 
-@description('Exchange__ApiSecret. Empty: no secret and no app setting.')
+@description('Exchange__Binance__ApiSecret. Empty: no secret and no app setting.')
 @secure()
 param exchangeApiSecret string = ''
 
@@ -271,6 +307,15 @@ var appConfiguration = {
   AI__ExecutionTools: aiExecutionTools
   AI__RiskReview: aiRiskReview
   AI__RiskReviewModel: aiRiskReviewModel
+  Trading__Mode: tradingMode
+  Exchange__MarketData: exchangeMarketData
+  Exchange__MakerFeePercent: exchangeMakerFeePercent
+  Exchange__BookLevels: exchangeBookLevels
+  Exchange__BookLevelStepPercent: exchangeBookLevelStepPercent
+  Exchange__BookLevelVolumeFraction: exchangeBookLevelVolumeFraction
+  Exchange__Binance__BaseUrl: exchangeBinanceBaseUrl
+  Exchange__Binance__RecvWindowMs: exchangeBinanceRecvWindowMs
+  Exchange__Binance__MaxWeightUsePercent: exchangeBinanceMaxWeightUsePercent
   ScalpingScanSchedule: scalpingScanSchedule
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols
@@ -299,16 +344,16 @@ var appConfiguration = {
 
 var keyVaultSecretNames = {
   AI__ApiKey: 'ai-api-key'
-  Exchange__ApiKey: 'exchange-api-key'
-  Exchange__ApiSecret: 'exchange-api-secret'
+  Exchange__Binance__ApiKey: 'exchange-api-key'
+  Exchange__Binance__ApiSecret: 'exchange-api-secret'
 }
 
 // A key given at deploy time becomes a Key Vault secret and an app setting that references it; the
 // value itself never becomes an app setting. No key: no secret, no setting.
 var keyVaultReferences = {
   AI__ApiKey: empty(aiApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.AI__ApiKey})'
-  Exchange__ApiKey: empty(exchangeApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__ApiKey})'
-  Exchange__ApiSecret: empty(exchangeApiSecret) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__ApiSecret})'
+  Exchange__Binance__ApiKey: empty(exchangeApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__Binance__ApiKey})'
+  Exchange__Binance__ApiSecret: empty(exchangeApiSecret) ? '' : '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretNames.Exchange__Binance__ApiSecret})'
 }
 
 var appSettings = toObject(

@@ -1,30 +1,132 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Trading;
+using NeuraTrade.Exchanges.Binance;
 using NeuraTrade.Exchanges.Paper;
+using Polly;
 
 namespace NeuraTrade.Exchanges;
 
-/// <summary>Registers the configured <see cref="IExchange"/> (settings section <c>Exchange</c>).</summary>
+/// <summary>
+/// Registers the configured <see cref="IExchange"/>. <c>Trading:Mode</c> decides how real orders are: paper (the
+/// default: <see cref="PaperExchange"/> over the replay, or over Binance's live public data with
+/// <c>Exchange:MarketData=binance</c>), testnet or live (<see cref="BinanceSpotExchange"/>). A host that would
+/// send orders refuses to start without keys, with the replay feed, or (live) without an explicit daily loss limit.
+/// </summary>
 public static class ExchangeComposition
 {
+    public const string DailyLossLimitSetting = "Scalping:MaxDailyLoss";
+
     public static IServiceCollection AddNeuraTradeExchange(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TradingOptions>()
+            .Bind(configuration.GetSection(TradingOptions.Section))
+            .Validate(o => o.TryParseMode(out _), "Trading:Mode must be paper (default), testnet or live.")
+            .Validate(o => !o.TryParseMode(out var m) || m == TradingMode.Paper || HasKeys(configuration),
+                "Trading:Mode testnet/live needs Exchange:Binance:ApiKey and Exchange:Binance:ApiSecret (in Azure: Key Vault references in app settings).")
+            .Validate(o => !o.TryParseMode(out var m) || m == TradingMode.Paper || !IsReplay(configuration[$"{PaperExchangeOptions.Section}:MarketData"]),
+                "Trading:Mode testnet/live trades on the venue's own market data: remove Exchange:MarketData=replay (the replay is for paper only).")
+            .Validate(o => !o.TryParseMode(out var m) || m != TradingMode.Live || decimal.TryParse(configuration[DailyLossLimitSetting], System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit > 0m,
+                $"Trading:Mode live needs an explicit daily loss limit: set {DailyLossLimitSetting} to a positive amount of quote currency.")
+            .ValidateOnStart();
+
         services.AddOptions<PaperExchangeOptions>()
             .Bind(configuration.GetSection(PaperExchangeOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => string.Equals(o.Name, "paper", StringComparison.OrdinalIgnoreCase), "Exchange:Name must be 'paper' in this build (live exchanges are not wired yet).")
+            .Validate(o => string.Equals(o.Name, "paper", StringComparison.OrdinalIgnoreCase), "Exchange:Name must be 'paper': choose the venue with Trading:Mode (paper, testnet, live) instead.")
+            .Validate(o => IsReplay(o.MarketData) || string.Equals(o.MarketData, "binance", StringComparison.OrdinalIgnoreCase), "Exchange:MarketData must be 'replay' (bundled candles, default) or 'binance' (live public feed).")
             .ValidateOnStart();
+
+        services.AddOptions<BinanceOptions>()
+            .Bind(configuration.GetSection(BinanceOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.BaseUrl) || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Exchange:Binance:BaseUrl must be an absolute http(s) URL, e.g. https://testnet.binance.vision.")
+            .ValidateOnStart();
+
+        services.AddHttpClient(BinanceRestClient.HttpClientName, (sp, client) =>
+            {
+                client.BaseAddress = new Uri(BinanceBaseUrl(sp));
+                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("NeuraTrade/1.0");
+            })
+            .AddResilienceHandler("binance", (pipeline, context) =>
+            {
+                var o = context.ServiceProvider.GetRequiredService<IOptions<BinanceOptions>>().Value;
+                pipeline.AddTimeout(o.AttemptTimeout * (o.MaxRetries + 2));
+                if (o.MaxRetries > 0)
+                {
+                    var retry = new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = o.MaxRetries,
+                        Delay = o.RetryBaseDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldRetryAfterHeader = false,
+
+                        // Network errors, timeouts and 5xx only: a 429/418 means back off, a 4xx will not change.
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                        {
+                            { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+                            { Result: { } r } => (int)r.StatusCode >= 500 || (int)r.StatusCode == 408,
+                            _ => false,
+                        }),
+                    };
+
+                    // Orders are never resent blindly (the adapter looks the order up by its client id instead).
+                    retry.DisableForUnsafeHttpMethods();
+                    pipeline.AddRetry(retry);
+                }
+
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 20, BreakDuration = TimeSpan.FromSeconds(15) });
+                pipeline.AddTimeout(o.AttemptTimeout);
+            });
+
+        services.AddSingleton<BinanceRestClient>();
+        services.AddSingleton(sp => new BinanceSpotExchange(
+            sp.GetRequiredService<BinanceRestClient>(),
+            sp.GetRequiredService<IOptions<BinanceOptions>>(),
+            sp.GetRequiredService<IOptions<TradingOptions>>().Value.ParsedMode,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BinanceSpotExchange>>()));
 
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value;
             return CandleReplay.Load(ResolvePath(o.ReplayDirectory), o.ReplaySpeed);
         });
-        services.AddSingleton<IExchange, PaperExchange>();
+        services.AddSingleton<IMarketDataFeed>(sp => IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData)
+            ? ActivatorUtilities.CreateInstance<ReplayMarketData>(sp)
+            : sp.GetRequiredService<BinanceSpotExchange>());
+        services.AddSingleton<PaperExchange>();
+        services.AddSingleton<IExchange>(sp => sp.GetRequiredService<IOptions<TradingOptions>>().Value.ParsedMode == TradingMode.Paper
+            ? sp.GetRequiredService<PaperExchange>()
+            : sp.GetRequiredService<BinanceSpotExchange>());
+        services.AddHostedService<TradingModeAnnouncement>();
         return services;
     }
+
+    /// <summary>The configured base URL, else Binance's own for the mode (the testnet for testnet, production otherwise).</summary>
+    internal static string BinanceBaseUrl(IServiceProvider sp)
+    {
+        var configured = sp.GetRequiredService<IOptions<BinanceOptions>>().Value.BaseUrl;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        return sp.GetRequiredService<IOptions<TradingOptions>>().Value.TryParseMode(out var mode) && mode == TradingMode.Testnet
+            ? BinanceOptions.TestnetBaseUrl
+            : BinanceOptions.LiveBaseUrl;
+    }
+
+    private static bool HasKeys(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{BinanceOptions.Section}:ApiKey"]) && !string.IsNullOrWhiteSpace(configuration[$"{BinanceOptions.Section}:ApiSecret"]);
+
+    private static bool IsReplay(string? marketData) => string.Equals(marketData?.Trim(), "replay", StringComparison.OrdinalIgnoreCase);
 
     private static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 }

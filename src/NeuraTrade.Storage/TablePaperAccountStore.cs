@@ -6,9 +6,9 @@ using NeuraTrade.Core.Trading;
 namespace NeuraTrade.Storage;
 
 /// <summary>
-/// The paper account in one partition: row <c>balances</c> (JSON of free balances) and one row per filled
-/// order (<c>order-{clientOrderId}</c>). A fill writes both in one transaction, so balances and orders
-/// never disagree.
+/// The paper account in one partition: row <c>balances</c> (JSON of free balances) and one row per order,
+/// open or done (<c>order-{clientOrderId}</c>). A change writes the balances and the changed orders in one
+/// transaction, so balances and orders never disagree.
 /// </summary>
 public sealed class TablePaperAccountStore(TableStore tables) : IPaperAccountStore
 {
@@ -43,14 +43,23 @@ public sealed class TablePaperAccountStore(TableStore tables) : IPaperAccountSto
         return balances is null ? null : new PaperAccountSnapshot(balances, orders);
     }
 
-    public async Task SaveFillAsync(IReadOnlyDictionary<string, decimal> balances, Order order, CancellationToken cancellationToken)
+    public async Task SaveOrdersAsync(IReadOnlyDictionary<string, decimal> balances, IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
+        if (orders.Count > IPaperAccountStore.MaxOrdersPerSave)
+        {
+            throw new ArgumentException($"at most {IPaperAccountStore.MaxOrdersPerSave} orders per save, got {orders.Count}", nameof(orders));
+        }
+
         var table = await tables.GetTableAsync(TableNames.PaperAccount, cancellationToken);
-        TableTransactionAction[] actions =
-        [
+        var actions = new List<TableTransactionAction>(orders.Count + 1)
+        {
             new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, BalancesRow) { ["Json"] = JsonSerializer.Serialize(balances, Json) }),
-            new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, OrderRowPrefix + order.ClientOrderId) { ["Json"] = JsonSerializer.Serialize(order, Json) }),
-        ];
+        };
+        foreach (var order in orders.DistinctBy(o => o.ClientOrderId, StringComparer.Ordinal))
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, OrderRowPrefix + order.ClientOrderId) { ["Json"] = JsonSerializer.Serialize(order, Json) }));
+        }
+
         await TableBatch.SubmitAsync(table, actions, cancellationToken);
     }
 }

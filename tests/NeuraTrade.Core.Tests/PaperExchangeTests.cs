@@ -81,8 +81,9 @@ public sealed class PaperExchangeTests
         var series = new CandleSeries("TST/USDT", "5m", [trend[0], trend[1], trend[4], trend[5]]);
         var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
         var wall = DateTimeOffset.FromUnixTimeMilliseconds((1_000_000L * spanMs) + 600_000);
+        var clock = new FakeTimeProvider(wall);
         using var exchange = new PaperExchange(
-            new CandleReplay([series], 1), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions()), new FakeTimeProvider(wall), NullLogger<PaperExchange>.Instance);
+            new ReplayMarketData(new CandleReplay([series], 1), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions()), clock, NullLogger<PaperExchange>.Instance);
 
         var candles = await exchange.FetchOhlcvAsync("TST/USDT", "5m", 10, CancellationToken.None);
         var ticker = await exchange.FetchTickerAsync("TST/USDT", CancellationToken.None);
@@ -223,12 +224,12 @@ public sealed class PaperExchangeTests
     }
 
     [Fact]
-    public async Task Limit_orders_and_non_positive_amounts_are_invalid_orders()
+    public async Task Limit_orders_without_a_price_and_non_positive_amounts_are_invalid_orders()
     {
         var (exchange, _, _) = Create(MidCandle12);
 
         var limit = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CreateOrderAsync(
-            MarketOrder(OrderSide.Buy, 0.01m, "c-1") with { Type = OrderType.Limit, Price = 16_000m }, CancellationToken.None));
+            MarketOrder(OrderSide.Buy, 0.01m, "c-1") with { Type = OrderType.Limit }, CancellationToken.None));
         var zero = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CreateOrderAsync(MarketOrder(OrderSide.Buy, 0m, "c-2"), CancellationToken.None));
 
         Assert.Equal(ExchangeErrorType.InvalidOrder, limit.ErrorType);
@@ -258,7 +259,7 @@ public sealed class PaperExchangeTests
         var (exchange, store, time) = Create(MidCandle12);
         var first = await exchange.CreateOrderAsync(MarketOrder(OrderSide.Buy, 0.01m, "c-1"), CancellationToken.None);
 
-        using var restarted = new PaperExchange(Replay, store, Options.Create(new PaperExchangeOptions()), time, NullLogger<PaperExchange>.Instance);
+        using var restarted = NewExchange(store, time);
         var again = await restarted.CreateOrderAsync(MarketOrder(OrderSide.Buy, 0.01m, "c-1"), CancellationToken.None);
 
         Assert.Equal(first, again);
@@ -308,12 +309,17 @@ public sealed class PaperExchangeTests
     {
         var time = new FakeTimeProvider(WallTimeFor(btcMarketOffset));
         var store = new InMemoryPaperAccountStore();
-        var exchange = new PaperExchange(Replay, store, Options.Create(new PaperExchangeOptions()), time, NullLogger<PaperExchange>.Instance);
-        return (exchange, store, time);
+        return (NewExchange(store, time), store, time);
+    }
+
+    internal static PaperExchange NewExchange(IPaperAccountStore store, FakeTimeProvider time, PaperExchangeOptions? options = null)
+    {
+        var o = Options.Create(options ?? new PaperExchangeOptions());
+        return new PaperExchange(new ReplayMarketData(Replay, o, time), store, o, time, NullLogger<PaperExchange>.Instance);
     }
 
     /// <summary>A wall time at which the BTC/USDT replay (speed 30) shows Start + <paramref name="marketOffset"/>, in 2025.</summary>
-    private static DateTimeOffset WallTimeFor(TimeSpan marketOffset)
+    internal static DateTimeOffset WallTimeFor(TimeSpan marketOffset)
     {
         Assert.True(Replay.TryGetSeries(Btc, out var series));
         var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
@@ -323,7 +329,7 @@ public sealed class PaperExchangeTests
     }
 
     /// <summary>The paper account kept in memory: a copy on every load and save, like a durable store.</summary>
-    private sealed class InMemoryPaperAccountStore : IPaperAccountStore
+    internal sealed class InMemoryPaperAccountStore : IPaperAccountStore
     {
         private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
 
@@ -338,7 +344,9 @@ public sealed class PaperExchangeTests
                 ? null
                 : new PaperAccountSnapshot(new Dictionary<string, decimal>(Balances), new Dictionary<string, Order>(_orders)));
 
-        public Task SaveFillAsync(IReadOnlyDictionary<string, decimal> balances, Order order, CancellationToken cancellationToken)
+        public IReadOnlyDictionary<string, Order> Orders => _orders;
+
+        public Task SaveOrdersAsync(IReadOnlyDictionary<string, decimal> balances, IReadOnlyList<Order> orders, CancellationToken cancellationToken)
         {
             if (FailNextSave)
             {
@@ -347,7 +355,11 @@ public sealed class PaperExchangeTests
             }
 
             Balances = new Dictionary<string, decimal>(balances);
-            _orders[order.ClientOrderId] = order;
+            foreach (var order in orders)
+            {
+                _orders[order.ClientOrderId] = order;
+            }
+
             Saves++;
             return Task.CompletedTask;
         }

@@ -106,6 +106,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         var status = await Json(await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
         Assert.False(status.GetProperty("active").GetBoolean());
         Assert.Equal("scalping is toggled off", status.GetProperty("paused_reason").GetString());
+        Assert.Equal("paper", status.GetProperty("trading_mode").GetString());
         Assert.StartsWith("skipped", status.GetProperty("last_scan_result").GetString(), StringComparison.Ordinal);
         Assert.True(later > afterToggle);
         Assert.Equal(settled, (await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None)).Count);

@@ -128,6 +128,25 @@ public sealed class StorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Paper_account_open_and_filled_orders_are_stored_together_and_reload()
+    {
+        await using var app = TestApp.Create(azurite, Start);
+        var store = app.Get<IPaperAccountStore>();
+        var open = new Order("paper-l1", "l1", "BTC/USDT", OrderType.Limit, OrderSide.Buy, OrderStatus.Open, 0.02m, 0m, 0m, 0m, 0m, "USDT", Start, 19000.5m, "GTC", true);
+        var filled = new Order("paper-m1", "m1", "BTC/USDT", OrderType.Market, OrderSide.Buy, OrderStatus.Expired, 0.03m, 0.01m, 20000m, 200m, 0.2m, "USDT", Start, 20000m);
+        var balances = new Dictionary<string, decimal> { ["USDT"] = 9419.5m, ["BTC"] = 0.01m };
+
+        await store.SaveOrdersAsync(balances, [open, filled], CancellationToken.None);
+        var loaded = await store.LoadAsync(CancellationToken.None);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(balances, loaded.Balances);
+        Assert.Equal(open, loaded.OrdersByClientId["l1"]);
+        Assert.Equal(filled, loaded.OrdersByClientId["m1"]);
+        Assert.Equal(0.02m, loaded.OrdersByClientId["m1"].Remaining);
+    }
+
+    [Fact]
     public void Batches_are_split_per_partition_and_at_most_100()
     {
         var actions = Enumerable.Range(0, 250).Select(i => Upsert("a", i))

@@ -1,6 +1,9 @@
 namespace NeuraTrade.Core.Markets;
 
-/// <summary>ccxt's unified ticker, the fields the engine uses.</summary>
+/// <summary>
+/// ccxt's unified ticker. The first fields are what the engine uses; the optional ones are filled by venues that
+/// report them (24h statistics), null otherwise.
+/// </summary>
 public sealed record Ticker(
     string Symbol,
     DateTimeOffset Timestamp,
@@ -9,7 +12,15 @@ public sealed record Ticker(
     decimal Last,
     decimal High,
     decimal Low,
-    decimal BaseVolume)
+    decimal BaseVolume,
+    decimal? BidVolume = null,
+    decimal? AskVolume = null,
+    decimal? Open = null,
+    decimal? QuoteVolume = null,
+    decimal? Vwap = null,
+    decimal? PreviousClose = null,
+    decimal? Change = null,
+    decimal? Percentage = null)
 {
     public decimal Mid => (Bid + Ask) / 2m;
 

@@ -61,6 +61,7 @@ public sealed class ScalpingControl(
             state.Active,
             paused,
             _options.Profile,
+            exchange.Mode,
             exchange.Name,
             brain.Model,
             _options.Symbols,

@@ -5,6 +5,7 @@ public sealed record ScalpingStatus(
     bool Active,
     string? PausedReason,
     string Profile,
+    Trading.TradingMode TradingMode,
     string Exchange,
     string Brain,
     IReadOnlyList<string> Symbols,

@@ -10,6 +10,9 @@ public enum ExchangeErrorType
     Network,
     ExchangeNotAvailable,
     Authentication,
+
+    /// <summary>No such order (unknown id, or no longer open when cancelling).</summary>
+    OrderNotFound,
 }
 
 public sealed class ExchangeException : Exception

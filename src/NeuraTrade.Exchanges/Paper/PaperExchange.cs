@@ -6,15 +6,16 @@ using NeuraTrade.Core.Trading;
 namespace NeuraTrade.Exchanges.Paper;
 
 /// <summary>
-/// A paper spot account over replayed real candles. Quotes: the in-candle price path of
-/// <see cref="CandleSeries.PriceWithin"/> with a modelled spread of
-/// <c>max(MinSpreadPercent, RangeSpreadFactor × (high − low) / close)</c> around it. Market orders fill
-/// whole at the touch (ask for buys, bid for sells) moved by <c>SlippagePercent</c> against the taker, and
-/// pay <c>TakerFeePercent</c> of the cost in quote currency. A repeated client order id returns the
-/// first fill (idempotent). Balances and fills are stored through <see cref="IPaperAccountStore"/>.
+/// A paper spot account over an <see cref="IMarketDataFeed"/> (replayed real candles, or a live public feed).
+/// Market orders walk the feed's order book (<see cref="PaperFillModel"/>), pay slippage and the taker fee; what
+/// the book cannot fill is cancelled (partial fill, status <c>Expired</c>). Limit orders take what crosses at once
+/// (taker) and rest for the remainder, reserving their funds; a resting order fills whole at its price (maker fee)
+/// once the market trades through it. Orders below the market's minimum notional or beyond the free balance are
+/// rejected. A repeated client order id returns the first order (idempotent). Balances and orders, open ones
+/// included, are stored through <see cref="IPaperAccountStore"/>, so a restart resumes.
 /// </summary>
 public sealed class PaperExchange(
-    CandleReplay replay,
+    IMarketDataFeed feed,
     IPaperAccountStore accountStore,
     IOptions<PaperExchangeOptions> options,
     TimeProvider time,
@@ -25,177 +26,297 @@ public sealed class PaperExchange(
     private Dictionary<string, decimal>? _balances;
     private Dictionary<string, Order>? _orders;
 
-    public string Name => "paper-replay";
+    public string Name => $"paper-{feed.Name}";
 
-    public IReadOnlyCollection<string> Markets => replay.Symbols;
+    public TradingMode Mode => TradingMode.Paper;
 
-    public Task<Ticker> FetchTickerAsync(string symbol, CancellationToken cancellationToken) =>
-        Task.FromResult(TickerAt(symbol, time.GetUtcNow()));
+    public IReadOnlyCollection<string> Markets => feed.Symbols;
 
-    public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, int limit, CancellationToken cancellationToken)
-    {
-        var series = Series(symbol);
-        if (!string.Equals(timeframe, series.Timeframe, StringComparison.Ordinal))
+    public Task<IReadOnlyDictionary<string, MarketInfo>> LoadMarketsAsync(CancellationToken cancellationToken) => feed.LoadMarketsAsync(cancellationToken);
+
+    public Task<Ticker> FetchTickerAsync(string symbol, CancellationToken cancellationToken) => feed.FetchTickerAsync(symbol, cancellationToken);
+
+    public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken) => feed.FetchOrderBookAsync(symbol, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, int limit, CancellationToken cancellationToken) =>
+        FetchOhlcvAsync(symbol, timeframe, null, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>
+        feed.FetchOhlcvAsync(symbol, timeframe, since, limit, cancellationToken);
+
+    public Task<Balances> FetchBalanceAsync(CancellationToken cancellationToken) =>
+        WithAccountAsync(() =>
         {
-            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"{symbol} is replayed in {series.Timeframe} candles, not {timeframe}");
-        }
+            var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var order in _orders!.Values.Where(o => o.Status == OrderStatus.Open))
+            {
+                var (currency, amount) = Reservation(order);
+                used[currency] = used.GetValueOrDefault(currency) + amount;
+            }
 
-        var marketTime = replay.MarketTime(series, time.GetUtcNow());
-        var current = series.IndexAt(marketTime);
-
-        // Only closed candles: the one in force at market time is still forming.
-        var lastClosed = series.Candles[current].OpenTime + series.Interval <= marketTime ? current : current - 1;
-        var first = Math.Max(0, lastClosed - limit + 1);
-        IReadOnlyList<Candle> result = lastClosed < 0 ? [] : series.Candles.Skip(first).Take(lastClosed - first + 1).ToArray();
-        return Task.FromResult(result);
-    }
-
-    public async Task<Balances> FetchBalanceAsync(CancellationToken cancellationToken)
-    {
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            var balances = await BalancesAsync(cancellationToken);
-            return new Balances(balances.ToDictionary(kv => kv.Key, kv => new Balance(kv.Value, 0m)));
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+            var currencies = _balances!.Keys.Union(used.Keys, StringComparer.Ordinal);
+            return Task.FromResult(new Balances(currencies.ToDictionary(c => c, c => new Balance(_balances.GetValueOrDefault(c), used.GetValueOrDefault(c)), StringComparer.Ordinal)));
+        }, cancellationToken);
 
     public async Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken)
     {
-        if (request.Type != OrderType.Market)
-        {
-            throw new ExchangeException(ExchangeErrorType.InvalidOrder, "the paper exchange fills market orders only in this version");
-        }
-
         if (request.Amount <= 0m)
         {
             throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"amount must be positive, got {request.Amount}");
         }
 
-        var now = time.GetUtcNow();
-        var ticker = TickerAt(request.Symbol, now);
-        await _lock.WaitAsync(cancellationToken);
-        try
+        if (request.Type == OrderType.Limit && request.Price is not > 0m)
         {
-            var balances = await BalancesAsync(cancellationToken);
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, "a limit order needs a positive price");
+        }
+
+        var markets = await feed.LoadMarketsAsync(cancellationToken);
+        if (!markets.TryGetValue(request.Symbol, out var market))
+        {
+            throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no market {request.Symbol} (markets: {string.Join(", ", feed.Symbols)})");
+        }
+
+        return await WithAccountAsync(async () =>
+        {
             if (_orders!.TryGetValue(request.ClientOrderId, out var existing))
             {
                 return existing;
             }
 
-            // Work on a copy: the account changes only once the fill is stored, so a failed save charges nothing.
-            var next = new Dictionary<string, decimal>(balances, StringComparer.Ordinal);
-            var order = Fill(request, ticker, next, now);
-            await accountStore.SaveFillAsync(next, order, cancellationToken);
+            var book = await feed.FetchOrderBookAsync(request.Symbol, null, cancellationToken);
+
+            // Work on a copy: the account changes only once the order is stored, so a failed save charges nothing.
+            var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
+            var order = request.Type == OrderType.Market
+                ? FillMarket(request, market, book, next)
+                : PlaceLimit(request, market, book, next);
+            await accountStore.SaveOrdersAsync(next, [order], cancellationToken);
             _balances = next;
             _orders[order.ClientOrderId] = order;
             logger.LogInformation(
-                "Paper fill {OrderId} {Symbol} {Side} {Amount} at {Price}, fee {Fee} {FeeCurrency}",
-                order.Id,
-                order.Symbol,
-                order.Side,
-                order.Filled,
-                order.Average,
-                order.Fee,
-                order.FeeCurrency);
+                "Paper order {OrderId} {Symbol} {Type} {Side} {Amount}: {Status}, filled {Filled} at {Price}, fee {Fee} {FeeCurrency}",
+                order.Id, order.Symbol, order.Type, order.Side, order.Amount, order.Status, order.Filled, order.Average, order.Fee, order.FeeCurrency);
             return order;
+        }, cancellationToken);
+    }
+
+    public Task<Order> CancelOrderAsync(string id, string symbol, CancellationToken cancellationToken) =>
+        WithAccountAsync(async () =>
+        {
+            var order = _orders!.Values.FirstOrDefault(o => o.Id == id && o.Symbol == symbol && o.Status == OrderStatus.Open)
+                ?? throw new ExchangeException(ExchangeErrorType.OrderNotFound, $"no open paper order {id} on {symbol}");
+            var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
+            var (currency, reserved) = Reservation(order);
+            next[currency] = next.GetValueOrDefault(currency) + reserved;
+            var canceled = order with { Status = OrderStatus.Canceled };
+            await accountStore.SaveOrdersAsync(next, [canceled], cancellationToken);
+            _balances = next;
+            _orders[canceled.ClientOrderId] = canceled;
+            return canceled;
+        }, cancellationToken);
+
+    public Task<Order> FetchOrderAsync(string id, string symbol, CancellationToken cancellationToken) =>
+        WithAccountAsync(() => Task.FromResult(
+            _orders!.Values.FirstOrDefault(o => o.Id == id && o.Symbol == symbol)
+                ?? throw new ExchangeException(ExchangeErrorType.OrderNotFound, $"no paper order {id} on {symbol}")), cancellationToken);
+
+    public Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken) =>
+        WithAccountAsync(() => Task.FromResult<IReadOnlyList<Order>>(
+            _orders!.Values.Where(o => o.Status == OrderStatus.Open && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.Timestamp).ToArray()), cancellationToken);
+
+    /// <summary>One trade per order that filled anything (the paper account keeps orders, not individual fills).</summary>
+    public Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>
+        WithAccountAsync(() => Task.FromResult<IReadOnlyList<Trade>>(
+            _orders!.Values
+                .Where(o => o.Symbol == symbol && o.Filled > 0m && (since is null || o.Timestamp >= since))
+                .OrderBy(o => o.Timestamp)
+                .Take(limit ?? int.MaxValue)
+                .Select(o => new Trade($"{o.Id}-fill", o.Id, o.Symbol, o.Side, o.Type == OrderType.Market ? TakerOrMaker.Taker : TakerOrMaker.Maker,
+                    o.Average, o.Filled, o.Cost, o.Fee, o.FeeCurrency, o.Timestamp))
+                .ToArray()), cancellationToken);
+
+    public void Dispose() => _lock.Dispose();
+
+    private Order FillMarket(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances)
+    {
+        var amount = market.AmountToPrecision(request.Amount);
+        var levels = request.Side == OrderSide.Buy ? book.Asks : book.Bids;
+        if (levels.Count == 0)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"no {(request.Side == OrderSide.Buy ? "asks" : "bids")} in the {request.Symbol} book");
+        }
+
+        if (market.Violation(amount, levels[0].Price, isMarketOrder: true) is { } violation)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, violation);
+        }
+
+        var walk = PaperFillModel.Walk(levels, request.Side, amount, null);
+        var price = PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, null);
+        var cost = walk.Filled * price;
+        var fee = PaperFillModel.Fee(cost, _options.TakerFeePercent);
+        Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve: 0m);
+        return NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Expired, null);
+    }
+
+    private Order PlaceLimit(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances)
+    {
+        var amount = market.AmountToPrecision(request.Amount);
+        var limit = market.PriceToPrecision(request.Price!.Value);
+        if (market.Violation(amount, limit, isMarketOrder: false) is { } violation)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, violation);
+        }
+
+        var levels = request.Side == OrderSide.Buy ? book.Asks : book.Bids;
+        var marketable = levels.Count > 0 && (request.Side == OrderSide.Buy ? levels[0].Price <= limit : levels[0].Price >= limit);
+        if (marketable && request.PostOnly)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"post-only {request.Side} at {limit} would take liquidity (best {levels[0].Price})");
+        }
+
+        var walk = marketable ? PaperFillModel.Walk(levels, request.Side, amount, limit) : default;
+        var price = walk.Filled > 0m ? PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, limit) : 0m;
+        var cost = walk.Filled * price;
+        var fee = PaperFillModel.Fee(cost, _options.TakerFeePercent);
+        var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit);
+        var reserve = order.Status == OrderStatus.Open ? Reservation(order).Amount : 0m;
+        Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve);
+        return order;
+    }
+
+    /// <summary>Checks the free balance and books a fill plus the reservation of what rests (quote for a buy, base for a sell).</summary>
+    private static void Settle(OrderSide side, MarketInfo market, decimal filled, decimal cost, decimal fee, Dictionary<string, decimal> balances, decimal reserve)
+    {
+        var quoteFree = balances.GetValueOrDefault(market.Quote);
+        var baseFree = balances.GetValueOrDefault(market.Base);
+        if (side == OrderSide.Buy)
+        {
+            var needed = cost + fee + reserve;
+            if (quoteFree < needed)
+            {
+                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {needed:0.########} {market.Quote}, has {quoteFree}");
+            }
+
+            balances[market.Quote] = quoteFree - needed;
+            balances[market.Base] = baseFree + filled;
+        }
+        else
+        {
+            var needed = filled + reserve;
+            if (baseFree < needed)
+            {
+                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {needed} {market.Base}, has {baseFree}");
+            }
+
+            balances[market.Base] = baseFree - needed;
+            balances[market.Quote] = quoteFree + cost - fee;
+        }
+    }
+
+    private Order NewOrder(OrderRequest request, decimal amount, decimal filled, decimal average, decimal cost, decimal fee, OrderStatus status, decimal? limit) =>
+        new($"paper-{request.ClientOrderId}", request.ClientOrderId, request.Symbol, request.Type, request.Side, status, amount, filled, average, cost, fee,
+            MarketSymbol.Quote(request.Symbol), time.GetUtcNow(), limit ?? (filled > 0m ? average : null), limit is null ? null : "GTC", request.PostOnly);
+
+    /// <summary>What an open order holds back: quote (remaining × price plus the maker fee) for a buy, base for a sell.</summary>
+    private (string Currency, decimal Amount) Reservation(Order order)
+    {
+        if (order.Side == OrderSide.Sell)
+        {
+            return (MarketSymbol.Base(order.Symbol), order.Remaining);
+        }
+
+        var cost = order.Remaining * order.Price!.Value;
+        return (MarketSymbol.Quote(order.Symbol), cost + PaperFillModel.Fee(cost, _options.MakerFeePercent));
+    }
+
+    /// <summary>Fills resting limit orders the market has traded through since they were placed, whole, at their price (maker).</summary>
+    private async Task MatchRestingAsync(CancellationToken cancellationToken)
+    {
+        var filled = new List<Order>();
+        var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
+        foreach (var order in _orders!.Values.Where(o => o.Status == OrderStatus.Open).OrderBy(o => o.Timestamp).Take(IPaperAccountStore.MaxOrdersPerSave))
+        {
+            (decimal Low, decimal High) range;
+            try
+            {
+                range = await feed.PriceRangeSinceAsync(order.Symbol, order.Timestamp, cancellationToken);
+            }
+            catch (ExchangeException ex)
+            {
+                logger.LogDebug("Resting order {OrderId} not matched now: {Error}", order.Id, ex.Message);
+                continue;
+            }
+
+            var limit = order.Price!.Value;
+            if (order.Side == OrderSide.Buy ? range.Low > limit : range.High < limit)
+            {
+                continue;
+            }
+
+            var (currency, reserved) = Reservation(order);
+            var cost = order.Remaining * limit;
+            var fee = PaperFillModel.Fee(cost, _options.MakerFeePercent);
+            next[currency] = next.GetValueOrDefault(currency) + reserved;
+            var quote = MarketSymbol.Quote(order.Symbol);
+            var baseCurrency = MarketSymbol.Base(order.Symbol);
+            if (order.Side == OrderSide.Buy)
+            {
+                next[quote] = next.GetValueOrDefault(quote) - cost - fee;
+                next[baseCurrency] = next.GetValueOrDefault(baseCurrency) + order.Remaining;
+            }
+            else
+            {
+                next[baseCurrency] = next.GetValueOrDefault(baseCurrency) - order.Remaining;
+                next[quote] = next.GetValueOrDefault(quote) + cost - fee;
+            }
+
+            var totalCost = order.Cost + cost;
+            filled.Add(order with
+            {
+                Status = OrderStatus.Closed,
+                Filled = order.Amount,
+                Cost = totalCost,
+                Average = PaperFillModel.Round(totalCost / order.Amount),
+                Fee = order.Fee + fee,
+            });
+        }
+
+        if (filled.Count == 0)
+        {
+            return;
+        }
+
+        await accountStore.SaveOrdersAsync(next, filled, cancellationToken);
+        _balances = next;
+        foreach (var order in filled)
+        {
+            _orders[order.ClientOrderId] = order;
+            logger.LogInformation("Paper limit order {OrderId} {Symbol} {Side} filled {Filled} at {Price} (maker)", order.Id, order.Symbol, order.Side, order.Filled, order.Price);
+        }
+    }
+
+    /// <summary>Loads the account once, fills what the market crossed, then runs <paramref name="body"/>, all under the account lock.</summary>
+    private async Task<T> WithAccountAsync<T>(Func<Task<T>> body, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_balances is null)
+            {
+                var stored = await accountStore.LoadAsync(cancellationToken);
+                _balances = stored is null
+                    ? new Dictionary<string, decimal>(StringComparer.Ordinal) { [_options.QuoteCurrency] = _options.StartingBalance }
+                    : new Dictionary<string, decimal>(stored.Balances, StringComparer.Ordinal);
+                _orders = stored is null ? new Dictionary<string, Order>(StringComparer.Ordinal) : new Dictionary<string, Order>(stored.OrdersByClientId, StringComparer.Ordinal);
+            }
+
+            await MatchRestingAsync(cancellationToken);
+            return await body();
         }
         finally
         {
             _lock.Release();
         }
-    }
-
-    public void Dispose() => _lock.Dispose();
-
-    internal Ticker TickerAt(string symbol, DateTimeOffset now)
-    {
-        var series = Series(symbol);
-        var marketTime = replay.MarketTime(series, now);
-        var candle = series.Candles[series.IndexAt(marketTime)];
-        var price = CandleSeries.PriceWithin(candle, series.Interval, marketTime);
-        var rangePercent = candle.Close == 0m ? 0m : (candle.High - candle.Low) / candle.Close * 100m;
-        var spreadPercent = Math.Max(_options.MinSpreadPercent, _options.RangeSpreadFactor * rangePercent);
-        var half = price * spreadPercent / 200m;
-        return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume);
-    }
-
-    private Order Fill(OrderRequest request, Ticker ticker, Dictionary<string, decimal> balances, DateTimeOffset now)
-    {
-        var baseCurrency = MarketSymbol.Base(request.Symbol);
-        var quote = MarketSymbol.Quote(request.Symbol);
-        var slip = _options.SlippagePercent / 100m;
-        var price = Round(request.Side == OrderSide.Buy ? ticker.Ask * (1m + slip) : ticker.Bid * (1m - slip));
-        var cost = request.Amount * price;
-        var fee = Round(cost * _options.TakerFeePercent / 100m);
-        if (cost < _options.MinNotional)
-        {
-            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"order cost {cost:0.########} {quote} is below the minimum notional {_options.MinNotional}");
-        }
-
-        var quoteFree = balances.GetValueOrDefault(quote);
-        var baseFree = balances.GetValueOrDefault(baseCurrency);
-        if (request.Side == OrderSide.Buy)
-        {
-            if (quoteFree < cost + fee)
-            {
-                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {cost + fee:0.########} {quote}, has {quoteFree}");
-            }
-
-            balances[quote] = quoteFree - cost - fee;
-            balances[baseCurrency] = baseFree + request.Amount;
-        }
-        else
-        {
-            if (baseFree < request.Amount)
-            {
-                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {request.Amount} {baseCurrency}, has {baseFree}");
-            }
-
-            balances[baseCurrency] = baseFree - request.Amount;
-            balances[quote] = quoteFree + cost - fee;
-        }
-
-        return new Order(
-            $"paper-{request.ClientOrderId}",
-            request.ClientOrderId,
-            request.Symbol,
-            request.Type,
-            request.Side,
-            OrderStatus.Closed,
-            request.Amount,
-            request.Amount,
-            price,
-            cost,
-            fee,
-            quote,
-            now);
-    }
-
-    /// <summary>Quotes and fills carry 8 decimals, like the exchange's own precision at most.</summary>
-    private static decimal Round(decimal value) => Math.Round(value, 8, MidpointRounding.AwayFromZero);
-
-    private CandleSeries Series(string symbol) =>
-        replay.TryGetSeries(symbol, out var series)
-            ? series
-            : throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
-
-    private async Task<Dictionary<string, decimal>> BalancesAsync(CancellationToken cancellationToken)
-    {
-        if (_balances is not null)
-        {
-            return _balances;
-        }
-
-        var stored = await accountStore.LoadAsync(cancellationToken);
-        _balances = stored is null
-            ? new Dictionary<string, decimal>(StringComparer.Ordinal) { [_options.QuoteCurrency] = _options.StartingBalance }
-            : new Dictionary<string, decimal>(stored.Balances, StringComparer.Ordinal);
-        _orders = stored is null ? new Dictionary<string, Order>(StringComparer.Ordinal) : new Dictionary<string, Order>(stored.OrdersByClientId, StringComparer.Ordinal);
-        return _balances;
     }
 }

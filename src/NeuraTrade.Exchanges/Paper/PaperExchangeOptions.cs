@@ -7,9 +7,16 @@ public sealed class PaperExchangeOptions
 {
     public const string Section = "Exchange";
 
-    /// <summary><c>paper</c> (the only venue in this build: a paper account over replayed real candles).</summary>
+    /// <summary>
+    /// <c>paper</c>: the simulated account. Which venue really trades is <c>Trading:Mode</c> (paper, testnet, live);
+    /// this key only guards against old settings that expected <c>binance</c> here.
+    /// </summary>
     [Required]
     public string Name { get; set; } = "paper";
+
+    /// <summary>Where paper market data comes from: <c>replay</c> (bundled candles, offline, default) or <c>binance</c> (live public feed).</summary>
+    [Required]
+    public string MarketData { get; set; } = "replay";
 
     /// <summary>Folder of candle files named <c>BASE_QUOTE-TIMEFRAME.csv</c>; relative paths resolve against the app folder.</summary>
     [Required]
@@ -26,9 +33,13 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 1_000_000_000.0)]
     public decimal StartingBalance { get; set; } = 10_000m;
 
-    /// <summary>Taker fee, percent of the fill's cost, charged in quote currency.</summary>
+    /// <summary>Taker fee (market orders, and limit orders that cross at once), percent of the fill's cost, charged in quote currency.</summary>
     [Range(0.0, 5.0)]
     public decimal TakerFeePercent { get; set; } = 0.1m;
+
+    /// <summary>Maker fee (resting limit orders that fill later), percent of the fill's cost, charged in quote currency.</summary>
+    [Range(0.0, 5.0)]
+    public decimal MakerFeePercent { get; set; } = 0.1m;
 
     /// <summary>Slippage of a market order beyond the touch, percent.</summary>
     [Range(0.0, 5.0)]
@@ -42,7 +53,31 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 1.0)]
     public decimal RangeSpreadFactor { get; set; } = 0.05m;
 
-    /// <summary>Orders below this quote notional are rejected.</summary>
+    /// <summary>Orders below this quote notional are rejected (replay markets; the live feed uses the venue's own rules).</summary>
     [Range(0.0, 1_000_000.0)]
     public decimal MinNotional { get; set; } = 5m;
+
+    /// <summary>Amount step of replayed markets: amounts are rounded down to it.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public decimal AmountStep { get; set; } = 0.00000001m;
+
+    /// <summary>Price tick of replayed markets: limit prices are rounded to it.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public decimal TickSize { get; set; } = 0.00000001m;
+
+    /// <summary>Levels per side of the modelled order book.</summary>
+    [Range(1, 1000)]
+    public int BookLevels { get; set; } = 20;
+
+    /// <summary>Distance between modelled book levels, percent of price.</summary>
+    [Range(0.0, 5.0)]
+    public decimal BookLevelStepPercent { get; set; } = 0.01m;
+
+    /// <summary>Base amount resting at each modelled level, as a fraction of the current candle's volume.</summary>
+    [Range(0.0, 1.0)]
+    public decimal BookLevelVolumeFraction { get; set; } = 0.01m;
+
+    /// <summary>Quote value per modelled level when the candle has no volume.</summary>
+    [Range(0.0, 1_000_000_000.0)]
+    public decimal BookFallbackLevelNotional { get; set; } = 10_000m;
 }

@@ -178,8 +178,8 @@ public sealed class CompiledTemplateTests
 
     [Theory]
     [InlineData("AI__ApiKey", "aiApiKey", "ai-api-key")]
-    [InlineData("Exchange__ApiKey", "exchangeApiKey", "exchange-api-key")]
-    [InlineData("Exchange__ApiSecret", "exchangeApiSecret", "exchange-api-secret")]
+    [InlineData("Exchange__Binance__ApiKey", "exchangeApiKey", "exchange-api-key")]
+    [InlineData("Exchange__Binance__ApiSecret", "exchangeApiSecret", "exchange-api-secret")]
     public async Task Api_keys_reach_the_app_only_as_key_vault_references(string setting, string parameter, string secretName)
     {
         var template = await MainAsync();

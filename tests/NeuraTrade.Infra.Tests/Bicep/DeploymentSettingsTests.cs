@@ -14,7 +14,7 @@ public sealed partial class DeploymentSettingsTests
     private static readonly string[] HostOnlyKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Storage__ConnectionString"];
 
     // Secrets: in Azure they come from Key Vault references (checked in CompiledTemplateTests), never from app configuration.
-    private static readonly string[] SecretKeys = ["AI__ApiKey", "Exchange__ApiKey", "Exchange__ApiSecret"];
+    private static readonly string[] SecretKeys = ["AI__ApiKey", "Exchange__Binance__ApiKey", "Exchange__Binance__ApiSecret"];
 
     // Left empty in Azure so Scalping__Profile decides them (ScalpingProfiles.Apply); explicit values would override every profile.
     private static readonly string[] ProfileGovernedKeys =
@@ -83,8 +83,8 @@ public sealed partial class DeploymentSettingsTests
         Assert.Equal("${AZURE_ENV_NAME}", Text(file["environmentName"]!["value"]));
         Assert.Equal("${AZURE_LOCATION}", Text(file["location"]!["value"]));
         Assert.Equal("${AI__ApiKey=}", Text(file["aiApiKey"]!["value"]));
-        Assert.Equal("${Exchange__ApiKey=}", Text(file["exchangeApiKey"]!["value"]));
-        Assert.Equal("${Exchange__ApiSecret=}", Text(file["exchangeApiSecret"]!["value"]));
+        Assert.Equal("${Exchange__Binance__ApiKey=}", Text(file["exchangeApiKey"]!["value"]));
+        Assert.Equal("${Exchange__Binance__ApiSecret=}", Text(file["exchangeApiSecret"]!["value"]));
 
         var required = template.Parameters.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key);
         Assert.All(required, name => Assert.True(file.ContainsKey(name), $"required parameter {name} is not in main.parameters.json"));

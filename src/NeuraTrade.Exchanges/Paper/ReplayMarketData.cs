@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Exchanges.Paper;
+
+/// <summary>
+/// Market data from the replay of bundled real candles. Quotes: the in-candle price path of
+/// <see cref="CandleSeries.PriceWithin"/> with a modelled spread of
+/// <c>max(MinSpreadPercent, RangeSpreadFactor × (high − low) / close)</c> around it. Order book: see
+/// <see cref="ModelOrderBook"/>.
+/// </summary>
+public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchangeOptions> options, TimeProvider time) : IMarketDataFeed
+{
+    private readonly PaperExchangeOptions _options = options.Value;
+
+    public string Name => "replay";
+
+    public IReadOnlyCollection<string> Symbols => replay.Symbols;
+
+    public Task<IReadOnlyDictionary<string, MarketInfo>> LoadMarketsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, MarketInfo> markets = replay.Symbols.ToDictionary(
+            s => s,
+            s => new MarketInfo(s, s.Replace("/", string.Empty, StringComparison.Ordinal), MarketSymbol.Base(s), MarketSymbol.Quote(s), true,
+                _options.AmountStep, _options.TickSize, null, null, _options.MinNotional),
+            StringComparer.Ordinal);
+        return Task.FromResult(markets);
+    }
+
+    public Task<Ticker> FetchTickerAsync(string symbol, CancellationToken cancellationToken) =>
+        Task.FromResult(TickerAt(symbol, time.GetUtcNow()));
+
+    public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var series = Series(symbol);
+        var candle = series.Candles[series.IndexAt(replay.MarketTime(series, now))];
+        return Task.FromResult(ModelOrderBook(TickerAt(symbol, now), candle, _options, limit));
+    }
+
+    public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
+    {
+        var series = Series(symbol);
+        if (!string.Equals(timeframe, series.Timeframe, StringComparison.Ordinal))
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"{symbol} is replayed in {series.Timeframe} candles, not {timeframe}");
+        }
+
+        var take = Math.Max(0, limit ?? 500);
+        var marketTime = replay.MarketTime(series, time.GetUtcNow());
+        var current = series.IndexAt(marketTime);
+
+        // Only closed candles: the one in force at market time is still forming.
+        var lastClosed = series.Candles[current].OpenTime + series.Interval <= marketTime ? current : current - 1;
+        if (lastClosed < 0)
+        {
+            return Task.FromResult<IReadOnlyList<Candle>>([]);
+        }
+
+        IReadOnlyList<Candle> result = since is { } from
+            ? series.Candles.Take(lastClosed + 1).Where(c => c.OpenTime >= from).Take(take).ToArray()
+            : series.Candles.Skip(Math.Max(0, lastClosed - take + 1)).Take(Math.Min(take, lastClosed + 1)).ToArray();
+        return Task.FromResult(result);
+    }
+
+    public Task<(decimal Low, decimal High)> PriceRangeSinceAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        // Orders carry wall time; the replay's candles are in market time.
+        var now = time.GetUtcNow();
+        var series = Series(symbol);
+        var marketNow = replay.MarketTime(series, now);
+        since = replay.MarketTime(series, since);
+        var ticker = TickerAt(symbol, now);
+        var low = ticker.Ask;
+        var high = ticker.Bid;
+
+        // The replay wraps around at the end of the data: a market time before the order means a new lap.
+        if (since <= marketNow)
+        {
+            foreach (var c in series.Candles.Skip(series.IndexAt(since)).TakeWhile(c => c.OpenTime + series.Interval <= marketNow))
+            {
+                if (c.OpenTime >= since)
+                {
+                    low = Math.Min(low, c.Low);
+                    high = Math.Max(high, c.High);
+                }
+            }
+        }
+
+        return Task.FromResult((low, high));
+    }
+
+    /// <summary>
+    /// The modelled book: <c>BookLevels</c> levels a side, the best at the modelled bid/ask, each further level
+    /// <c>BookLevelStepPercent</c> of the price away, each holding <c>BookLevelVolumeFraction</c> of the current
+    /// candle's base volume (or <c>BookFallbackLevelNotional</c> worth when the candle has no volume).
+    /// Thin candles make a thin book, so large orders walk it and pay for it.
+    /// </summary>
+    public static OrderBook ModelOrderBook(Ticker ticker, Candle candle, PaperExchangeOptions options, int? limit)
+    {
+        var levels = Math.Min(options.BookLevels, limit ?? int.MaxValue);
+        var amount = candle.Volume * options.BookLevelVolumeFraction;
+        if (amount <= 0m && ticker.Last > 0m)
+        {
+            amount = options.BookFallbackLevelNotional / ticker.Last;
+        }
+
+        amount = Math.Round(amount, 8, MidpointRounding.ToZero);
+        var step = ticker.Last * options.BookLevelStepPercent / 100m;
+        var bids = new List<OrderBookLevel>(levels);
+        var asks = new List<OrderBookLevel>(levels);
+        for (var k = 0; k < levels; k++)
+        {
+            var bid = Round(ticker.Bid - (k * step));
+            if (bid > 0m)
+            {
+                bids.Add(new OrderBookLevel(bid, amount));
+            }
+
+            asks.Add(new OrderBookLevel(Round(ticker.Ask + (k * step)), amount));
+        }
+
+        return new OrderBook(ticker.Symbol, bids, asks, ticker.Timestamp, null);
+    }
+
+    internal Ticker TickerAt(string symbol, DateTimeOffset now)
+    {
+        var series = Series(symbol);
+        var marketTime = replay.MarketTime(series, now);
+        var candle = series.Candles[series.IndexAt(marketTime)];
+        var price = CandleSeries.PriceWithin(candle, series.Interval, marketTime);
+        var rangePercent = candle.Close == 0m ? 0m : (candle.High - candle.Low) / candle.Close * 100m;
+        var spreadPercent = Math.Max(_options.MinSpreadPercent, _options.RangeSpreadFactor * rangePercent);
+        var half = price * spreadPercent / 200m;
+        return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume, Open: candle.Open);
+    }
+
+    /// <summary>Quotes carry 8 decimals, like the exchange's own precision at most.</summary>
+    private static decimal Round(decimal value) => Math.Round(value, 8, MidpointRounding.AwayFromZero);
+
+    private CandleSeries Series(string symbol) =>
+        replay.TryGetSeries(symbol, out var series)
+            ? series
+            : throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
+}

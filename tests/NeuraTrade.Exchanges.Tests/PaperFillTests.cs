@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Exchanges.Paper;
+
+namespace NeuraTrade.Exchanges.Tests;
+
+/// <summary>The paper fill model: book walk, partial fills, resting limit orders, maker/taker fees, reservations, restart.</summary>
+public sealed class PaperFillTests
+{
+    private const string Btc = "BTC/USDT";
+    private static readonly CandleReplay Replay = CandleReplay.Load(Path.Combine(AppContext.BaseDirectory, "data", "candles"), 30);
+
+    [Fact]
+    public void Walk_consumes_levels_best_first_and_stops_at_the_limit_price()
+    {
+        OrderBookLevel[] asks = [new(100m, 1m), new(101m, 1m), new(102m, 5m)];
+
+        var market = PaperFillModel.Walk(asks, OrderSide.Buy, 2.5m, null);
+        var limited = PaperFillModel.Walk(asks, OrderSide.Buy, 2.5m, 101m);
+
+        Assert.Equal(new BookWalk(2.5m, ((100m * 1m) + (101m * 1m) + (102m * 0.5m)) / 2.5m), market);
+        Assert.Equal(new BookWalk(2m, 100.5m), limited);
+    }
+
+    [Fact]
+    public async Task Market_order_larger_than_the_book_fills_partly_and_expires_the_rest()
+    {
+        var (exchange, _, _) = Create(new PaperExchangeOptions { BookLevels = 2, BookLevelVolumeFraction = 0.00001m, StartingBalance = 1_000_000m });
+        var book = await exchange.FetchOrderBookAsync(Btc, null, CancellationToken.None);
+        var depth = book.Asks.Sum(l => l.Amount);
+
+        var order = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Market, OrderSide.Buy, depth * 3m, null, "big"), CancellationToken.None);
+
+        Assert.Equal(OrderStatus.Expired, order.Status);
+        Assert.Equal(depth, order.Filled);
+        Assert.Equal(depth * 2m, order.Remaining);
+        Assert.Equal(depth, (await exchange.FetchBalanceAsync(CancellationToken.None)).Free("BTC"));
+    }
+
+    [Fact]
+    public async Task Limit_buy_below_the_market_rests_reserving_quote_then_fills_at_its_price_with_the_maker_fee()
+    {
+        var (exchange, store, time) = Create(new PaperExchangeOptions { MakerFeePercent = 0.05m });
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+        var limit = Math.Round(ticker.Bid * 0.999m, 2);
+
+        var placed = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, limit, "rest"), CancellationToken.None);
+        var reserved = await exchange.FetchBalanceAsync(CancellationToken.None);
+
+        Assert.Equal(OrderStatus.Open, placed.Status);
+        Assert.Equal(0m, placed.Filled);
+        var reserve = (0.01m * limit) + Math.Round(0.01m * limit * 0.0005m, 8);
+        Assert.Equal(reserve, reserved.ByCurrency["USDT"].Used);
+        Assert.Equal(10_000m - reserve, reserved.Free("USDT"));
+        Assert.Single(await exchange.FetchOpenOrdersAsync(Btc, CancellationToken.None));
+
+        // Walk the replay forward until a candle trades through the limit.
+        for (var i = 0; i < 2_000 && (await exchange.FetchOrderAsync(placed.Id, Btc, CancellationToken.None)).Status == OrderStatus.Open; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var filled = await exchange.FetchOrderAsync(placed.Id, Btc, CancellationToken.None);
+        var after = await exchange.FetchBalanceAsync(CancellationToken.None);
+        Assert.Equal(OrderStatus.Closed, filled.Status);
+        Assert.Equal(limit, filled.Average);
+        Assert.Equal(Math.Round(0.01m * limit * 0.0005m, 8), filled.Fee);
+        Assert.Equal(0.01m, after.Free("BTC"));
+        Assert.Equal(10_000m - reserve, after.Free("USDT"));
+        Assert.Equal(0m, after.ByCurrency["USDT"].Used);
+        Assert.Equal(TakerOrMaker.Maker, Assert.Single(await exchange.FetchMyTradesAsync(Btc, null, null, CancellationToken.None)).TakerOrMaker);
+        Assert.Equal(OrderStatus.Closed, store.Orders["rest"].Status);
+    }
+
+    [Fact]
+    public async Task Marketable_limit_buy_takes_at_once_at_no_worse_than_its_price()
+    {
+        var (exchange, _, _) = Create(new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+        var limit = Math.Round(ticker.Ask * 1.01m, 2);
+
+        var order = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, limit, "cross"), CancellationToken.None);
+
+        Assert.Equal(OrderStatus.Closed, order.Status);
+        Assert.True(order.Average <= limit);
+        Assert.Equal(Math.Round(ticker.Ask * 1.0002m, 8), order.Average);
+    }
+
+    [Fact]
+    public async Task Post_only_order_that_would_take_liquidity_is_rejected()
+    {
+        var (exchange, store, _) = Create(new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CreateOrderAsync(
+            new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, ticker.Ask + 10m, "po", PostOnly: true), CancellationToken.None));
+
+        Assert.Equal(ExchangeErrorType.InvalidOrder, ex.ErrorType);
+        Assert.Equal(0, store.Saves);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_resting_order_releases_its_reservation()
+    {
+        var (exchange, _, _) = Create(new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+        var placed = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, Math.Round(ticker.Bid * 0.9m, 2), "c"), CancellationToken.None);
+
+        var canceled = await exchange.CancelOrderAsync(placed.Id, Btc, CancellationToken.None);
+        var again = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CancelOrderAsync(placed.Id, Btc, CancellationToken.None));
+
+        Assert.Equal(OrderStatus.Canceled, canceled.Status);
+        Assert.Equal(ExchangeErrorType.OrderNotFound, again.ErrorType);
+        var balances = await exchange.FetchBalanceAsync(CancellationToken.None);
+        Assert.Equal(10_000m, balances.Free("USDT"));
+        Assert.Equal(0m, balances.ByCurrency["USDT"].Used);
+    }
+
+    [Fact]
+    public async Task Limit_order_beyond_the_free_balance_is_rejected_as_insufficient_funds()
+    {
+        var (exchange, _, _) = Create(new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CreateOrderAsync(
+            new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 1m, Math.Round(ticker.Bid * 0.9m, 2), "big"), CancellationToken.None));
+
+        Assert.Equal(ExchangeErrorType.InsufficientFunds, ex.ErrorType);
+    }
+
+    [Fact]
+    public async Task A_restarted_paper_exchange_resumes_its_open_orders_and_reservations()
+    {
+        var (exchange, store, time) = Create(new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+        var placed = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, Math.Round(ticker.Bid * 0.5m, 2), "keep"), CancellationToken.None);
+        var before = await exchange.FetchBalanceAsync(CancellationToken.None);
+
+        using var restarted = New(store, time, new PaperExchangeOptions());
+
+        Assert.Equal(placed, Assert.Single(await restarted.FetchOpenOrdersAsync(null, CancellationToken.None)));
+        Assert.Equal(before, await restarted.FetchBalanceAsync(CancellationToken.None), new BalancesComparer());
+    }
+
+    private static (PaperExchange Exchange, InMemoryPaperAccountStore Store, FakeTimeProvider Time) Create(PaperExchangeOptions options)
+    {
+        Assert.True(Replay.TryGetSeries(Btc, out var series));
+        var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
+
+        // A 2025 wall time at which the replay (speed 30) shows the BTC/USDT series 62.5 minutes in.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(((16_000L * spanMs) + 3_750_000L) / 30));
+        var store = new InMemoryPaperAccountStore();
+        return (New(store, time, options), store, time);
+    }
+
+    private static PaperExchange New(IPaperAccountStore store, FakeTimeProvider time, PaperExchangeOptions options)
+    {
+        var o = Options.Create(options);
+        return new PaperExchange(new ReplayMarketData(Replay, o, time), store, o, time, NullLogger<PaperExchange>.Instance);
+    }
+
+    private sealed class BalancesComparer : IEqualityComparer<Balances>
+    {
+        public bool Equals(Balances? x, Balances? y) =>
+            x is not null && y is not null && x.ByCurrency.Count == y.ByCurrency.Count && x.ByCurrency.All(kv => y.ByCurrency.TryGetValue(kv.Key, out var b) && b == kv.Value);
+
+        public int GetHashCode(Balances obj) => obj.ByCurrency.Count;
+    }
+}
