@@ -29,7 +29,8 @@ public sealed class TradingToolbox(
 {
     private const int MaxCandles = 200;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    // Starts from M.E.AI's defaults (reflection-based resolver for anonymous results), snake_case on top.
+    private static readonly JsonSerializerOptions Json = new(AIJsonUtilities.DefaultOptions)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -40,10 +41,12 @@ public sealed class TradingToolbox(
         var registry = new ToolRegistry(brain.Value.ExecutionTools);
         Add(registry, TradingToolKind.MarketData, "get_market_data", "Ticker (bid, ask, last, spread) and indicators (EMA9, EMA21, ATR14, RSI14, momentum, volatility) for a symbol.", GetMarketDataAsync);
         Add(registry, TradingToolKind.MarketData, "get_candles", "Closed OHLCV candles for a symbol, oldest first, as [open_time_ms, open, high, low, close, volume].", GetCandlesAsync);
+        Add(registry, TradingToolKind.MarketData, "get_order_book", "Order book for a symbol: top levels per side as [price, amount], plus bid/ask depth and imbalance.", GetOrderBookAsync);
         Add(registry, TradingToolKind.Portfolio, "get_portfolio", "Free balances, open position count, today's realized PnL and the remaining daily loss budget.", GetPortfolioAsync);
         Add(registry, TradingToolKind.Portfolio, "get_positions", "Open positions with entry, stop-loss, take-profit and current unrealized PnL.", GetPositionsAsync);
         Add(registry, TradingToolKind.Portfolio, "check_risk", "Whether an entry of size_percent at this confidence would pass the hard risk limits, and the notional it would get.", CheckRiskAsync);
         Add(registry, TradingToolKind.Execution, "place_order", "Open a position (side buy or sell) with stop-loss and take-profit; validated and risk-gated like every other order.", PlaceOrderAsync);
+        Add(registry, TradingToolKind.Execution, "cancel_order", "Cancel an open order by its id and symbol.", CancelOrderAsync);
         Add(registry, TradingToolKind.Execution, "close_position", "Close an open position at market by its id.", ClosePositionAsync);
         return registry;
     }
@@ -66,6 +69,37 @@ public sealed class TradingToolbox(
 
             var candles = await exchange.FetchOhlcvAsync(s, brain.Value.Timeframe, limit, cancellationToken);
             return new { symbol = s, timeframe = brain.Value.Timeframe, candles = candles.Select(c => new object[] { c.OpenTime.ToUnixTimeMilliseconds(), c.Open, c.High, c.Low, c.Close, c.Volume }) };
+        });
+
+    private async Task<object> GetOrderBookAsync([Description("BASE/QUOTE")] string symbol, [Description("levels per side, 1 to 50")] int limit, CancellationToken cancellationToken) =>
+        await GuardAsync(symbol, async s =>
+        {
+            if (limit is < 1 or > 50)
+            {
+                return Error("limit must be 1 to 50");
+            }
+
+            var book = await exchange.FetchOrderBookAsync(s, limit, cancellationToken);
+            var bids = book.Bids.Take(limit).ToList();
+            var asks = book.Asks.Take(limit).ToList();
+            var bidDepth = bids.Sum(l => l.Amount);
+            var askDepth = asks.Sum(l => l.Amount);
+            return new
+            {
+                symbol = s,
+                bids = bids.Select(l => new[] { l.Price, l.Amount }),
+                asks = asks.Select(l => new[] { l.Price, l.Amount }),
+                bid_depth = bidDepth,
+                ask_depth = askDepth,
+                imbalance = bidDepth + askDepth == 0m ? 0m : Math.Round((bidDepth - askDepth) / (bidDepth + askDepth), 4),
+            };
+        });
+
+    private async Task<object> CancelOrderAsync([Description("the order id")] string order_id, [Description("BASE/QUOTE")] string symbol, CancellationToken cancellationToken) =>
+        await GuardAsync(symbol, async s =>
+        {
+            var order = await exchange.CancelOrderAsync(order_id, s, cancellationToken);
+            return (object)new { canceled = true, order.Id, order.Status, order.Filled };
         });
 
     private async Task<object> GetPortfolioAsync(CancellationToken cancellationToken)

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Functions;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>
+/// The whole app with <c>AI:Provider=openai</c> against a loopback server speaking chat completions: the
+/// decision endpoint and the scan use the LLM (with a tool call), journal its trace, bill the ledger on Azurite,
+/// and the status shows the day's tokens and cost.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+    private readonly ConcurrentQueue<JsonNode> _requests = new();
+    private WebApplication _llm = null!;
+    private string _endpoint = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _llm = builder.Build();
+        _llm.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
+        {
+            var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!;
+            _requests.Enqueue(body);
+            var messages = body["messages"]!.AsArray();
+            var afterTool = messages.Any(m => m!["role"]!.GetValue<string>() == "tool");
+            var message = afterTool || body["tools"] is null
+                ? new JsonObject { ["role"] = "assistant", ["content"] = Hold() }
+                : new JsonObject
+                {
+                    ["role"] = "assistant",
+                    ["content"] = null,
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = "call_1",
+                        ["type"] = "function",
+                        ["function"] = new JsonObject { ["name"] = "get_portfolio", ["arguments"] = "{}" },
+                    }),
+                };
+            return Results.Json(new JsonObject
+            {
+                ["id"] = "chatcmpl-e2e",
+                ["object"] = "chat.completion",
+                ["created"] = 1_700_000_000,
+                ["model"] = "gpt-4o-mini",
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = afterTool ? "stop" : "tool_calls" }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 1000, ["completion_tokens"] = 100, ["total_tokens"] = 1100 },
+            });
+        });
+        await _llm.StartAsync();
+        _endpoint = _llm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _llm.StopAsync();
+        await _llm.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Decision_and_scan_use_the_llm_journal_its_trace_and_bill_the_day()
+    {
+        await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Model"] = "gpt-4o-mini",
+            ["AI:ApiKey"] = "sk-test-not-a-real-key",
+            ["AI:Endpoint"] = _endpoint,
+            ["AI:RetryBaseDelayMs"] = "1",
+            ["Scalping:Symbols"] = "BTC/USDT",
+        });
+        var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
+
+        var result = Assert.IsType<ContentResult>(await functions.Decision(FunctionClassTests.Post("""{"symbol":"BTC/USDT"}"""), CancellationToken.None));
+        var json = JsonDocument.Parse(result.Content!).RootElement;
+        await app.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
+
+        Assert.Equal(200, result.StatusCode ?? 200);
+        Assert.Equal("gpt-4o-mini", json.GetProperty("model_used").GetString());
+        Assert.Equal(2200, json.GetProperty("tokens_used").GetInt32());
+        var llm = json.GetProperty("llm");
+        Assert.Equal("openai", llm.GetProperty("provider").GetString());
+        Assert.Equal(2, llm.GetProperty("rounds").GetInt32());
+        Assert.Equal("get_portfolio", llm.GetProperty("tool_calls")[0].GetProperty("name").GetString());
+        Assert.Equal((2000 * 0.15m + 200 * 0.60m) / 1_000_000m, llm.GetProperty("cost_usd").GetDecimal());
+
+        // The request order the model saw: system, user, the assistant's tool call, then the tool result.
+        var second = _requests.Skip(1).First()["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>());
+        Assert.Equal(["system", "user", "assistant", "tool"], second);
+
+        var journaled = await app.Get<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None);
+        Assert.Equal(2, journaled.Count);
+        Assert.All(journaled, d => Assert.Equal("ok", d.Trace!.Status));
+        Assert.All(journaled, d => Assert.Contains("\"action\"", d.Trace!.RawText, StringComparison.Ordinal));
+        Assert.Contains(journaled, d => d.Source == DecisionSource.Scan);
+
+        var usage = await app.Get<ILlmUsageLedger>().GetDailyUsageAsync(DateOnly.FromDateTime(Start.UtcDateTime), CancellationToken.None);
+        Assert.Equal(2, usage.Calls);
+        Assert.Equal(4000, usage.InputTokens);
+        Assert.Equal(0.00084m, usage.CostUsd);
+        var status = await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None);
+        Assert.Equal(0.00084m, status.Llm.CostUsd);
+        Assert.Equal("gpt-4o-mini", status.Brain);
+    }
+
+    private static string Hold() => new JsonObject
+    {
+        ["symbol"] = "BTC/USDT",
+        ["action"] = "hold",
+        ["side"] = null,
+        ["size_percent"] = 0,
+        ["entry_price"] = null,
+        ["stop_loss"] = null,
+        ["take_profit"] = null,
+        ["order_type"] = "market",
+        ["confidence"] = 0.4,
+        ["reasoning"] = "No edge after costs.",
+        ["market_analysis"] = "sideways",
+        ["risk_assessment"] = "flat",
+        ["invalidation"] = "n/a",
+    }.ToJsonString();
+}
