@@ -8,12 +8,15 @@ namespace NeuraTrade.Storage;
 
 /// <summary>
 /// The LLM bill in table <c>llmusage</c>. Partition: the UTC day (yyyyMMdd). One row per brain request
-/// (newest first) and one <c>~total</c> row with the day's sums, written in the same transaction under the
-/// total's ETag, so the budget check is a single point read and never disagrees with the rows.
+/// (newest first) and running totals in <see cref="Shards"/> rows <c>~total-N</c> (N from the request id),
+/// each written in the same transaction as its request row under the shard's ETag. The rows and the totals
+/// never disagree; the shards let a scan's concurrent calls record without queuing on one row; the budget
+/// check reads the few shard rows with one range query.
 /// </summary>
 public sealed class TableLlmUsageLedger(TableStore tables) : ILlmUsageLedger
 {
-    public const string TotalRow = "~total";
+    public const string TotalRowPrefix = "~total-";
+    public const int Shards = 8;
     private const int MaxAttempts = 10;
 
     public async Task RecordAsync(LlmUsageRecord record, CancellationToken cancellationToken)
@@ -36,11 +39,12 @@ public sealed class TableLlmUsageLedger(TableStore tables) : ILlmUsageLedger
             ["Status"] = record.Status,
         };
 
+        var shardRow = TotalRowPrefix + (uint)StringComparer.Ordinal.GetHashCode(record.Id) % Shards;
         for (var attempt = 1; ; attempt++)
         {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(day, TotalRow, cancellationToken: cancellationToken);
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(day, shardRow, cancellationToken: cancellationToken);
             var total = current.HasValue ? FromTotal(current.Value!) : LlmDailyUsage.Empty(DateOnly.ParseExact(day, "yyyyMMdd", CultureInfo.InvariantCulture));
-            var next = new TableEntity(day, TotalRow)
+            var next = new TableEntity(day, shardRow)
             {
                 ["Calls"] = total.Calls + 1,
                 ["InputTokens"] = total.InputTokens + record.InputTokens,
@@ -69,8 +73,17 @@ public sealed class TableLlmUsageLedger(TableStore tables) : ILlmUsageLedger
     public async Task<LlmDailyUsage> GetDailyUsageAsync(DateOnly day, CancellationToken cancellationToken)
     {
         var table = await tables.GetTableAsync(TableNames.LlmUsage, cancellationToken);
-        var total = await table.GetEntityIfExistsAsync<TableEntity>(DayKey(day), TotalRow, cancellationToken: cancellationToken);
-        return total.HasValue ? FromTotal(total.Value!) : LlmDailyUsage.Empty(day);
+        var partition = DayKey(day);
+        var sum = LlmDailyUsage.Empty(day);
+        await foreach (var shard in table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == partition && e.RowKey.CompareTo(TotalRowPrefix) >= 0 && e.RowKey.CompareTo(TotalRowPrefix + "~") < 0,
+            cancellationToken: cancellationToken))
+        {
+            var t = FromTotal(shard);
+            sum = sum with { Calls = sum.Calls + t.Calls, InputTokens = sum.InputTokens + t.InputTokens, OutputTokens = sum.OutputTokens + t.OutputTokens, CostUsd = sum.CostUsd + t.CostUsd };
+        }
+
+        return sum;
     }
 
     private static string DayKey(DateOnly day) => day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
