@@ -13,6 +13,7 @@ public sealed class AiFunctions(
     DecisionMaker decisions,
     PortfolioReader portfolio,
     IDecisionStore journal,
+    TradeDesk desk,
     SymbolUniverse universe)
 {
     [Function("AiAnalyze")]
@@ -70,6 +71,11 @@ public sealed class AiFunctions(
             var market = await decisions.ReadMarketAsync(symbol!, cancellationToken);
             var held = await portfolio.ReadAsync(symbol!, cancellationToken);
             var decision = await decisions.DecideAsync(market, held, strategy, DecisionSource.Api, cancellationToken);
+            if (body.Execute == true)
+            {
+                decision = (await desk.EnterAsync(decision, market.Ticker, cancellationToken)).Decision;
+            }
+
             await journal.SaveAsync(decision, cancellationToken);
             return ApiResults.Ok(DecisionResponse.From(decision));
         }

@@ -43,6 +43,28 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Decision_trades_only_when_execute_is_asked_and_then_through_the_risk_gate()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        await using var app = TestApp.Create(azurite, buyAt);
+        var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
+        var positions = app.Get<NeuraTrade.Core.Scalping.IPositionStore>();
+
+        var (_, advice) = await CallAsync(ct => functions.Decision(Post("""{"symbol":"BTC/USDT"}"""), ct));
+        Assert.Equal("buy", advice.GetProperty("action").GetString());
+        Assert.Empty(await positions.GetOpenAsync(CancellationToken.None));
+
+        var (_, executed) = await CallAsync(ct => functions.Decision(Post("""{"symbol":"BTC/USDT","execute":true}"""), ct));
+        Assert.Equal("pending", executed.GetProperty("outcome").GetString());
+        var position = Assert.Single(await positions.GetOpenAsync(CancellationToken.None));
+        Assert.Equal(executed.GetProperty("id").GetString(), position.DecisionId);
+
+        var (_, again) = await CallAsync(ct => functions.Decision(Post("""{"symbol":"BTC/USDT","execute":true}"""), ct));
+        Assert.Equal("hold", again.GetProperty("action").GetString());
+        Assert.Single(await positions.GetOpenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Analyze_returns_analysis_reasoning_and_confidence()
     {
         await using var app = TestApp.Create(azurite, Start);

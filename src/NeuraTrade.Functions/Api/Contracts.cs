@@ -7,8 +7,11 @@ namespace NeuraTrade.Functions.Api;
 /// <summary><c>POST /api/v1/ai/analyze</c> body.</summary>
 public sealed record AnalyzeRequest(string? Symbol);
 
-/// <summary><c>POST /api/v1/ai/decision</c> body; strategy defaults to scalping.</summary>
-public sealed record DecisionRequest(string? Symbol, string? Strategy);
+/// <summary>
+/// <c>POST /api/v1/ai/decision</c> body; strategy defaults to scalping. With <c>execute: true</c> an entry is
+/// placed through the same risk gate and trade desk as the scanner; by default nothing is traded.
+/// </summary>
+public sealed record DecisionRequest(string? Symbol, string? Strategy, bool? Execute = null);
 
 /// <summary><c>POST /api/v1/ai/scalping/toggle</c> body.</summary>
 public sealed record ToggleRequest(bool? Enabled);
