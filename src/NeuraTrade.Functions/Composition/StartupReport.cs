@@ -14,6 +14,7 @@ public sealed class StartupReport(
     IExchange exchange,
     TableStore tables,
     IOptions<ScalpingOptions> scalping,
+    IOptions<BrainOptions> ai,
     ILogger<StartupReport> logger) : IHostedService
 {
     public IReadOnlyList<string> Lines()
@@ -21,7 +22,9 @@ public sealed class StartupReport(
         var s = scalping.Value;
         var lines = new List<string>
         {
-            $"Brain: {brain.Model}",
+            brain is RulesBrain
+                ? $"Brain: {brain.Model}"
+                : $"Brain: {ai.Value.Provider} {brain.Model} (daily budget {(ai.Value.DailyBudgetUsd > 0m ? $"{ai.Value.DailyBudgetUsd} USD" : "unlimited")}, risk review {(ai.Value.RiskReview ? "on" : "off")}, concurrency {ai.Value.MaxConcurrency})",
             $"Exchange: {exchange.Name} (markets: {string.Join(", ", exchange.Markets.Order(StringComparer.Ordinal))})",
             $"Storage: Azure Table Storage, account {tables.AccountName}",
             $"Scalping: profile {s.Profile}, symbols {string.Join(", ", s.Symbols)}, schedule '{s.ScanSchedule}', max positions {s.MaxPositions}, "
