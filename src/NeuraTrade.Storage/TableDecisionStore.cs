@@ -73,7 +73,9 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
             throw new ArgumentOutOfRangeException(nameof(query), $"limit must be 1 to {DecisionQuery.MaxLimit}");
         }
 
-        var to = query.To ?? time.GetUtcNow();
+        // With a symbol the partition is read newest first from its start: no upper bound is needed. Without one
+        // the range picks the day partitions to read, so it ends now.
+        var to = query.To ?? (query.Symbol is null ? time.GetUtcNow() : DateTimeOffset.MaxValue);
         var from = query.From ?? (query.Symbol is null ? to - DecisionQuery.DefaultRangeWithoutSymbol : DateTimeOffset.MinValue);
         if (from > to)
         {
