@@ -24,6 +24,7 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
 {
     public const int TimeBuckets = 4;
     public const int IdBuckets = 16;
+    private const int ParallelTransactions = 4;
     internal const string TimePrefix = "~t-";
     internal const string IdPrefix = "~id-";
 
@@ -160,10 +161,12 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
             return;
         }
 
-        foreach (var batch in TableBatch.Split(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))))
-        {
-            await TableBatch.SubmitAsync(table, batch, cancellationToken);
-        }
+        // Transactions of one group are independent upserts of distinct rows: a few run at once.
+        var batches = TableBatch.Split(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+            async (batch, ct) => await TableBatch.SubmitAsync(table, batch, ct));
     }
 
     /// <summary>Rows of one partition between two times, newest first, after the cursor: a row-key range read.</summary>
