@@ -77,7 +77,7 @@ public static class DecisionQueries
     public static bool IsDecisionId(string? id) => id is not null && IsKeySafe(id, 64);
 
     private static bool IsKeySafe(string text, int maxLength) =>
-        text.Length is > 0 and <= 120 && text.Length <= maxLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        text.Length > 0 && text.Length <= maxLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static (DateTimeOffset? Time, IActionResult? Problem) Time(IQueryCollection query, string name)
     {
