@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
@@ -26,14 +27,37 @@ public static class StorageComposition
             .Bind(configuration.GetSection(TableStorageOptions.Section))
             .ValidateOnStart();
 
-        services.AddSingleton(sp => sp.GetRequiredService<TableServiceTarget>().CreateClient());
+        services.AddSingleton(sp => sp.GetRequiredService<TableServiceTarget>().CreateClient(
+            ClientOptions(sp.GetRequiredService<IOptions<TableStorageOptions>>().Value, sp.GetServices<HttpPipelinePolicy>())));
         services.AddSingleton<TableStore>();
-        services.AddSingleton<IDecisionStore, TableDecisionStore>();
+        services.AddSingleton<TableDecisionStore>();
+        services.AddSingleton<DurableDecisionJournal>();
+        services.AddSingleton<IDecisionStore>(sp => sp.GetRequiredService<DurableDecisionJournal>());
         services.AddSingleton<IPositionStore, TablePositionStore>();
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
         services.AddSingleton<ILlmUsageLedger, TableLlmUsageLedger>();
         return services;
+    }
+
+    /// <summary>
+    /// Transient failures (503, 500, 408, timeouts, dropped connections) are retried by the SDK with exponential
+    /// backoff and jitter; <paramref name="policies"/> (none in the app) run on every attempt.
+    /// </summary>
+    internal static TableClientOptions ClientOptions(TableStorageOptions options, IEnumerable<HttpPipelinePolicy> policies)
+    {
+        var client = new TableClientOptions();
+        client.Retry.Mode = RetryMode.Exponential;
+        client.Retry.MaxRetries = options.MaxRetries;
+        client.Retry.Delay = options.RetryDelay;
+        client.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        client.Retry.NetworkTimeout = options.NetworkTimeout;
+        foreach (var policy in policies)
+        {
+            client.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
+        return client;
     }
 
     /// <summary>
@@ -129,7 +153,7 @@ internal sealed record TableServiceTarget(string? ConnectionString, Uri? Service
     }
 
     /// <summary>Builds the client. No network call: the credential fetches a token on the first request.</summary>
-    public TableServiceClient CreateClient()
+    public TableServiceClient CreateClient(TableClientOptions? options = null)
     {
         if (Error is not null)
         {
@@ -137,8 +161,8 @@ internal sealed record TableServiceTarget(string? ConnectionString, Uri? Service
         }
 
         return ServiceUri is not null
-            ? new TableServiceClient(ServiceUri, CreateCredential())
-            : new TableServiceClient(ConnectionString);
+            ? new TableServiceClient(ServiceUri, CreateCredential(), options)
+            : new TableServiceClient(ConnectionString, options);
     }
 
     public TokenCredential CreateCredential() =>

@@ -97,6 +97,22 @@ public sealed class StorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Concurrent_state_updates_from_two_app_instances_lose_nothing()
+    {
+        var settings = new Dictionary<string, string?> { ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix() };
+        await using var first = TestApp.Create(azurite, Start, settings);
+        await using var second = TestApp.Create(azurite, Start, settings);
+        var stores = new[] { first.Get<IScalpingStateStore>(), second.Get<IScalpingStateStore>() };
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Task.Run(() => stores[i % 2].UpdateAsync(s => s.WithClosedTrade(1m, Start), CancellationToken.None))));
+
+        var state = await stores[0].GetAsync(CancellationToken.None);
+        Assert.Equal(12, state.TradesToday);
+        Assert.Equal(12m, state.DailyRealizedPnl);
+    }
+
+    [Fact]
     public async Task Toggle_state_persists_across_app_instances()
     {
         var settings = new Dictionary<string, string?> { ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix() };

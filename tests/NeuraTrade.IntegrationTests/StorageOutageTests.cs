@@ -1,0 +1,110 @@
+using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Storage;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>Storage failing under the app: retried when brief, and when it lasts no new order and no lost decision.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageOutageTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+    private static readonly Dictionary<string, string?> BtcOnly = new() { ["Scalping:Symbols"] = "BTC/USDT" };
+
+    [Fact]
+    public async Task A_brief_storage_failure_is_retried_and_the_write_succeeds()
+    {
+        var outage = new StorageOutage();
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
+        var store = host.Services.GetRequiredService<IDecisionStore>();
+        await store.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+
+        outage.FailNext(2);
+        await store.SaveAsync(DecisionJournalTests.Decision("r1", "BTC/USDT", TradingStrategy.Scalping, Start), CancellationToken.None);
+
+        Assert.Equal(2, outage.Failed);
+        Assert.Equal(0, host.Services.GetRequiredService<DurableDecisionJournal>().PendingCount);
+        Assert.NotNull(await store.GetByIdAsync("r1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Decisions_made_while_storage_is_down_are_held_and_journaled_when_it_returns()
+    {
+        var outage = new StorageOutage();
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
+        var store = host.Services.GetRequiredService<IDecisionStore>();
+        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
+        await store.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+
+        outage.Down = true;
+        for (var i = 0; i < 3; i++)
+        {
+            await store.SaveAsync(DecisionJournalTests.Decision($"h{i}", "BTC/USDT", TradingStrategy.Scalping, Start.AddSeconds(i)), CancellationToken.None);
+        }
+
+        Assert.Equal(3, journal.PendingCount);
+        await Assert.ThrowsAnyAsync<Exception>(() => store.GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
+
+        outage.Down = false;
+        await store.SaveAsync(DecisionJournalTests.Decision("h3", "BTC/USDT", TradingStrategy.Scalping, Start.AddSeconds(3)), CancellationToken.None);
+
+        Assert.Equal(0, journal.PendingCount);
+        Assert.Equal(["h3", "h2", "h1", "h0"], (await store.GetLatestAsync("BTC/USDT", 10, CancellationToken.None)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task Storage_outage_before_an_entry_places_no_order()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+
+        // Control: at this moment, with storage up, the scan buys.
+        await using (var control = TestApp.Create(azurite, buyAt, BtcOnly))
+        {
+            var report = await control.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
+            Assert.NotNull(Assert.Single(report.Symbols).Opened);
+        }
+
+        // Storage goes down when the trade desk reads the open positions, after the brain decided to buy.
+        var outage = new StorageOutage();
+        var positionReads = 0;
+        outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 2;
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<ScalpingEngine>().RunScanAsync(CancellationToken.None));
+
+        Assert.True(outage.Down);
+        outage.Down = false;
+        Assert.Empty(await host.Services.GetRequiredService<IPositionStore>().GetOpenAsync(CancellationToken.None));
+        var account = await host.Services.GetRequiredService<IPaperAccountStore>().LoadAsync(CancellationToken.None);
+        Assert.True(account is null || account.OrdersByClientId.Count == 0, "an order was placed during the outage");
+    }
+
+    [Fact]
+    public async Task Storage_outage_after_an_entry_loses_no_decision()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        var outage = new StorageOutage
+        {
+            // Storage goes down just as the scan journals its decision (after the order and the open position).
+            TripWhen = r => r.Method == RequestMethod.Put && r.Uri.Path.Contains("decisions(", StringComparison.Ordinal),
+        };
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly);
+        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<ScalpingEngine>().RunScanAsync(CancellationToken.None));
+
+        Assert.True(outage.Down);
+        Assert.Equal(1, journal.PendingCount);
+        outage.Down = false;
+        var position = Assert.Single(await host.Services.GetRequiredService<IPositionStore>().GetOpenAsync(CancellationToken.None));
+        var decision = await host.Services.GetRequiredService<IDecisionStore>().GetByIdAsync(position.DecisionId, CancellationToken.None);
+        Assert.NotNull(decision);
+        Assert.Equal(TradeAction.Buy, decision.Action);
+        Assert.Equal(buyAt, decision.ExecutedAt);
+        Assert.Equal(0, journal.PendingCount);
+    }
+}
