@@ -147,7 +147,8 @@ public sealed class CandleReplayTests
     {
         var replay = LoadReplay();
 
-        Assert.Equal(new[] { "BTC/USDT", "ETH/BTC" }, replay.Symbols.Order(StringComparer.Ordinal));
+        Assert.Equal(TestMarket.BundledSymbols, replay.Symbols.Order(StringComparer.Ordinal));
+        Assert.Equal(11, TestMarket.BundledSymbols.Count);
         Assert.True(replay.TryGetSeries("ETH/BTC", out var eth));
         Assert.Equal("5m", eth.Timeframe);
         Assert.Equal(5_760, eth.Candles.Count);

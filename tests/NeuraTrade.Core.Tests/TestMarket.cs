@@ -10,6 +10,12 @@ internal static class TestMarket
 
     public static string CandleFolder => Path.Combine(AppContext.BaseDirectory, "data", "candles");
 
+    /// <summary>The markets the bundled files name (BASE_QUOTE-5m.csv), in ordinal order.</summary>
+    public static IReadOnlyList<string> BundledSymbols => Directory.EnumerateFiles(CandleFolder, "*.csv")
+        .Select(f => Path.GetFileNameWithoutExtension(f).Split('-')[0].Replace('_', '/'))
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
     public static string CandleFile(string name) => Path.Combine(CandleFolder, name);
 
     /// <summary>
