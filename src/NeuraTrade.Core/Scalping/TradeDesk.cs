@@ -82,6 +82,13 @@ public sealed class TradeDesk(
             var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
             var open = await positionStore.GetOpenAsync(cancellationToken);
             var balances = await exchange.FetchBalanceAsync(cancellationToken);
+            if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
+            {
+                // A retried or duplicated decision: its client order id would return the first fill, never a second position.
+                var duplicate = decision.AsHold("this decision was already executed");
+                return new EntryResult(duplicate, null, $"hold: {duplicate.HoldReason}");
+            }
+
             var portfolio = PortfolioReader.Create(decision.Symbol, balances, open, state);
             var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
             var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
@@ -182,6 +189,18 @@ public sealed class TradeDesk(
     }
 
     public void Dispose() => _entries.Dispose();
+
+    private async Task<bool> AlreadyExecutedAsync(string decisionId, IReadOnlyList<Position> open, CancellationToken cancellationToken)
+    {
+        if (open.Any(p => p.DecisionId == decisionId))
+        {
+            return true;
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return (await positionStore.GetClosedAsync(today, cancellationToken)).Any(p => p.DecisionId == decisionId)
+            || (await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)).Any(p => p.DecisionId == decisionId);
+    }
 
     private async Task<EntryResult> OpenAsync(TradingDecision decision, Ticker ticker, decimal notional, CancellationToken cancellationToken)
     {
