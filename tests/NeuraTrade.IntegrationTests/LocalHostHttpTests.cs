@@ -82,7 +82,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync(new Uri("/api/v1/ai/decision", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
         var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
-        Assert.Equal(["AiAnalyze", "AiDecision", "ScalpingStatus", "ScalpingToggle"], catalog.Http.Select(f => f.Name).Order());
+        Assert.Equal(["AiAnalyze", "AiDecision", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"], catalog.Http.Select(f => f.Name).Order());
         Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
     }
 
