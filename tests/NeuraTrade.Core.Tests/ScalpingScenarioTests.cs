@@ -65,6 +65,19 @@ public sealed class ScalpingScenarioTests
     }
 
     [Fact]
+    public async Task A_decision_older_than_the_max_age_is_not_executed()
+    {
+        var scenario = new Scenario(3);
+        var decision = scenario.SaneBuy("BTC/USDT", "old-1");
+        scenario.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        var result = await scenario.EnterAsync(decision);
+
+        Assert.Null(result.Opened);
+        Assert.Contains("MaxDecisionAge", result.Decision.HoldReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_crash_after_the_entry_fill_is_reconciled_into_one_position_on_restart()
     {
         var scenario = new Scenario(2);
@@ -126,6 +139,8 @@ public sealed class ScalpingScenarioTests
         public InMemoryPositionStore Positions { get; } = new();
 
         private ScalpingOptions Limits => _options.Value;
+
+        public void Advance(TimeSpan by) => _time.Advance(by);
 
         public void Restart()
         {

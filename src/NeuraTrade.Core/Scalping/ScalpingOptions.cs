@@ -100,4 +100,7 @@ public sealed class ScalpingOptions
     /// <summary>Stop and target distance (percent of the fill) given to a position adopted by reconciliation.</summary>
     [Range(0.01, 50.0)]
     public decimal ReconcileBarrierPercent { get; set; } = 0.5m;
+
+    /// <summary>An entry decision older than this is not executed (it was about another market).</summary>
+    public TimeSpan MaxDecisionAge { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -82,6 +82,13 @@ public sealed class TradeDesk(
             var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
             var open = await positionStore.GetOpenAsync(cancellationToken);
             var balances = await exchange.FetchBalanceAsync(cancellationToken);
+            if (time.GetUtcNow() - decision.CreatedAt > _options.MaxDecisionAge)
+            {
+                // Also what keeps a replayed duplicate from matching an order older than the trades we still look up.
+                var stale = decision.AsHold($"decision is older than Scalping:MaxDecisionAge {_options.MaxDecisionAge}");
+                return new EntryResult(stale, null, $"hold: {stale.HoldReason}");
+            }
+
             if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
             {
                 // A retried or duplicated decision: its client order id would return the first fill, never a second position.
@@ -161,7 +168,16 @@ public sealed class TradeDesk(
             await stateStore.UpdateAsync(s => s.WithClosedTrade(pnl, closedAt), cancellationToken);
             if (remainder is null)
             {
-                await decisionStore.RecordOutcomeAsync(done.Decision, pnl > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, pnl, cancellationToken);
+                // The decision's result is the sum of every part closed for it (one part unless an exit filled partly).
+                var total = pnl;
+                if (done.Id != $"pos-{done.DecisionId}")
+                {
+                    var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
+                    var parts = (await positionStore.GetClosedAsync(today, cancellationToken)).Concat(await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken));
+                    total = parts.Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
+                }
+
+                await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
             }
 
             logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, done.Symbol, reason, done.ExitPrice, pnl);
