@@ -139,6 +139,25 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
         Assert.Empty(await app.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_scan_toggled_off_enters_nothing_but_still_closes_a_position_past_a_barrier()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        await using var app = TestApp.Create(azurite, buyAt, Settings());
+        var opened = Assert.Single((await app.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None)).Symbols).Opened!;
+        await app.Get<ScalpingControl>().SetActiveAsync(false, CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var report = await app.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
+
+        Assert.True(report.Skipped);
+        var closed = Assert.Single(Assert.Single(report.Symbols).Closed);
+        Assert.Equal(opened.Id, closed.Id);
+        Assert.Contains(closed.ExitReason, new ExitReason?[] { ExitReason.Timeout, ExitReason.TakeProfit, ExitReason.StopLoss });
+        Assert.Equal(0, report.Entries);
+        Assert.StartsWith("skipped: scalping is toggled off (1 exits)", report.Summary, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> Settings() => new()
     {
         ["Scalping:Symbols"] = "BTC/USDT",
