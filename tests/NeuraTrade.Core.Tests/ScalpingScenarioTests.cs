@@ -65,6 +65,25 @@ public sealed class ScalpingScenarioTests
     }
 
     [Fact]
+    public async Task Kill_switch_on_a_thin_book_closes_what_filled_and_keeps_the_rest_open_under_a_new_id()
+    {
+        var scenario = new Scenario(4);
+        var opened = (await scenario.EnterAsync(scenario.SaneBuy("BTC/USDT", "thin-1"))).Opened!;
+        scenario.Market.LevelAmountQuote = opened.EntryNotional / 10m; // five levels hold about half the position
+
+        var closed = Assert.Single(await scenario.Desk.CloseAllAsync(ExitReason.KillSwitch, CancellationToken.None));
+
+        var rest = Assert.Single(await scenario.Positions.GetOpenAsync(CancellationToken.None));
+        Assert.Equal(opened.Id, closed.Id);
+        Assert.Equal(ExitReason.KillSwitch, closed.ExitReason);
+        Assert.True(closed.Amount < opened.Amount);
+        Assert.Equal($"{opened.Id}-r1", rest.Id);
+        Assert.Equal(opened.Amount, closed.Amount + rest.Amount);
+        Assert.Equal(opened.EntryFee, closed.EntryFee + rest.EntryFee);
+        await scenario.AssertInvariantsAsync(0, true);
+    }
+
+    [Fact]
     public async Task A_decision_older_than_the_max_age_is_not_executed()
     {
         var scenario = new Scenario(3);
@@ -141,6 +160,10 @@ public sealed class ScalpingScenarioTests
         private ScalpingOptions Limits => _options.Value;
 
         public void Advance(TimeSpan by) => _time.Advance(by);
+
+        public ScenarioMarket Market => _market;
+
+        public TradeDesk Desk => _desk;
 
         public void Restart()
         {
