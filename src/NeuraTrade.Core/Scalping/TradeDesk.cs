@@ -206,6 +206,19 @@ public sealed class TradeDesk(
 
     public void Dispose() => _entries.Dispose();
 
+    private async Task<Order> CancelRestAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await exchange.CancelOrderAsync(order.Id, order.Symbol, cancellationToken);
+        }
+        catch (ExchangeException ex) when (ex.ErrorType == ExchangeErrorType.OrderNotFound)
+        {
+            // Filled (or gone) in the meantime: what counts is what it filled.
+            return await exchange.FetchOrderAsync(order.Id, order.Symbol, cancellationToken);
+        }
+    }
+
     private async Task<bool> AlreadyExecutedAsync(string decisionId, IReadOnlyList<Position> open, CancellationToken cancellationToken)
     {
         if (open.Any(p => p.DecisionId == decisionId))
@@ -222,12 +235,22 @@ public sealed class TradeDesk(
     {
         var side = decision.Side!.Value;
         var price = side == OrderSide.Buy ? ticker.Ask : ticker.Bid;
-        var amount = Math.Round(notional / (price * (1m + (_options.SizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
-        var request = new OrderRequest(decision.Symbol, OrderType.Market, side, amount, null, ClientOrderIds.Entry(decision.Id));
+        var limit = decision.OrderType == OrderType.Limit && decision.EntryPrice is > 0m ? decision.EntryPrice : null;
+
+        // Sized at the dearer of the limit and the market, so the fill never costs more than the approved notional.
+        var sizingPrice = limit is { } l ? Math.Max(l, price) : price;
+        var amount = Math.Round(notional / (sizingPrice * (1m + (_options.SizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
+        var request = new OrderRequest(decision.Symbol, limit is null ? OrderType.Market : OrderType.Limit, side, amount, limit, ClientOrderIds.Entry(decision.Id));
         Order order;
         try
         {
             order = await exchange.CreateOrderAsync(request, cancellationToken);
+            if (order.Status == OrderStatus.Open)
+            {
+                // A limit entry takes what crosses now and the rest is cancelled (immediate-or-cancel): a scalp that
+                // did not fill is not chased, and no resting order outlives the scan that decided it.
+                order = await CancelRestAsync(order, cancellationToken);
+            }
         }
         catch (ExchangeException ex)
         {
