@@ -7,7 +7,7 @@ using NeuraTrade.Functions.Api;
 
 namespace NeuraTrade.Functions;
 
-/// <summary>The scalper: the timer's scan, its status, and its toggle.</summary>
+/// <summary>The scalper: the timer's scan, its status, its toggle, a manual close and the kill switch.</summary>
 public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl control, ILogger<ScalpingFunctions> logger)
 {
     /// <summary>
@@ -52,5 +52,43 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
         var active = await control.SetActiveAsync(enabled, cancellationToken);
         logger.LogInformation("Scalping toggled {Active}", active);
         return ApiResults.Ok(new ToggleResponse(active));
+    }
+
+    /// <summary>Closes one open position at market now (exit reason <c>manual</c>).</summary>
+    [Function("ScalpingClosePosition")]
+    public async Task<IActionResult> ClosePosition(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/scalping/positions/{id}/close")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 200 || id.Any(char.IsControl))
+        {
+            return ApiResults.BadRequest("id", "'id' must be the id of an open position, as the status endpoint lists it");
+        }
+
+        var result = await control.ClosePositionAsync(id, cancellationToken);
+        if (!result.Found)
+        {
+            return ApiResults.Problem(StatusCodes.Status404NotFound, "No such open position", $"no open position '{id}'");
+        }
+
+        if (result.Closed is null)
+        {
+            return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Position not closed", $"the exit of '{id}' did not fill or is already in progress; try again");
+        }
+
+        logger.LogInformation("Position {PositionId} closed by hand", id);
+        return ApiResults.Ok(result.Closed);
+    }
+
+    /// <summary>The kill switch: scalping off, then every open position closed at market (exit reason <c>kill_switch</c>).</summary>
+    [Function("ScalpingKill")]
+    public async Task<IActionResult> Kill(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/scalping/kill")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var result = await control.KillAsync(cancellationToken);
+        logger.LogWarning("Kill switch: scalping off, {Closed} positions closed, {StillOpen} still open", result.Closed.Count, result.StillOpen.Count);
+        return ApiResults.Ok(result);
     }
 }

@@ -37,6 +37,7 @@ public static class StorageComposition
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
         services.AddSingleton<ILlmUsageLedger, TableLlmUsageLedger>();
+        services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
         return services;
     }
 

@@ -37,12 +37,12 @@ public sealed class ExitRulesTests
     }
 
     [Fact]
-    public void Stop_loss_wins_when_both_barriers_are_hit()
+    public void Stop_loss_wins_when_one_candle_touches_both_barriers()
     {
-        // Degenerate long: stop above target, so a bid of 100 is through both.
-        var reason = ExitRules.Evaluate(Long(stop: 101m, target: 99m), Quote(100m, 100.1m), Soon, HoldTime);
+        // A ticker cannot be through both barriers of a sound position; a candle can (low under the stop, high over the target).
+        var candle = new Candle(TestMarket.T0, 100m, 102.5m, 98.5m, 101m, 1m);
 
-        Assert.Equal(ExitReason.StopLoss, reason);
+        Assert.Equal(ExitReason.StopLoss, ExitRules.Evaluate(Long(stop: 99m, target: 102m), candle, Soon, HoldTime));
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class ExitRulesTests
     }
 
     [Fact]
-    public void Short_stop_loss_wins_when_both_barriers_are_hit_and_short_times_out()
+    public void Short_stop_loss_wins_when_one_candle_touches_both_barriers_and_short_times_out()
     {
-        Assert.Equal(ExitReason.StopLoss, ExitRules.Evaluate(Short(stop: 99m, target: 101m), Quote(99.9m, 100m), Soon, HoldTime));
+        Assert.Equal(ExitReason.StopLoss, ExitRules.Evaluate(Short(stop: 101m, target: 98m), new Candle(TestMarket.T0, 100m, 101.5m, 97.5m, 99m, 1m), Soon, HoldTime));
         Assert.Equal(ExitReason.Timeout, ExitRules.Evaluate(Short(stop: 101m, target: 98m), Quote(99.9m, 100m), TestMarket.T0 + HoldTime, HoldTime));
     }
 

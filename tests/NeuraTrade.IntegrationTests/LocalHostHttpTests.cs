@@ -82,7 +82,9 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync(new Uri("/api/v1/ai/decision", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
         var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
-        Assert.Equal(["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "ScalpingStatus", "ScalpingToggle"], catalog.Http.Select(f => f.Name).Order());
+        Assert.Equal(
+            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
+            catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
     }
 

@@ -11,7 +11,8 @@ public sealed record EntryCheck(
     int OpenPositions,
     bool HoldsSymbol,
     decimal QuoteFree,
-    decimal SpreadPercent);
+    decimal SpreadPercent,
+    RiskContext? Context = null);
 
 /// <summary>Approved with the quote notional to commit, or rejected with the reason.</summary>
 public sealed record RiskVerdict(bool Approved, decimal Notional, string? Reason)
@@ -27,14 +28,52 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     private readonly ScalpingOptions _options = options.Value;
 
     /// <summary>
-    /// The limits that do not depend on a decision. When one is hit no entry is possible, so the brain (and
-    /// its bill) is skipped. Null when an entry could still pass.
+    /// Why no entry at all is possible now (toggle, daily loss with unrealized losses, drawdown, losing streak), or
+    /// null. The status endpoint shows this as the pause reason.
     /// </summary>
-    public string? NoEntryPossible(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent)
+    public string? PausedReason(ScalpingState state, RiskContext? context)
     {
         if (!state.Active)
         {
             return "scalping is toggled off";
+        }
+
+        var unrealizedLoss = context?.UnrealizedLoss ?? 0m;
+        if (state.DailyRealizedPnl + unrealizedLoss <= -_options.MaxDailyLoss)
+        {
+            var what = unrealizedLoss < 0m ? $"{state.DailyRealizedPnl} realized {unrealizedLoss} unrealized" : $"{state.DailyRealizedPnl}";
+            return $"daily loss limit reached: {what} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day";
+        }
+
+        if (context is null)
+        {
+            return null;
+        }
+
+        var drawdown = context.DayPeakPnl - (state.DailyRealizedPnl + context.UnrealizedPnl);
+        if (drawdown >= _options.MaxDrawdown)
+        {
+            return $"drawdown {drawdown} from today's peak {context.DayPeakPnl} reached Scalping:MaxDrawdown {_options.MaxDrawdown}; entries halt until it recovers or the next UTC day";
+        }
+
+        if (_options.MaxConsecutiveLosses > 0 && context.ConsecutiveLosses >= _options.MaxConsecutiveLosses
+            && context.LastLossAt is { } last && context.Now - last < _options.LossStreakPause)
+        {
+            return $"{context.ConsecutiveLosses} losses in a row (Scalping:MaxConsecutiveLosses {_options.MaxConsecutiveLosses}); entries pause until {last + _options.LossStreakPause:O}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The limits that do not depend on a decision. When one is hit no entry is possible, so the brain (and
+    /// its bill) is skipped. Null when an entry could still pass.
+    /// </summary>
+    public string? NoEntryPossible(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context = null, string? symbol = null)
+    {
+        if (PausedReason(state, context) is { } paused)
+        {
+            return paused;
         }
 
         if (openPositions >= _options.MaxPositions)
@@ -47,9 +86,10 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             return "a position in this symbol is already open";
         }
 
-        if (state.DailyRealizedPnl <= -_options.MaxDailyLoss)
+        if (symbol is not null && context is not null && _options.StopLossCooldown > TimeSpan.Zero
+            && context.LastStopLossAt.TryGetValue(symbol, out var stoppedAt) && context.Now - stoppedAt < _options.StopLossCooldown)
         {
-            return $"daily loss limit reached: {state.DailyRealizedPnl} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day";
+            return $"{symbol} stopped out at {stoppedAt:O}; cooling down until {stoppedAt + _options.StopLossCooldown:O} (Scalping:StopLossCooldown)";
         }
 
         return spreadPercent > _options.MaxSpreadPercent
@@ -60,14 +100,9 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     public RiskVerdict CheckEntry(EntryCheck check)
     {
         var d = check.Decision;
-        if (!check.State.Active)
-        {
-            return RiskVerdict.Reject("scalping is toggled off");
-        }
-
         if (!d.IsEntry)
         {
-            return RiskVerdict.Reject("the decision is not an entry");
+            return check.State.Active ? RiskVerdict.Reject("the decision is not an entry") : RiskVerdict.Reject("scalping is toggled off");
         }
 
         if (d.Confidence < _options.MinConfidence)
@@ -75,36 +110,39 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             return RiskVerdict.Reject($"confidence {d.Confidence} is below Scalping:MinConfidence {_options.MinConfidence}");
         }
 
-        if (check.OpenPositions >= _options.MaxPositions)
+        if (NoEntryPossible(check.State, check.OpenPositions, check.HoldsSymbol, check.SpreadPercent, check.Context, d.Symbol) is { } blocked)
         {
-            return RiskVerdict.Reject($"{check.OpenPositions} positions are open (Scalping:MaxPositions {_options.MaxPositions})");
+            return RiskVerdict.Reject(blocked.Replace("this symbol", d.Symbol, StringComparison.Ordinal));
         }
 
-        if (check.HoldsSymbol)
+        if (d.Side == Trading.OrderSide.Sell && !_options.AllowShort)
         {
-            return RiskVerdict.Reject($"a position in {d.Symbol} is already open");
+            return RiskVerdict.Reject("short entries are off (Scalping:AllowShort false; spot sells need the base currency)");
         }
 
-        if (check.State.DailyRealizedPnl <= -_options.MaxDailyLoss)
+        if (d.StopLoss is not { } stop || d.TakeProfit is not { } takeProfit || stop <= 0m || takeProfit <= 0m)
         {
-            return RiskVerdict.Reject($"daily loss limit reached: {check.State.DailyRealizedPnl} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day");
+            return RiskVerdict.Reject("an entry needs a positive stop-loss and take-profit");
         }
 
-        if (check.SpreadPercent > _options.MaxSpreadPercent)
+        var reference = d.EntryPrice is > 0m ? d.EntryPrice.Value : d.MarketPrice;
+        var barriersOk = d.Side == Trading.OrderSide.Buy ? stop < reference && takeProfit > reference : stop > reference && takeProfit < reference;
+        if (reference > 0m && !barriersOk)
         {
-            return RiskVerdict.Reject($"spread {check.SpreadPercent:0.####}% is above Scalping:MaxSpreadPercent {_options.MaxSpreadPercent}%");
+            return RiskVerdict.Reject($"stop {stop} and target {takeProfit} are on the wrong sides of {reference} for a {d.Side}");
         }
 
-        if (d.EntryPrice is { } entry && d.TakeProfit is { } target && entry > 0m)
+        if (d.EntryPrice is { } entry && entry > 0m)
         {
-            var edgePercent = Math.Abs(target - entry) / entry * 100m;
+            var edgePercent = Math.Abs(takeProfit - entry) / entry * 100m;
             if (edgePercent < _options.MinSpreadPercent)
             {
                 return RiskVerdict.Reject($"target edge {edgePercent:0.####}% is below Scalping:MinSpreadPercent {_options.MinSpreadPercent}%");
             }
         }
 
-        var notional = Math.Min(d.SizePercent / 100m * check.QuoteFree, _options.MaxPositionSize);
+        var sizePercent = Math.Clamp(d.SizePercent, 0m, 100m);
+        var notional = Math.Min(sizePercent / 100m * Math.Max(0m, check.QuoteFree), _options.MaxPositionSize);
         notional = Math.Round(notional, 8, MidpointRounding.ToZero);
         if (notional < _options.MinOrderNotional || notional <= 0m)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Scalping;
@@ -11,6 +12,8 @@ public sealed class ScalpingControl(
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
     ILlmUsageLedger ledger,
+    RiskGate riskGate,
+    TradeDesk desk,
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
     TimeProvider time)
@@ -21,6 +24,27 @@ public sealed class ScalpingControl(
     {
         var state = await stateStore.UpdateAsync(s => s with { Active = active }, cancellationToken);
         return state.Active;
+    }
+
+    /// <summary>Closes one open position at market (<c>manual</c>); null when no such open position exists.</summary>
+    public async Task<ManualCloseResult> ClosePositionAsync(string positionId, CancellationToken cancellationToken)
+    {
+        var position = (await positionStore.GetOpenAsync(cancellationToken)).FirstOrDefault(p => p.Id == positionId);
+        if (position is null)
+        {
+            return new ManualCloseResult(false, null);
+        }
+
+        return new ManualCloseResult(true, await desk.ExitAsync(position, ExitReason.Manual, cancellationToken));
+    }
+
+    /// <summary>The kill switch: toggles scalping off first (no new entry can start), then closes every open position (<c>kill_switch</c>).</summary>
+    public async Task<KillSwitchResult> KillAsync(CancellationToken cancellationToken)
+    {
+        await stateStore.UpdateAsync(s => s with { Active = false }, cancellationToken);
+        var closed = await desk.CloseAllAsync(ExitReason.KillSwitch, cancellationToken);
+        var stillOpen = await positionStore.GetOpenAsync(cancellationToken);
+        return new KillSwitchResult(false, closed, stillOpen.Select(p => p.Id).ToList());
     }
 
     public async Task<ScalpingStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -49,13 +73,10 @@ public sealed class ScalpingControl(
         var usage = await ledger.GetDailyUsageAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         var budget = brainOptions.Value.DailyBudgetUsd;
         var budgetSpent = brain is not RulesBrain && budget > 0m && usage.CostUsd >= budget;
-        var paused = !state.Active
-            ? "scalping is toggled off"
-            : state.DailyRealizedPnl <= -_options.MaxDailyLoss
-                ? $"daily loss limit reached ({state.DailyRealizedPnl}); entries resume next UTC day"
-                : budgetSpent
-                    ? $"daily LLM budget spent ({usage.CostUsd:0.####} of {budget} USD); decisions are HOLD until the next UTC day"
-                    : null;
+        var context = await desk.ReadRiskContextAsync(open, null, cancellationToken);
+        var paused = riskGate.PausedReason(state, context)
+            ?? (open.Count >= _options.MaxPositions ? $"{open.Count} positions are open (Scalping:MaxPositions {_options.MaxPositions}); new entries wait for an exit" : null)
+            ?? (budgetSpent ? $"daily LLM budget spent ({usage.CostUsd:0.####} of {budget} USD); decisions are HOLD until the next UTC day" : null);
 
         return new ScalpingStatus(
             state.Active,
@@ -69,7 +90,7 @@ public sealed class ScalpingControl(
             state.DailyRealizedPnl,
             state.TotalRealizedPnl,
             views.Sum(v => v.UnrealizedPnl ?? 0m),
-            Math.Max(0m, _options.MaxDailyLoss + state.DailyRealizedPnl),
+            Math.Max(0m, _options.MaxDailyLoss + state.DailyRealizedPnl + context.UnrealizedLoss),
             state.TradesToday,
             state.TradesToday == 0 ? null : Math.Round((decimal)state.WinsToday / state.TradesToday, 4),
             state.LastScanAt,
@@ -81,7 +102,15 @@ public sealed class ScalpingControl(
                 (int)_options.PositionHoldTime.TotalSeconds,
                 _options.MinConfidence,
                 _options.MinSpreadPercent,
-                _options.MaxSpreadPercent),
+                _options.MaxSpreadPercent)
+            {
+                MaxDrawdown = _options.MaxDrawdown,
+                MaxConsecutiveLosses = _options.MaxConsecutiveLosses,
+                StopLossCooldownSeconds = (int)_options.StopLossCooldown.TotalSeconds,
+                AllowShort = _options.AllowShort,
+                TrailingStopPercent = _options.TrailingStopPercent,
+                BreakEvenTriggerPercent = _options.BreakEvenTriggerPercent,
+            },
             new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent));
     }
 

@@ -22,6 +22,7 @@ public sealed class ScalpingEngine(
     IDecisionStore decisionStore,
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
+    IScanClaimStore claims,
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
     TimeProvider time,
@@ -29,16 +30,70 @@ public sealed class ScalpingEngine(
 {
     private readonly ScalpingOptions _options = options.Value;
     private readonly int _concurrency = brainOptions.Value.MaxConcurrency;
+    private readonly PositionReconciler _reconciler = new(exchange, positionStore, options, time, logger);
+    private readonly string _owner = $"scan-{Environment.MachineName}-{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// Runs one scan unless another one (this process or another) holds the scan claim; then the report is skipped
+    /// and says so. A scan toggled off still runs the exits of open positions, but asks no brain and enters nothing.
+    /// </summary>
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
+        var claim = await claims.TryClaimAsync("scan", _owner, startedAt, startedAt + _options.ScanLeaseTime, cancellationToken);
+        if (claim is null)
+        {
+            logger.LogInformation("Scan skipped: another scan holds the claim");
+            return new ScanReport(startedAt, time.GetUtcNow(), true, [], ScanReport.AnotherScanRunning);
+        }
+
+        try
+        {
+            return await RunClaimedScanAsync(startedAt, cancellationToken);
+        }
+        finally
+        {
+            await claims.ReleaseAsync(claim, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The faster position check: exits only (stop, target, hold time, trailing), no brain, no entries.</summary>
+    public async Task<IReadOnlyList<Position>> CheckPositionsAsync(CancellationToken cancellationToken)
+    {
+        var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
+        var closed = new List<Position>();
+        foreach (var symbol in open.Select(p => p.Symbol).Distinct(StringComparer.Ordinal).ToList())
+        {
+            try
+            {
+                var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
+                closed.AddRange(await CloseDuePositionsAsync(symbol, ticker, open, cancellationToken));
+            }
+            catch (ExchangeException ex)
+            {
+                logger.LogDebug("Position check for {Symbol} skipped: {Error}", symbol, ex.Message);
+            }
+        }
+
+        return closed;
+    }
+
+    private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
         var state = (await stateStore.GetAsync(cancellationToken)).On(startedAt);
+        IReadOnlyList<string> reconciled = [];
+        if (desk.ReconcileNeeded)
+        {
+            reconciled = await _reconciler.ReconcileAsync(_options.Symbols, cancellationToken);
+            desk.ReconcileDone();
+        }
+
         if (!state.Active)
         {
-            var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, []);
+            var exitsOnly = await CheckPositionsAsync(cancellationToken);
+            var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, exitsOnly.Select(p => new SymbolScan(p.Symbol, "toggled off: exits only", null, null, [p])).ToList(), null, reconciled);
             await RecordScanAsync(skipped, cancellationToken);
-            logger.LogInformation("Scan skipped: scalping is toggled off");
+            logger.LogInformation("Scan skipped: scalping is toggled off ({Exits} exits)", exitsOnly.Count);
             return skipped;
         }
 
@@ -52,11 +107,23 @@ public sealed class ScalpingEngine(
             closed[i] = markets[i].Market is { } m ? await CloseDuePositionsAsync(symbols[i], m.Ticker, open, cancellationToken) : [];
         }
 
+        // Re-read: a partly filled exit leaves its remainder open under a new id.
+        open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
         state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
+        var tickers = new Dictionary<string, Ticker>(StringComparer.Ordinal);
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            if (markets[i].Market is { } m)
+            {
+                tickers[symbols[i]] = m.Ticker;
+            }
+        }
+
+        var context = await desk.ReadRiskContextAsync(open, tickers, cancellationToken);
         var decided = await ForEachAsync(
             Enumerable.Range(0, symbols.Length).ToArray(),
-            (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), ct),
+            (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
             cancellationToken);
 
         var results = new List<SymbolScan>(symbols.Length);
@@ -73,7 +140,7 @@ public sealed class ScalpingEngine(
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
 
-        var report = new ScanReport(startedAt, time.GetUtcNow(), false, results);
+        var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled);
         await RecordScanAsync(report, cancellationToken);
         logger.LogInformation("Scan finished: {Summary}", report.Summary);
         return report;
@@ -92,15 +159,14 @@ public sealed class ScalpingEngine(
         }
     }
 
-    private async Task<TradingDecision?> DecideAsync(MarketSnapshot? market, PortfolioSnapshot portfolio, CancellationToken cancellationToken)
+    private async Task<TradingDecision?> DecideAsync(MarketSnapshot? market, PortfolioSnapshot portfolio, ScalpingState state, RiskContext context, CancellationToken cancellationToken)
     {
         if (market is null)
         {
             return null;
         }
 
-        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
-        var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent);
+        var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent, context, market.Ticker.Symbol);
         return blocked is not null
             ? decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, blocked)
             : await decisions.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Scan, cancellationToken);
@@ -109,8 +175,18 @@ public sealed class ScalpingEngine(
     private async Task<List<Position>> CloseDuePositionsAsync(string symbol, Ticker ticker, List<Position> open, CancellationToken cancellationToken)
     {
         var closed = new List<Position>();
-        foreach (var position in open.Where(p => p.Symbol == symbol).ToList())
+        foreach (var held in open.Where(p => p.Symbol == symbol).ToList())
         {
+            var position = held;
+            var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+            if (ExitRules.AdjustedStop(position, exitPrice, _options.TrailingStopPercent, _options.BreakEvenTriggerPercent) is { } stop)
+            {
+                position = position with { StopLoss = stop };
+                await positionStore.SaveOpenAsync(position, cancellationToken);
+                open[open.IndexOf(held)] = position;
+                logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, stop);
+            }
+
             if (ExitRules.Evaluate(position, ticker, time.GetUtcNow(), _options.PositionHoldTime) is not { } reason)
             {
                 continue;

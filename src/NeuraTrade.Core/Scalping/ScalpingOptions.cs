@@ -62,4 +62,45 @@ public sealed class ScalpingOptions
     /// <summary>Sizing leaves this much room (percent) for slippage so a fill never exceeds <see cref="MaxPositionSize"/>.</summary>
     [Range(0.0, 10.0)]
     public decimal SizingBufferPercent { get; set; } = 0.5m;
+
+    /// <summary>No new entry in a symbol for this long after a stop-loss there (00:00:00 = off).</summary>
+    public TimeSpan StopLossCooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this many losing trades in a row, entries pause for <see cref="LossStreakPause"/> (0 = off).</summary>
+    [Range(0, 1000)]
+    public int MaxConsecutiveLosses { get; set; } = 3;
+
+    /// <summary>How long entries pause after <see cref="MaxConsecutiveLosses"/> losses in a row.</summary>
+    public TimeSpan LossStreakPause { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Entries halt while the UTC day's equity (realized plus unrealized PnL) is this far below the day's peak, quote currency.
+    /// Independent of <see cref="MaxDailyLoss"/>: it also stops giving back a winning day.
+    /// </summary>
+    [Range(0.01, 10_000_000.0)]
+    public decimal MaxDrawdown { get; set; } = 150m;
+
+    /// <summary>Whether entries may open shorts (sell first). Spot paper cannot: a sell needs the base currency.</summary>
+    public bool AllowShort { get; set; }
+
+    /// <summary>Trailing stop distance, percent of the best price since entry (0 = off).</summary>
+    [Range(0.0, 50.0)]
+    public decimal TrailingStopPercent { get; set; }
+
+    /// <summary>Once the price is this far in profit (percent of entry), the stop moves to the entry price (0 = off).</summary>
+    [Range(0.0, 50.0)]
+    public decimal BreakEvenTriggerPercent { get; set; }
+
+    /// <summary>A scan's claim lapses after this long, so a crashed scan does not block the next ones for ever.</summary>
+    public TimeSpan ScanLeaseTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far back reconciliation looks for this app's entry fills that have no position.</summary>
+    public TimeSpan ReconcileLookback { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Stop and target distance (percent of the fill) given to a position adopted by reconciliation.</summary>
+    [Range(0.01, 50.0)]
+    public decimal ReconcileBarrierPercent { get; set; } = 0.5m;
+
+    /// <summary>An entry decision older than this is not executed (it was about another market).</summary>
+    public TimeSpan MaxDecisionAge { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -44,4 +44,23 @@ public sealed record ScalpingLimits(
     int PositionHoldTimeSeconds,
     decimal MinConfidence,
     decimal MinSpreadPercent,
-    decimal MaxSpreadPercent);
+    decimal MaxSpreadPercent)
+{
+    public decimal MaxDrawdown { get; init; }
+
+    public int MaxConsecutiveLosses { get; init; }
+
+    public int StopLossCooldownSeconds { get; init; }
+
+    public bool AllowShort { get; init; }
+
+    public decimal TrailingStopPercent { get; init; }
+
+    public decimal BreakEvenTriggerPercent { get; init; }
+}
+
+/// <summary>A manual close: whether the position was open, and the closed part (null when the exchange refused; retry).</summary>
+public sealed record ManualCloseResult(bool Found, Position? Closed);
+
+/// <summary>The kill switch's result: scalping is off, what was closed, and what could not be closed yet.</summary>
+public sealed record KillSwitchResult(bool Active, IReadOnlyList<Position> Closed, IReadOnlyList<string> StillOpen);

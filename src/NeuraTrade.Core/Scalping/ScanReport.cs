@@ -1,17 +1,26 @@
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>What one scan did, symbol by symbol.</summary>
-public sealed record ScanReport(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Skipped, IReadOnlyList<SymbolScan> Symbols)
+public sealed record ScanReport(
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    bool Skipped,
+    IReadOnlyList<SymbolScan> Symbols,
+    string? SkipReason = null,
+    IReadOnlyList<string>? Reconciled = null)
 {
+    public const string AnotherScanRunning = "another scan is running";
+
     public int Entries => Symbols.Count(s => s.Opened is not null);
 
     public int Exits => Symbols.Sum(s => s.Closed.Count);
 
     /// <summary>One line for logs and the status endpoint.</summary>
-    public string Summary => Skipped
-        ? "skipped: scalping is toggled off"
+    public string Summary => (Skipped
+        ? $"skipped: {SkipReason ?? "scalping is toggled off"}" + (Exits > 0 ? $" ({Exits} exits)" : string.Empty)
         : $"{Symbols.Count} symbols, {Entries} entries, {Exits} exits: " +
-          string.Join("; ", Symbols.Select(s => $"{s.Symbol} {s.Outcome}"));
+          string.Join("; ", Symbols.Select(s => $"{s.Symbol} {s.Outcome}")))
+        + (Reconciled is { Count: > 0 } found ? $"; reconciled: {string.Join("; ", found)}" : string.Empty);
 }
 
 /// <summary>One symbol's part of a scan.</summary>

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NeuraTrade.Cli.LocalHost;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>The manual-close and kill-switch routes over real HTTP on the local host (route values bound by name).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ScalpingControlHttpTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+        }));
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Closing_an_unknown_position_over_http_is_a_404_problem_naming_the_id()
+    {
+        var response = await _http.PostAsync(new Uri("/api/v1/ai/scalping/positions/pos-missing/close", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("pos-missing", (await Json(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kill_over_http_turns_scalping_off_and_the_status_says_why()
+    {
+        var kill = await _http.PostAsync(new Uri("/api/v1/ai/scalping/kill", UriKind.Relative), null);
+        var status = await Json(await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.OK, kill.StatusCode);
+        Assert.False((await Json(kill)).GetProperty("active").GetBoolean());
+        Assert.False(status.GetProperty("active").GetBoolean());
+        Assert.Equal("scalping is toggled off", status.GetProperty("paused_reason").GetString());
+        Assert.True(status.GetProperty("limits").TryGetProperty("max_drawdown", out _));
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
