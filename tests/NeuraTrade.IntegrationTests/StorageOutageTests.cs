@@ -68,19 +68,30 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
             Assert.NotNull(Assert.Single(report.Symbols).Opened);
         }
 
-        // Storage goes down when the trade desk reads the open positions, after the brain decided to buy.
+        // Storage goes down when the trade desk reads the open positions, after the brain decided to buy: the scan
+        // reads them at its start, after its exits and for the risk context; the 4th read is the desk's own, just
+        // before an order.
         var outage = new StorageOutage();
         var positionReads = 0;
-        outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 2;
+        outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 4;
         using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly);
+        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
 
         await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<ScalpingEngine>().RunScanAsync(CancellationToken.None));
 
         Assert.True(outage.Down);
+        Assert.Equal(1, journal.PendingCount);
         outage.Down = false;
         Assert.Empty(await host.Services.GetRequiredService<IPositionStore>().GetOpenAsync(CancellationToken.None));
         var account = await host.Services.GetRequiredService<IPaperAccountStore>().LoadAsync(CancellationToken.None);
         Assert.True(account is null || account.OrdersByClientId.Count == 0, "an order was placed during the outage");
+
+        // The decision the brain made is not lost: journaled when storage returned, as a HOLD saying why.
+        var decision = Assert.Single(await host.Services.GetRequiredService<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
+        Assert.Equal(0, journal.PendingCount);
+        Assert.Equal(TradeAction.Hold, decision.Action);
+        Assert.Equal("buy", decision.ProposedAction);
+        Assert.StartsWith("entries stopped this scan", decision.HoldReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public sealed class ScalpingEngine(
             cancellationToken);
 
         var results = new List<SymbolScan>(symbols.Length);
+        string? entriesStopped = null;
         for (var i = 0; i < symbols.Length; i++)
         {
             if (markets[i].Market is not { } market)
@@ -135,7 +136,29 @@ public sealed class ScalpingEngine(
                 continue;
             }
 
-            var entry = await desk.EnterAsync(decided[i]!, market.Ticker, cancellationToken);
+            EntryResult entry;
+            if (entriesStopped is not null)
+            {
+                var held = decided[i]!.IsEntry ? decided[i]!.AsHold(entriesStopped) : decided[i]!;
+                entry = new EntryResult(held, null, $"hold: {held.HoldReason ?? held.Reasoning}");
+            }
+            else
+            {
+                try
+                {
+                    entry = await desk.EnterAsync(decided[i]!, market.Ticker, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Storage (or anything the desk reads before an order) failed: no order was placed. Keep the
+                    // decision (the journal holds it until storage returns) and place no further entries this scan.
+                    logger.LogError(ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order", symbols[i]);
+                    entriesStopped = $"entries stopped this scan: {ex.GetType().Name}: {ex.Message}";
+                    var held = decided[i]!.IsEntry ? decided[i]!.AsHold(entriesStopped) : decided[i]!;
+                    entry = new EntryResult(held, null, $"hold: {held.HoldReason ?? held.Reasoning}");
+                }
+            }
+
             await decisionStore.SaveAsync(entry.Decision, cancellationToken);
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
