@@ -49,6 +49,7 @@ param tableNames string[] = [
   'scalpingstate'
   'paperaccount'
   'llmusage'
+  'scanclaims'
 ]
 
 // ---- App settings (README "Settings"); defaults are the seed's -----------------------------------------
@@ -170,6 +171,52 @@ param exchangeBinanceRecvWindowMs string = '5000'
 
 @description('Exchange__Binance__MaxWeightUsePercent.')
 param exchangeBinanceMaxWeightUsePercent string = '90'
+
+@description('Storage__MaxRetries: retries of a failed storage request.')
+param storageMaxRetries string = '3'
+
+@description('Storage__RetryDelay: first backoff.')
+param storageRetryDelay string = '00:00:00.5'
+
+@description('Storage__NetworkTimeout: per storage request.')
+param storageNetworkTimeout string = '00:00:10'
+
+@description('Scalping__StopLossCooldown: no new entry on a symbol this long after its stop-loss.')
+param scalpingStopLossCooldown string = '00:05:00'
+
+@description('Scalping__MaxConsecutiveLosses: pause after this many losses in a row (0 = off).')
+param scalpingMaxConsecutiveLosses string = '3'
+
+@description('Scalping__LossStreakPause: how long that pause lasts.')
+param scalpingLossStreakPause string = '00:30:00'
+
+@description('Scalping__MaxDrawdown: halt entries when equity falls this far below the day peak (quote).')
+param scalpingMaxDrawdown string = '150'
+
+@description('Scalping__AllowShort: short entries (spot venues cannot short).')
+@allowed([
+  'true'
+  'false'
+])
+param scalpingAllowShort string = 'false'
+
+@description('Scalping__TrailingStopPercent: trailing stop distance (0 = off).')
+param scalpingTrailingStopPercent string = '0'
+
+@description('Scalping__BreakEvenTriggerPercent: move the stop to entry after this gain (0 = off).')
+param scalpingBreakEvenTriggerPercent string = '0'
+
+@description('Scalping__ScanLeaseTime: how long a scan claim holds.')
+param scalpingScanLeaseTime string = '00:02:00'
+
+@description('Scalping__ReconcileLookback: how far back reconciliation looks at fills.')
+param scalpingReconcileLookback string = '1.00:00:00'
+
+@description('Scalping__ReconcileBarrierPercent: barriers of an adopted position.')
+param scalpingReconcileBarrierPercent string = '0.5'
+
+@description('Scalping__MaxDecisionAge: older decisions are never executed.')
+param scalpingMaxDecisionAge string = '00:05:00'
 
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
@@ -316,6 +363,20 @@ var appConfiguration = {
   Exchange__Binance__BaseUrl: exchangeBinanceBaseUrl
   Exchange__Binance__RecvWindowMs: exchangeBinanceRecvWindowMs
   Exchange__Binance__MaxWeightUsePercent: exchangeBinanceMaxWeightUsePercent
+  Storage__MaxRetries: storageMaxRetries
+  Storage__RetryDelay: storageRetryDelay
+  Storage__NetworkTimeout: storageNetworkTimeout
+  Scalping__StopLossCooldown: scalpingStopLossCooldown
+  Scalping__MaxConsecutiveLosses: scalpingMaxConsecutiveLosses
+  Scalping__LossStreakPause: scalpingLossStreakPause
+  Scalping__MaxDrawdown: scalpingMaxDrawdown
+  Scalping__AllowShort: scalpingAllowShort
+  Scalping__TrailingStopPercent: scalpingTrailingStopPercent
+  Scalping__BreakEvenTriggerPercent: scalpingBreakEvenTriggerPercent
+  Scalping__ScanLeaseTime: scalpingScanLeaseTime
+  Scalping__ReconcileLookback: scalpingReconcileLookback
+  Scalping__ReconcileBarrierPercent: scalpingReconcileBarrierPercent
+  Scalping__MaxDecisionAge: scalpingMaxDecisionAge
   ScalpingScanSchedule: scalpingScanSchedule
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols

@@ -9,6 +9,7 @@ public static class TableNames
     public const string ScalpingState = "scalpingstate";
     public const string PaperAccount = "paperaccount";
     public const string LlmUsage = "llmusage";
+    public const string ScanClaims = TableScanClaimStore.TableName;
 
-    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage];
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims];
 }

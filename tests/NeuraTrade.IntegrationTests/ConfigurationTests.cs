@@ -54,6 +54,8 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
     [InlineData("ScalpingScanSchedule", "*/10 * * * *", "ScalpingScanSchedule")]
     [InlineData("Scalping:ScanSchedule", "*/10 * * * * *", "ScalpingScanSchedule")]
     [InlineData("Scalping:Symbols", "BTCUSDT", "Scalping:Symbols")]
+    [InlineData("Scalping:ScanLeaseTime", "00:00:00", "Scalping:ScanLeaseTime")]
+    [InlineData("Scalping:MaxDecisionAge", "-00:01:00", "Scalping:MaxDecisionAge")]
     [InlineData("AI:Provider", "gpt", "AI:Provider")]
     [InlineData("AI:Provider", "openai", "AI:Model")]
     [InlineData("AI:Provider", "anthropic", "AI:ApiKey")]

@@ -36,6 +36,9 @@ public static class NeuraTradeComposition
             .Validate(o => IsSixFieldCron(o.ScanSchedule), $"{ScalpingOptions.ScheduleSetting} must be a 6-field NCRONTAB expression with seconds, e.g. */10 * * * * *.")
             .Validate(_ => configuration["Scalping:ScanSchedule"] is null, $"Scalping:ScanSchedule is not read: set the flat app setting {ScalpingOptions.ScheduleSetting} (the timer trigger reads it).")
             .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 00:02:00.")
+            .Validate(o => o.ScanLeaseTime > TimeSpan.Zero, "Scalping:ScanLeaseTime must be positive, e.g. 00:02:00.")
+            .Validate(o => o.MaxDecisionAge > TimeSpan.Zero, "Scalping:MaxDecisionAge must be positive, e.g. 00:05:00.")
+            .Validate(o => o.StopLossCooldown >= TimeSpan.Zero && o.LossStreakPause >= TimeSpan.Zero && o.ReconcileLookback >= TimeSpan.Zero, "Scalping:StopLossCooldown, LossStreakPause and ReconcileLookback must not be negative.")
             .ValidateOnStart();
 
         services.AddNeuraTradeStorage(configuration);
