@@ -127,6 +127,7 @@ public sealed class ScalpingEngine(
             cancellationToken);
 
         var results = new List<SymbolScan>(symbols.Length);
+        var holds = new List<TradingDecision>(symbols.Length);
         string? entriesStopped = null;
         for (var i = 0; i < symbols.Length; i++)
         {
@@ -159,9 +160,20 @@ public sealed class ScalpingEngine(
                 }
             }
 
-            await decisionStore.SaveAsync(entry.Decision, cancellationToken);
+            // An executed decision is journaled at once (its position names it); holds go in one batch below.
+            if (entry.Opened is not null)
+            {
+                await decisionStore.SaveAsync(entry.Decision, cancellationToken);
+            }
+            else
+            {
+                holds.Add(entry.Decision);
+            }
+
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
+
+        await decisionStore.SaveManyAsync(holds, cancellationToken);
 
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled);
         await RecordScanAsync(report, cancellationToken);
