@@ -19,12 +19,12 @@ internal static class Bundled
     public static BacktestSettings Settings(params BacktestMarket[] markets) =>
         new(markets, TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
 
-    public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null) =>
-        (await RunAsync(settings, keepLog: false, brain, profile, ledger)).Report;
+    public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null) =>
+        (await RunAsync(settings, keepLog: false, brain, profile, ledger, clock)).Report;
 
-    public static async Task<(BacktestReport Report, IReadOnlyList<DecisionLogEntry> Decisions)> RunAsync(BacktestSettings settings, bool keepLog, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null)
+    public static async Task<(BacktestReport Report, IReadOnlyList<DecisionLogEntry> Decisions)> RunAsync(BacktestSettings settings, bool keepLog, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null)
     {
-        var clock = BacktestSessionFactory.ClockFor(settings);
+        clock ??= BacktestSessionFactory.ClockFor(settings);
         var scalping = new ScalpingOptions();
         ScalpingProfiles.Apply(scalping, profile);
         var session = BacktestSessionFactory.Create(settings, brain ?? new RulesBrain(), scalping, new BrainOptions(), new PaperExchangeOptions(), ledger ?? new InMemoryLlmUsageLedger(), clock);
