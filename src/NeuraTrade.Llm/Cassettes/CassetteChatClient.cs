@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using NeuraTrade.Core.Brain;
 
 namespace NeuraTrade.Llm.Cassettes;
 
@@ -44,6 +45,11 @@ public sealed class CassetteChatClient : IChatClient
                 }
 
                 var entry = JsonNode.Parse(line)!.AsObject();
+                if (entry["key"] is null)
+                {
+                    continue; // the header
+                }
+
                 var key = entry["key"]!.GetValue<string>();
                 var response = entry["response"].Deserialize<ChatResponse>(AIJsonUtilities.DefaultOptions)!;
                 if (!_recorded.TryGetValue(key, out var list))
@@ -62,6 +68,34 @@ public sealed class CassetteChatClient : IChatClient
     /// <summary>Answers only from the cassette at <paramref name="path"/>, which must exist.</summary>
     public static CassetteChatClient Replay(string path) =>
         File.Exists(path) ? new(path, null) : throw new FileNotFoundException($"cassette '{path}' does not exist", path);
+
+    public const string Format = "neuratrade.cassette.v1";
+
+    /// <summary>Starts a new cassette with its header line (format, provider, model, structured output), unless the file exists.</summary>
+    public static void EnsureHeader(string path, LlmEndpoint endpoint)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        var header = new JsonObject { ["cassette"] = Format, ["provider"] = endpoint.Provider, ["model"] = endpoint.Model, ["json_schema"] = endpoint.SupportsJsonSchema };
+        File.WriteAllText(path, header.ToJsonString() + "\n");
+    }
+
+    /// <summary>The endpoint a cassette was recorded with (a replay must ask exactly as the recording did).</summary>
+    public static LlmEndpoint ReadEndpoint(string path)
+    {
+        using var reader = new StreamReader(path);
+        var first = reader.ReadLine();
+        var header = first is null ? null : JsonNode.Parse(first) as JsonObject;
+        if (header?["cassette"]?.GetValue<string>() != Format)
+        {
+            throw new InvalidDataException($"'{path}' is not a {Format} file (its first line must be the header)");
+        }
+
+        return new LlmEndpoint(header["provider"]!.GetValue<string>(), header["model"]!.GetValue<string>(), header["json_schema"]!.GetValue<bool>());
+    }
 
     public int Hits { get; private set; }
 
