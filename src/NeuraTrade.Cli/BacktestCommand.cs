@@ -146,7 +146,8 @@ internal static class BacktestCommand
 
         var run = await RunOnceAsync(settings, brain, job, brainOptions, exchange, ledger, clock, progress, stopping);
         decimal? baseline = null;
-        if (job.Brain != "rules")
+        // After Ctrl-C the process has about two seconds left: no baseline run then.
+        if (job.Brain != "rules" && !run.Stopped)
         {
             var rules = await RunOnceAsync(settings with { To = run.Equity.Count > 0 ? run.Equity[^1].At - settings.Interval : settings.To }, new RulesBrain(), job, new BrainOptions(), Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section), new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings), null, CancellationToken.None);
             baseline = BacktestReport.Create(rules, job.Profile, null).Metrics.NetReturnPercent;

@@ -18,7 +18,7 @@ namespace NeuraTrade.Cli.Bench;
 /// exchange, in-memory stores) over the bundled BTC/USDT 5m file repeated to at least 1M candles, with the rules
 /// brain, and with the replay brain (the LLM brain answered from a cassette recorded just before from a local
 /// deterministic stand-in model, so no network). One measured run of each after a warm-up; <c>--repeats</c> is
-/// ignored (a run is a million candles).
+/// ignored (a run is a million candles; <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
 /// </summary>
 internal sealed class BacktestBenchmark : IBenchmark
 {
@@ -33,7 +33,8 @@ internal sealed class BacktestBenchmark : IBenchmark
     {
         var file = FindData();
         var bundled = CandleCsv.Read(file);
-        var candles = Repeat(bundled, TargetCandles);
+        var target = int.TryParse(Environment.GetEnvironmentVariable("NT_BENCH_BACKTEST_CANDLES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : TargetCandles;
+        var candles = Repeat(bundled, target);
         var market = new BacktestMarket("BTC/USDT", "5m", candles);
         Console.WriteLine(F($"bench backtest: {bundled.Count} bundled candles repeated to {candles.Count}; processors {Environment.ProcessorCount}"));
 
