@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
@@ -55,7 +56,17 @@ internal static class BacktestCommand
                 var markets = LoadMarkets(parse.GetValue(data)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(symbol));
                 var job = new BacktestJob(markets, parse.GetValue(brain)!, parse.GetValue(profile)!, parse.GetValue(cassette), !parse.GetValue(plain),
                     Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration());
-                return await RunAndReportAsync(job, parse.GetValue(json), parse.GetValue(html), ct);
+                // Ctrl-C / SIGTERM stop the run between two candles; the partial report is still printed and written.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                return await RunAndReportAsync(job, parse.GetValue(json), parse.GetValue(html), stop.Token);
+
+                void Stop(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                }
             }
             catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
             {
