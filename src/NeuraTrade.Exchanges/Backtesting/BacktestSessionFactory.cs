@@ -9,7 +9,7 @@ using NeuraTrade.Exchanges.Paper;
 namespace NeuraTrade.Exchanges.Backtesting;
 
 /// <summary>
-/// Wires the live engine for a backtest: <see cref="PaperExchange"/> over <see cref="BacktestMarketData"/>, the
+/// Wires the live engine for a backtest: <see cref="PaperExchange"/> (reloaded now and then, <see cref="CompactingPaperExchange"/>) over <see cref="BacktestMarketData"/>, the
 /// same <see cref="DecisionMaker"/>, <see cref="DecisionValidator"/>, <see cref="RiskGate"/>, <see cref="TradeDesk"/>
 /// and <see cref="ScalpingEngine"/> as live, in-memory stores and a <see cref="ManualClock"/>. Only the stores and the
 /// clock differ from paper trading.
@@ -36,7 +36,7 @@ public static class BacktestSessionFactory
         var positions = new InMemoryPositionStore();
         var state = new InMemoryScalpingStateStore(ScalpingState.Initial(true, clock.GetUtcNow()));
         var account = new InMemoryPaperAccountStore();
-        var exchange = new PaperExchange(new BacktestMarketData(settings.Markets, exchangeOpts, clock), account, exchangeOpts, clock, NullLogger<PaperExchange>.Instance);
+        var exchange = new CompactingPaperExchange(new BacktestMarketData(settings.Markets, exchangeOpts, clock), account, exchangeOpts, clock);
         var riskGate = new RiskGate(scalpingOptions);
         var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
         var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, scalpingOptions, clock, NullLogger<TradeDesk>.Instance);
