@@ -42,10 +42,12 @@ internal sealed class BacktestBenchmark : IBenchmark
         await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), cancellationToken);
 
         var rules = await RunRulesAsync(market, cancellationToken);
+        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades)"));
         var cassettePath = Path.Combine(Path.GetTempPath(), F($"nt-bench-{Environment.ProcessId}.cassette.jsonl"));
         try
         {
             var recorded = await RunLlmAsync(market, CassetteChatClient.Record(cassettePath, new StandInModel()), cancellationToken);
+            Progress(settings, F($"record      : {recorded.Rate,10:0} candles/s (stand-in model, {recorded.Calls} calls)"));
             using var replay = CassetteChatClient.Replay(cassettePath);
             var replayed = await RunLlmAsync(market, replay, cancellationToken);
             var figures = new
@@ -67,8 +69,6 @@ internal sealed class BacktestBenchmark : IBenchmark
             }
             else
             {
-                Console.WriteLine(F($"rules brain : {figures.rules_candles_per_second,10:0} candles/s ({rules.Trades} trades)"));
-                Console.WriteLine(F($"record      : {figures.record_candles_per_second,10:0} candles/s (stand-in model)"));
                 Console.WriteLine(F($"replay brain: {figures.replay_candles_per_second,10:0} candles/s ({replayed.Calls} LLM calls replayed, {replay.Misses} misses)"));
                 Console.WriteLine(F($"replay / rules = {figures.replay_over_rules}; rules / 1M target = {figures.rules_over_target}"));
             }
@@ -79,6 +79,15 @@ internal sealed class BacktestBenchmark : IBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>Prints a phase's figure as soon as it is known (a phase takes minutes); JSON output waits for the end.</summary>
+    private static void Progress(BenchSettings settings, string line)
+    {
+        if (!settings.Json)
+        {
+            Console.WriteLine(line);
+        }
     }
 
     private static async Task<(double Rate, int Trades, int Calls)> RunRulesAsync(BacktestMarket market, CancellationToken cancellationToken) =>
