@@ -15,7 +15,15 @@ serve.SetAction((parse, ct) => Commands.ServeAsync(parse.GetValue(urls)!, ct));
 var scan = new Command("scan", "Run one scalping scan now and print what it did.");
 scan.SetAction((_, ct) => Commands.ScanOnceAsync(ct));
 
-var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local host and tools).") { serve, scan, NeuraTrade.Cli.MarketCommand.Create(), NeuraTrade.Cli.Bench.BenchCommand.Create(), NeuraTrade.Cli.DecisionsCommand.Create() };
+var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local host and tools).")
+{
+    serve,
+    scan,
+    NeuraTrade.Cli.MarketCommand.Create(),
+    NeuraTrade.Cli.DecisionsCommand.Create(),
+    NeuraTrade.Cli.BacktestCommand.Create(),
+    NeuraTrade.Cli.Bench.BenchCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();
 
 internal static class Commands

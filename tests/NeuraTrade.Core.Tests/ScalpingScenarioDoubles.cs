@@ -119,42 +119,6 @@ internal sealed class InMemoryDecisionStore : IDecisionStore
     public Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken) => Task.FromResult(new DecisionPage([], null));
 }
 
-/// <summary>Claims in memory with the table's semantics: free or lapsed keys can be taken, release only by the holder.</summary>
-internal sealed class InMemoryScanClaimStore(TimeProvider? clock = null) : IScanClaimStore
-{
-    private readonly Dictionary<string, ScanClaim> _claims = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-
-    public Task<ScanClaim?> TryClaimAsync(string key, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            _ = clock;
-            if (_claims.TryGetValue(key, out var held) && held.Until > now)
-            {
-                return Task.FromResult<ScanClaim?>(null);
-            }
-
-            var claim = new ScanClaim(key, owner, until, Guid.NewGuid().ToString("N"));
-            _claims[key] = claim;
-            return Task.FromResult<ScanClaim?>(claim);
-        }
-    }
-
-    public Task ReleaseAsync(ScanClaim claim, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            if (_claims.TryGetValue(claim.Key, out var held) && held.Token == claim.Token)
-            {
-                _claims.Remove(claim.Key);
-            }
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>A market the test sets by hand: mid price and spread per symbol, a book of a few thin levels (so big orders fill in part).</summary>
 internal sealed class ScenarioMarket(TimeProvider time) : IMarketDataFeed
 {

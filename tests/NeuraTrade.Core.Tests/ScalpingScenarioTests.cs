@@ -152,7 +152,7 @@ public sealed class ScalpingScenarioTests
         private readonly PaperExchangeTests.InMemoryPaperAccountStore _account = new();
         private readonly InMemoryStateStore _state;
         private readonly InMemoryDecisionStore _decisions = new();
-        private readonly InMemoryScanClaimStore _claims = new();
+        private readonly NeuraTrade.Core.Backtesting.InMemoryScanClaimStore _claims = new();
         private readonly IOptions<ScalpingOptions> _options;
         private readonly HashSet<string> _seenOpen = new(StringComparer.Ordinal);
         private PaperExchange _exchange = null!;

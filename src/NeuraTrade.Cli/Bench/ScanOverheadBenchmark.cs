@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
@@ -74,7 +75,7 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         var positions = new MemoryPositions();
         var state = new MemoryState(ScalpingState.Initial(true, time.GetUtcNow()));
         var journal = new MemoryJournal();
-        var claims = new MemoryClaims();
+        var claims = new InMemoryScanClaimStore();
         using var exchange = new PaperExchange(new SyntheticFeed(names, time), new MemoryAccount(), paper, time, NullLogger<PaperExchange>.Instance);
         var gate = new RiskGate(options);
         using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance);
@@ -263,37 +264,4 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         public Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken) => Task.FromResult(new DecisionPage([], null));
     }
 
-    private sealed class MemoryClaims : IScanClaimStore
-    {
-        private readonly Lock _lock = new();
-        private readonly Dictionary<string, ScanClaim> _claims = new(StringComparer.Ordinal);
-
-        public Task<ScanClaim?> TryClaimAsync(string key, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                if (_claims.TryGetValue(key, out var held) && held.Until > now)
-                {
-                    return Task.FromResult<ScanClaim?>(null);
-                }
-
-                var claim = new ScanClaim(key, owner, until, Guid.NewGuid().ToString("N"));
-                _claims[key] = claim;
-                return Task.FromResult<ScanClaim?>(claim);
-            }
-        }
-
-        public Task ReleaseAsync(ScanClaim claim, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                if (_claims.TryGetValue(claim.Key, out var held) && held.Token == claim.Token)
-                {
-                    _claims.Remove(claim.Key);
-                }
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }

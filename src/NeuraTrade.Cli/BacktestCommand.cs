@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Exchanges.Backtesting;
+using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Llm;
+using NeuraTrade.Llm.Cassettes;
+using Spectre.Console;
+
+namespace NeuraTrade.Cli;
+
+/// <summary>What one backtest run needs, as the command line and settings give it.</summary>
+internal sealed record BacktestJob(
+    IReadOnlyList<BacktestMarket> Markets,
+    string Brain,
+    string Profile,
+    string? Cassette,
+    bool Anonymize,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    IConfiguration Configuration);
+
+/// <summary>
+/// <c>neuratrade backtest --data FILE[,FILE…] [--symbol S] [--from] [--to] [--brain rules|llm|replay] [--cassette FILE]
+/// [--profile P] [--json OUT] [--html OUT] [--no-anonymize]</c>: the live scalping engine, risk gate, exits and PnL over
+/// candle files, with the paper exchange's fills, fees and slippage (docs/backtesting.md). Ctrl-C stops between
+/// candles and still writes the (partial) report.
+/// </summary>
+internal static class BacktestCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Candle CSV file(s), comma-separated, named BASE_QUOTE-TIMEFRAME.csv (data/README.md).", DefaultValueFactory = _ => Path.Combine("data", "candles", "BTC_USDT-5m.csv") };
+        var symbol = new Option<string?>("--symbol") { Description = "Only these symbols (comma-separated), or the symbol of a single file whose name does not say it." };
+        var from = new Option<string?>("--from") { Description = "First candle (UTC), e.g. 2023-01-10 or 2023-01-10T12:00." };
+        var to = new Option<string?>("--to") { Description = "Last candle (UTC)." };
+        var brain = new Option<string>("--brain") { Description = "rules (no LLM), llm (calls AI:Provider and records a cassette) or replay (answers from --cassette only).", DefaultValueFactory = _ => "rules" };
+        brain.AcceptOnlyFromAmong("rules", "llm", "replay");
+        var cassette = new Option<string?>("--cassette") { Description = "Cassette file: recorded to with --brain llm (default backtest.cassette.jsonl), replayed with --brain replay." };
+        var profile = new Option<string>("--profile") { Description = "Scalping limits preset: default, conservative or aggressive.", DefaultValueFactory = _ => ScalpingProfiles.Default };
+        profile.AcceptOnlyFromAmong([.. ScalpingProfiles.Names]);
+        var json = new Option<string?>("--json") { Description = "Write metrics and trades as JSON to this file." };
+        var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report to this file." };
+        var plain = new Option<bool>("--no-anonymize") { Description = "Show the LLM real symbols, dates and prices (default: anonymized)." };
+
+        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var markets = LoadMarkets(parse.GetValue(data)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(symbol));
+                var job = new BacktestJob(markets, parse.GetValue(brain)!, parse.GetValue(profile)!, parse.GetValue(cassette), !parse.GetValue(plain),
+                    Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration());
+                // Ctrl-C / SIGTERM stop the run between two candles; the partial report is still printed and written.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                return await RunAndReportAsync(job, parse.GetValue(json), parse.GetValue(html), stop.Token);
+
+                void Stop(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"backtest: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Reads candle files; the symbol and timeframe come from the name <c>BASE_QUOTE-TIMEFRAME.csv</c>.</summary>
+    internal static IReadOnlyList<BacktestMarket> LoadMarkets(IReadOnlyList<string> files, string? symbols)
+    {
+        var wanted = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => MarketSymbol.TryNormalize(s, out var n) ? n : throw new FormatException($"'{s}' is not a symbol like BTC/USDT")).ToList();
+        var markets = new List<BacktestMarket>();
+        foreach (var file in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var dash = name.LastIndexOf('-');
+            var named = dash > 0 && MarketSymbol.TryNormalize(name[..dash].Replace('_', '/'), out var s) ? s : null;
+            var symbol = named ?? (files.Count == 1 && wanted is [var only] ? only : throw new FormatException($"'{file}': name it BASE_QUOTE-TIMEFRAME.csv or give --symbol"));
+            if (wanted is not null && named is not null && !wanted.Contains(named))
+            {
+                continue;
+            }
+
+            markets.Add(new BacktestMarket(symbol, dash > 0 ? name[(dash + 1)..] : "5m", CandleCsv.Read(file)));
+        }
+
+        return markets.Count > 0 ? markets : throw new InvalidOperationException("no market left to backtest (check --data and --symbol)");
+    }
+
+    internal static BacktestSettings Settings(BacktestJob job, PaperExchangeOptions exchange)
+    {
+        var quotes = job.Markets.Select(m => MarketSymbol.Quote(m.Symbol)).Distinct().ToList();
+        var timeframes = job.Markets.Select(m => m.Timeframe).Distinct().ToList();
+        if (quotes.Count != 1 || timeframes.Count != 1)
+        {
+            throw new InvalidOperationException("all markets of one backtest must share the quote currency and the timeframe");
+        }
+
+        return new BacktestSettings(job.Markets, CandleSeries.ParseTimeframe(timeframes[0]), exchange.StartingBalance, quotes[0], exchange.TakerFeePercent, exchange.SlippagePercent, job.From, job.To);
+    }
+
+    /// <summary>Runs <paramref name="job"/> (and, for an LLM brain, the rules baseline over the same span).</summary>
+    internal static async Task<(BacktestReport Report, CassetteChatClient? Cassette)> RunAsync(BacktestJob job, IProgress<BacktestProgress>? progress, CancellationToken stopping)
+    {
+        var exchange = Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section);
+        var settings = Settings(job, exchange);
+        var brainOptions = Bind<BrainOptions>(job.Configuration, BrainOptions.Section);
+        var clock = BacktestSessionFactory.ClockFor(settings);
+        var ledger = new InMemoryLlmUsageLedger();
+        CassetteChatClient? cassette = null;
+        ITradingBrain brain;
+        switch (job.Brain)
+        {
+            case "llm":
+            {
+                if (LlmProviders.Normalize(brainOptions.Provider) is null or LlmProviders.Rules)
+                {
+                    throw new InvalidOperationException("--brain llm needs an LLM provider: set AI__Provider, AI__Model (and AI__ApiKey / AI__Endpoint)");
+                }
+
+                var (vendor, endpoint) = ChatClientFactory.Create(brainOptions);
+                var path = job.Cassette ?? "backtest.cassette.jsonl";
+                CassetteChatClient.EnsureHeader(path, endpoint);
+                cassette = CassetteChatClient.Record(path, vendor);
+                brain = BacktestBrains.Llm(cassette, endpoint, brainOptions, clock, ledger, job.Anonymize);
+                break;
+            }
+
+            case "replay":
+            {
+                var path = job.Cassette ?? throw new InvalidOperationException("--brain replay needs --cassette FILE");
+                var endpoint = CassetteChatClient.ReadEndpoint(path);
+                brainOptions.Provider = endpoint.Provider;
+                brainOptions.Model = endpoint.Model;
+                cassette = CassetteChatClient.Replay(path);
+                brain = BacktestBrains.Llm(cassette, endpoint, brainOptions, clock, ledger, job.Anonymize);
+                break;
+            }
+
+            default:
+                brain = new RulesBrain();
+                break;
+        }
+
+        var run = await RunOnceAsync(settings, brain, job, brainOptions, exchange, ledger, clock, progress, stopping);
+        decimal? baseline = null;
+        // After Ctrl-C the process has about two seconds left: no baseline run then.
+        if (job.Brain != "rules" && !run.Stopped)
+        {
+            var rules = await RunOnceAsync(settings with { To = run.Equity.Count > 0 ? run.Equity[^1].At - settings.Interval : settings.To }, new RulesBrain(), job, new BrainOptions(), Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section), new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings), null, CancellationToken.None);
+            baseline = BacktestReport.Create(rules, job.Profile, null).Metrics.NetReturnPercent;
+        }
+
+        var report = BacktestReport.Create(run, job.Profile, baseline);
+        return (job.Brain == "rules" ? report with { Metrics = report.Metrics with { RulesBaselineReturnPercent = report.Metrics.NetReturnPercent } } : report, cassette);
+    }
+
+    private static Task<BacktestRun> RunOnceAsync(BacktestSettings settings, ITradingBrain brain, BacktestJob job, BrainOptions brainOptions, PaperExchangeOptions exchange, InMemoryLlmUsageLedger ledger, ManualClock clock, IProgress<BacktestProgress>? progress, CancellationToken stopping)
+    {
+        var scalping = new ScalpingOptions();
+        ScalpingProfiles.Apply(scalping, job.Profile);
+        job.Configuration.GetSection(ScalpingOptions.Section).Bind(scalping);
+        ScalpingProfiles.Apply(scalping, job.Profile);
+        var session = BacktestSessionFactory.Create(settings, brain, scalping, brainOptions, exchange, ledger, clock);
+        return new BacktestRunner(session, settings).RunAsync(progress, stopping);
+    }
+
+    private static async Task<int> RunAndReportAsync(BacktestJob job, string? jsonPath, string? htmlPath, CancellationToken stopping)
+    {
+        var console = AnsiConsole.Console;
+        BacktestReport? report = null;
+        CassetteChatClient? cassette = null;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("backtest");
+                (report, cassette) = await RunAsync(job, new BarProgress(task), stopping);
+                task.Value = task.MaxValue;
+            });
+
+        if (report is null)
+        {
+            return 1;
+        }
+
+        var m = report.Metrics;
+        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        void Add(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Add("markets", string.Join(", ", m.Symbols));
+        Add("span (UTC)", F($"{m.From:yyyy-MM-dd HH:mm} .. {m.To:yyyy-MM-dd HH:mm}, {m.Candles} candles{(m.Partial ? ", STOPPED EARLY (partial)" : string.Empty)}"));
+        Add("brain / profile", $"{m.Brain} / {m.Profile}");
+        Add("net return (after fees, slippage)", F($"{m.NetReturnPercent:0.###}%"));
+        Add("buy-and-hold", F($"{m.BuyAndHoldReturnPercent:0.###}%"));
+        Add("rules baseline", m.RulesBaselineReturnPercent is { } b ? F($"{b:0.###}%") : "n/a");
+        Add("Sharpe / Sortino", F($"{m.Sharpe:0.##} / {m.Sortino:0.##}"));
+        Add("max drawdown", F($"{m.MaxDrawdownPercent:0.###}%"));
+        Add("trades / win rate", F($"{m.Trades} / {m.WinRatePercent:0.#}%"));
+        Add("profit factor / expectancy", F($"{(m.ProfitFactor is { } pf ? pf.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")} / {m.Expectancy:0.####}"));
+        Add("fees / avg hold / exposure", F($"{m.TotalFees:0.##} / {m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.#}%"));
+        Add("exit reasons", string.Join(", ", m.ExitReasons.Select(kv => $"{kv.Key} {kv.Value}")));
+        Add("LLM calls / tokens / cost", F($"{m.Llm.Calls} / {m.Llm.InputTokens} in, {m.Llm.OutputTokens} out / ${m.Llm.CostUsd:0.####}{(m.Llm.UnpricedCalls > 0 ? $" ({m.Llm.UnpricedCalls} calls of a model without a price)" : string.Empty)}"));
+        if (cassette is not null)
+        {
+            Add("cassette", F($"{cassette.Hits} replayed, {cassette.Recorded} recorded, {cassette.Misses} missing"));
+        }
+
+        console.Write(table);
+        if (jsonPath is not null)
+        {
+            await BacktestJson.WriteAsync(report, jsonPath, CancellationToken.None);
+            console.MarkupLine($"JSON: [bold]{Markup.Escape(jsonPath)}[/]");
+        }
+
+        if (htmlPath is not null)
+        {
+            await BacktestHtml.WriteAsync(report, htmlPath, CancellationToken.None);
+            console.MarkupLine($"HTML: [bold]{Markup.Escape(htmlPath)}[/]");
+        }
+
+        cassette?.Dispose();
+        return 0;
+    }
+
+    private static IConfiguration Configuration() =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+
+    private static DateTimeOffset? Time(string? text) =>
+        text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t
+        : throw new FormatException($"'{text}' is not a date/time (e.g. 2023-01-10 or 2023-01-10T12:00)");
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class BarProgress(ProgressTask task) : IProgress<BacktestProgress>
+    {
+        public void Report(BacktestProgress value)
+        {
+            task.MaxValue = Math.Max(1, value.Steps);
+            task.Value = value.Step;
+            task.Description = F($"backtest, {value.Trades} trades");
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Exchanges.Backtesting;
+using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Llm.Cassettes;
+
+namespace NeuraTrade.Cli.Bench;
+
+/// <summary>
+/// <c>neuratrade bench backtest</c>: candles per second of the full backtest (the live engine per candle, paper
+/// exchange, in-memory stores) over the bundled BTC/USDT 5m file repeated to at least 1M candles, with the rules
+/// brain, and with the replay brain (the LLM brain answered from a cassette recorded just before from a local
+/// deterministic stand-in model, so no network). One measured run of each after a warm-up; <c>--repeats</c> is
+/// ignored (a run is a million candles; <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
+/// </summary>
+internal sealed class BacktestBenchmark : IBenchmark
+{
+    private const int TargetCandles = 1_000_000;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public string Name => "backtest";
+
+    public string Description => "Backtest candles per second over >= 1M candles (bundled BTC/USDT repeated): rules brain, replay brain.";
+
+    public async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var file = FindData();
+        var bundled = CandleCsv.Read(file);
+        var target = int.TryParse(Environment.GetEnvironmentVariable("NT_BENCH_BACKTEST_CANDLES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : TargetCandles;
+        var candles = Repeat(bundled, target);
+        var market = new BacktestMarket("BTC/USDT", "5m", candles);
+        Console.WriteLine(F($"bench backtest: {bundled.Count} bundled candles repeated to {candles.Count}; processors {Environment.ProcessorCount}"));
+
+        // Warm-up (JIT) on the bundled file.
+        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), cancellationToken);
+
+        var rules = await RunRulesAsync(market, cancellationToken);
+        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades)"));
+        var cassettePath = Path.Combine(Path.GetTempPath(), F($"nt-bench-{Environment.ProcessId}.cassette.jsonl"));
+        try
+        {
+            var recorded = await RunLlmAsync(market, CassetteChatClient.Record(cassettePath, new StandInModel()), cancellationToken);
+            Progress(settings, F($"record      : {recorded.Rate,10:0} candles/s (stand-in model, {recorded.Calls} calls)"));
+            using var replay = CassetteChatClient.Replay(cassettePath);
+            var replayed = await RunLlmAsync(market, replay, cancellationToken);
+            var figures = new
+            {
+                candles = candles.Count,
+                rules_candles_per_second = Math.Round(rules.Rate),
+                rules_trades = rules.Trades,
+                record_candles_per_second = Math.Round(recorded.Rate),
+                replay_candles_per_second = Math.Round(replayed.Rate),
+                replay_llm_calls = replayed.Calls,
+                replay_misses = replay.Misses,
+                replay_over_rules = Math.Round(replayed.Rate / rules.Rate, 3),
+                target_candles_per_second = 1_000_000,
+                rules_over_target = Math.Round(rules.Rate / 1_000_000d, 4),
+            };
+            if (settings.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(figures, Indented));
+            }
+            else
+            {
+                Console.WriteLine(F($"replay brain: {figures.replay_candles_per_second,10:0} candles/s ({replayed.Calls} LLM calls replayed, {replay.Misses} misses)"));
+                Console.WriteLine(F($"replay / rules = {figures.replay_over_rules}; rules / 1M target = {figures.rules_over_target}"));
+            }
+        }
+        finally
+        {
+            File.Delete(cassettePath);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Prints a phase's figure as soon as it is known (a phase takes minutes); JSON output waits for the end.</summary>
+    private static void Progress(BenchSettings settings, string line)
+    {
+        if (!settings.Json)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static async Task<(double Rate, int Trades, int Calls)> RunRulesAsync(BacktestMarket market, CancellationToken cancellationToken) =>
+        await MeasureAsync(market, _ => new RulesBrain(), new InMemoryLlmUsageLedger(), cancellationToken);
+
+    private static async Task<(double Rate, int Trades, int Calls)> RunLlmAsync(BacktestMarket market, IChatClient cassette, CancellationToken cancellationToken)
+    {
+        var ledger = new InMemoryLlmUsageLedger();
+        var endpoint = new LlmEndpoint("openai", "gpt-4o-mini", true);
+        var options = new BrainOptions { Provider = "openai", Model = endpoint.Model };
+        return await MeasureAsync(market, clock => BacktestBrains.Llm(cassette, endpoint, options, clock, ledger, anonymize: true), ledger, cancellationToken);
+    }
+
+    private static async Task<(double Rate, int Trades, int Calls)> MeasureAsync(BacktestMarket market, Func<ManualClock, ITradingBrain> brain, InMemoryLlmUsageLedger ledger, CancellationToken cancellationToken)
+    {
+        var settings = new BacktestSettings([market], TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
+        var clock = BacktestSessionFactory.ClockFor(settings);
+        var session = BacktestSessionFactory.Create(settings, brain(clock), new ScalpingOptions(), new BrainOptions(), new PaperExchangeOptions(), ledger, clock);
+        var watch = Stopwatch.StartNew();
+        var run = await new BacktestRunner(session, settings).RunAsync(null, cancellationToken);
+        return (run.Steps / watch.Elapsed.TotalSeconds, session.Positions.Closed.Count, ledger.Calls);
+    }
+
+    /// <summary>The file repeated back to back (times shifted, prices unchanged) until it has at least <paramref name="target"/> candles.</summary>
+    internal static IReadOnlyList<Candle> Repeat(IReadOnlyList<Candle> candles, int target)
+    {
+        var span = candles[^1].OpenTime - candles[0].OpenTime + TimeSpan.FromMinutes(5);
+        var result = new List<Candle>(target + candles.Count);
+        for (var lap = 0; result.Count < target; lap++)
+        {
+            var shift = span * lap;
+            result.AddRange(candles.Select(c => c with { OpenTime = c.OpenTime + shift }));
+        }
+
+        return result;
+    }
+
+    private static string FindData()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var path = Path.Combine(dir.FullName, "data", "candles", "BTC_USDT-5m.csv");
+                if (File.Exists(path))
+                {
+                    return path;
+                }
+            }
+        }
+
+        throw new FileNotFoundException("data/candles/BTC_USDT-5m.csv not found above the working folder");
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A local deterministic model: buys on positive momentum in the prompt, holds otherwise.</summary>
+    private sealed class StandInModel : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var user = messages.Last(m => m.Role == ChatRole.User).Text;
+            var market = JsonNode.Parse(user)!;
+            var ask = market["price"]!["ask"]!.GetValue<decimal>();
+            var momentum = market["ind"]?["mom3_pct"]?.GetValue<decimal?>() ?? 0m;
+            var symbol = market["symbol"]!.GetValue<string>();
+            var text = momentum > 0.05m
+                ? F($$"""{"symbol":"{{symbol}}","action":"buy","side":"buy","size_percent":10,"entry_price":{{ask}},"stop_loss":{{Math.Round(ask * 0.997m, 8)}},"take_profit":{{Math.Round(ask * 1.004m, 8)}},"order_type":"market","confidence":0.7,"reasoning":"momentum","market_analysis":"up","risk_assessment":"stop 0.3%","invalidation":"falls"}""")
+                : F($$"""{"symbol":"{{symbol}}","action":"hold","side":null,"size_percent":0,"entry_price":null,"stop_loss":null,"take_profit":null,"order_type":"market","confidence":0.3,"reasoning":"flat","market_analysis":"flat","risk_assessment":"none","invalidation":"none"}""");
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
+            {
+                Usage = new UsageDetails { InputTokenCount = user.Length / 4, OutputTokenCount = 60 },
+                FinishReason = ChatFinishReason.Stop,
+            });
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace NeuraTrade.Core.Backtesting;
+
+/// <summary>
+/// The <c>--html</c> page: one self-contained file (inline CSS and SVG, no script, no external resource), so it
+/// opens offline in any browser. Equity against buy-and-hold, drawdown, each market's closes with the trades
+/// marked, then the metrics, exit reasons, calibration and the trades.
+/// </summary>
+public static class BacktestHtml
+{
+    private const int Width = 1000;
+    private const int Height = 260;
+    private const int MaxPoints = 1500;
+    private const int MaxTradeRows = 500;
+
+    public static async Task WriteAsync(BacktestReport report, string path, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(path, Render(report), cancellationToken);
+
+    public static string Render(BacktestReport report)
+    {
+        var m = report.Metrics;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>NeuraTrade backtest</title><style>")
+            .Append("body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
+            .Append("table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}")
+            .Append("svg{background:#fafafa;border:1px solid #ddd}.legend span{margin-right:16px}.eq{color:#1565c0}.bh{color:#888}")
+            .Append("</style></head><body>");
+        html.Append(H($"<h1>Backtest: {string.Join(", ", m.Symbols)}, {m.Brain}, profile {m.Profile}</h1>"));
+        html.Append(H($"<p>{m.From:yyyy-MM-dd HH:mm} → {m.To:yyyy-MM-dd HH:mm} UTC, {m.Candles} candles{(m.Partial ? " (stopped early: partial report)" : string.Empty)}.</p>"));
+
+        var first = report.Equity.Count > 0 ? report.Equity[0].At : DateTimeOffset.UnixEpoch;
+        var last = report.Equity.Count > 0 ? report.Equity[^1].At : first.AddMinutes(1);
+        html.Append("<h2>Equity and buy-and-hold</h2><p class=\"legend\"><span class=\"eq\">■ strategy</span><span class=\"bh\">■ buy-and-hold</span></p>");
+        var equity = Sample(report.Equity).ToList();
+        var lo = equity.Count > 0 ? equity.Min(e => Math.Min(e.Equity, e.BuyAndHold)) : 0m;
+        var hi = equity.Count > 0 ? equity.Max(e => Math.Max(e.Equity, e.BuyAndHold)) : 1m;
+        html.Append(Svg("equity", lo, hi, [
+            Line(equity.Select(e => (e.At, e.Equity)), first, last, lo, hi, "#1565c0", "equity"),
+            Line(equity.Select(e => (e.At, e.BuyAndHold)), first, last, lo, hi, "#888", "buy-and-hold"),
+        ]));
+
+        html.Append("<h2>Drawdown</h2>");
+        var peak = 0m;
+        var drawdown = new List<(DateTimeOffset, decimal)>();
+        foreach (var e in report.Equity)
+        {
+            peak = Math.Max(peak, e.Equity);
+            drawdown.Add((e.At, peak > 0m ? -(peak - e.Equity) / peak * 100m : 0m));
+        }
+
+        var ddSample = Sample(drawdown).ToList();
+        var ddLow = ddSample.Count > 0 ? Math.Min(-0.01m, ddSample.Min(d => d.Item2)) : -1m;
+        html.Append(Svg("drawdown", ddLow, 0m, [Line(ddSample, first, last, ddLow, 0m, "#c62828", "drawdown %")]));
+
+        foreach (var market in report.Markets)
+        {
+            var closes = Sample(market.Candles.Where(c => c.OpenTime >= first.AddHours(-1) && c.OpenTime <= last).Select(c => (c.OpenTime, c.Close))).ToList();
+            if (closes.Count == 0)
+            {
+                continue;
+            }
+
+            var trades = report.Trades.Where(t => t.Symbol == market.Symbol).ToList();
+            var plo = Math.Min(closes.Min(c => c.Item2), trades.Count > 0 ? trades.Min(t => Math.Min(t.EntryPrice, t.ExitPrice)) : decimal.MaxValue);
+            var phi = Math.Max(closes.Max(c => c.Item2), trades.Count > 0 ? trades.Max(t => Math.Max(t.EntryPrice, t.ExitPrice)) : decimal.MinValue);
+            var marks = new StringBuilder();
+            foreach (var t in trades.Take(2000))
+            {
+                marks.Append(H($"<circle class=\"entry\" cx=\"{X(t.EntryTime, first, last):0.#}\" cy=\"{Y(t.EntryPrice, plo, phi):0.#}\" r=\"2.5\" fill=\"#2e7d32\"><title>{t.DecisionId} entry {t.EntryPrice}</title></circle>"));
+                marks.Append(H($"<circle class=\"exit\" cx=\"{X(t.ExitTime, first, last):0.#}\" cy=\"{Y(t.ExitPrice, plo, phi):0.#}\" r=\"2.5\" fill=\"{(t.Pnl > 0m ? "#1565c0" : "#c62828")}\"><title>{t.DecisionId} {t.ExitReason} {t.ExitPrice} PnL {t.Pnl:0.####}</title></circle>"));
+            }
+
+            html.Append(H($"<h2>{E(market.Symbol)}: closes and trades (green entry; exit blue win, red loss)</h2>"));
+            html.Append(Svg("price", plo, phi, [Line(closes, first, last, plo, phi, "#444", "close"), marks.ToString()]));
+        }
+
+        html.Append("<h2>Metrics</h2><table>");
+        Row(html, "net return after fees and slippage", $"{m.NetReturnPercent:0.####}%");
+        Row(html, "buy-and-hold", $"{m.BuyAndHoldReturnPercent:0.####}%");
+        Row(html, "rules baseline", m.RulesBaselineReturnPercent is { } b ? $"{b:0.####}%" : "n/a");
+        Row(html, "final equity", $"{m.FinalEquity:0.##} (from {m.StartingBalance:0.##})");
+        Row(html, "Sharpe / Sortino (annualized)", $"{m.Sharpe:0.###} / {m.Sortino:0.###}");
+        Row(html, "max drawdown", $"{m.MaxDrawdownPercent:0.####}%");
+        Row(html, "trades / win rate", $"{m.Trades} / {m.WinRatePercent:0.##}%");
+        Row(html, "profit factor / expectancy", $"{(m.ProfitFactor is { } pf ? pf.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")} / {m.Expectancy:0.####}");
+        Row(html, "fees paid", $"{m.TotalFees:0.####}");
+        Row(html, "average hold / exposure", $"{m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.##}%");
+        Row(html, "decisions", $"{m.Decisions}");
+        Row(html, "LLM calls / tokens in, out / cost", $"{m.Llm.Calls} / {m.Llm.InputTokens}, {m.Llm.OutputTokens} / ${m.Llm.CostUsd:0.####}");
+        html.Append("</table><h2>Exit reasons</h2><table>");
+        foreach (var (reason, count) in m.ExitReasons)
+        {
+            Row(html, reason, count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        html.Append("</table><h2>Calibration</h2><table><tr><th>confidence</th><th>trades</th><th>wins</th><th>win rate</th><th>avg PnL</th></tr>");
+        foreach (var c in m.Calibration)
+        {
+            html.Append(H($"<tr><td>{c.From:0.0}–{c.To:0.0}</td><td>{c.Trades}</td><td>{c.Wins}</td><td>{c.WinRate:0.##}%</td><td>{c.AveragePnl:0.####}</td></tr>"));
+        }
+
+        html.Append(H($"</table><h2>Trades (first {Math.Min(MaxTradeRows, report.Trades.Count)} of {report.Trades.Count})</h2>"));
+        html.Append("<table><tr><th>decision</th><th>symbol</th><th>side</th><th>entry (UTC)</th><th>entry</th><th>exit (UTC)</th><th>exit</th><th>fees</th><th>PnL</th><th>reason</th></tr>");
+        foreach (var t in report.Trades.Take(MaxTradeRows))
+        {
+            html.Append(H($"<tr><td>{t.DecisionId}</td><td>{E(t.Symbol)}</td><td>{t.Side}</td><td>{t.EntryTime:yyyy-MM-dd HH:mm:ss}</td><td>{t.EntryPrice}</td><td>{t.ExitTime:yyyy-MM-dd HH:mm:ss}</td><td>{t.ExitPrice}</td><td>{t.Fees:0.####}</td><td>{t.Pnl:0.####}</td><td>{t.ExitReason}</td></tr>"));
+        }
+
+        html.Append("</table></body></html>\n");
+        return html.ToString();
+    }
+
+    private static string Svg(string id, decimal lo, decimal hi, IEnumerable<string> content) =>
+        H($"<svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width + 90} {Height + 10}\" width=\"{Width + 90}\" height=\"{Height + 10}\">") +
+        H($"<text x=\"{Width + 4}\" y=\"12\" font-size=\"11\">{hi:0.####}</text><text x=\"{Width + 4}\" y=\"{Height}\" font-size=\"11\">{lo:0.####}</text>") +
+        string.Concat(content) + "</svg>";
+
+    private static string Line(IEnumerable<(DateTimeOffset At, decimal Value)> points, DateTimeOffset first, DateTimeOffset last, decimal lo, decimal hi, string color, string title)
+    {
+        var sb = new StringBuilder();
+        foreach (var (at, value) in points)
+        {
+            sb.Append(H($"{X(at, first, last):0.#},{Y(value, lo, hi):0.#} "));
+        }
+
+        return H($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\" points=\"{sb.ToString().TrimEnd()}\"><title>{title}</title></polyline>");
+    }
+
+    private static double X(DateTimeOffset at, DateTimeOffset first, DateTimeOffset last) =>
+        last <= first ? 0d : Math.Clamp((at - first) / (last - first), 0d, 1d) * Width;
+
+    private static double Y(decimal value, decimal lo, decimal hi) =>
+        hi <= lo ? Height / 2d : 5d + ((double)((hi - value) / (hi - lo)) * (Height - 10));
+
+    private static IEnumerable<T> Sample<T>(IReadOnlyList<T> points)
+    {
+        var stride = Math.Max(1, (points.Count + MaxPoints - 1) / MaxPoints);
+        for (var i = 0; i < points.Count; i += stride)
+        {
+            yield return points[i];
+        }
+
+        if (points.Count > 0 && (points.Count - 1) % stride != 0)
+        {
+            yield return points[^1];
+        }
+    }
+
+    private static IEnumerable<T> Sample<T>(IEnumerable<T> points) => Sample<T>(points.ToList());
+
+    private static void Row(StringBuilder html, string name, string value) => html.Append(H($"<tr><td>{E(name)}</td><td>{E(value)}</td></tr>"));
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string H(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

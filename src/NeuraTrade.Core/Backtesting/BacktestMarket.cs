@@ -1,0 +1,45 @@
+using NeuraTrade.Core.Markets;
+
+namespace NeuraTrade.Core.Backtesting;
+
+/// <summary>One market's history for a backtest: closed candles, oldest first, gaps allowed.</summary>
+public sealed record BacktestMarket(string Symbol, string Timeframe, IReadOnlyList<Candle> Candles);
+
+/// <summary>What a backtest runs over and how it simulates within a candle.</summary>
+public sealed record BacktestSettings(
+    IReadOnlyList<BacktestMarket> Markets,
+    TimeSpan Interval,
+    decimal StartingBalance,
+    string QuoteCurrency,
+    decimal TakerFeePercent,
+    decimal SlippagePercent,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null)
+{
+    /// <summary>
+    /// Exit checks inside each candle (a multiple of 3, so both extremes of the paper price path are visited),
+    /// before the decision scan 1 ms before the candle closes.
+    /// </summary>
+    public int ExitChecksPerCandle { get; init; } = 12;
+
+    /// <summary>The decision instant of a step: 1 ms before the candle closes, so the candle is in force but nothing later exists.</summary>
+    public static readonly TimeSpan DecisionLead = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Open times of every step, the union over all markets, within [From, To].</summary>
+    public IReadOnlyList<DateTimeOffset> Timeline()
+    {
+        var times = new SortedSet<DateTimeOffset>();
+        foreach (var market in Markets)
+        {
+            foreach (var c in market.Candles)
+            {
+                if ((From is null || c.OpenTime >= From) && (To is null || c.OpenTime <= To))
+                {
+                    times.Add(c.OpenTime);
+                }
+            }
+        }
+
+        return [.. times];
+    }
+}

@@ -1,0 +1,202 @@
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Core.Backtesting;
+
+/// <summary>Progress of a run, for a progress bar.</summary>
+public readonly record struct BacktestProgress(int Step, int Steps, int Trades);
+
+/// <summary>One point of the equity curve: the account marked at the step's close, and buy-and-hold.</summary>
+public readonly record struct EquityPoint(DateTimeOffset At, decimal Equity, decimal BuyAndHold, bool Exposed);
+
+/// <summary>What a run produced, before metrics.</summary>
+public sealed record BacktestRun(
+    BacktestSettings Settings,
+    BacktestSession Session,
+    IReadOnlyList<EquityPoint> Equity,
+    int Steps,
+    bool Stopped);
+
+/// <summary>
+/// Drives the live engine over history. For every candle (the union of all markets' open times), strictly in
+/// time order: the clock visits <see cref="BacktestSettings.ExitChecksPerCandle"/> − 1 points inside the candle
+/// and at each closes positions whose exit is due (the engine's own <see cref="ExitRules"/> and
+/// <see cref="TradeDesk.ExitAsync"/>); then, 1 ms before the candle closes, it runs one
+/// <see cref="ScalpingEngine.RunScanAsync"/> (exits, brain, risk gate, entries, journal). At that instant the
+/// replay shows the candle in force and the closed candles before it, nothing later: decisions are causal.
+/// Within a candle, when a take-profit and the stop-loss are both reached, the stop-loss wins (see
+/// docs/backtesting.md).
+/// </summary>
+public sealed class BacktestRunner(BacktestSession session, BacktestSettings settings)
+{
+    public async Task<BacktestRun> RunAsync(IProgress<BacktestProgress>? progress, CancellationToken stopping)
+    {
+        if (settings.ExitChecksPerCandle < 3 || settings.ExitChecksPerCandle % 3 != 0)
+        {
+            throw new InvalidOperationException("ExitChecksPerCandle must be a positive multiple of 3.");
+        }
+
+        var timeline = settings.Timeline();
+        var equity = new List<EquityPoint>(timeline.Count);
+        var marks = new MarkBook(settings);
+
+        // A step, once started, is finished (a half-run scan would leave orders without positions); Ctrl-C stops between steps.
+        var work = CancellationToken.None;
+        var stopped = false;
+        var step = 0;
+        for (; step < timeline.Count; step++)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                stopped = true;
+                break;
+            }
+
+            var open = timeline[step];
+            for (var k = 1; k < settings.ExitChecksPerCandle && session.Positions.OpenCount > 0; k++)
+            {
+                session.Clock.Set(open + (settings.Interval * k / settings.ExitChecksPerCandle));
+                await CloseDueAsync(work);
+            }
+
+            session.Clock.Set(open + settings.Interval - BacktestSettings.DecisionLead);
+            await session.Engine.RunScanAsync(work);
+
+            marks.Advance(open);
+            equity.Add(new EquityPoint(open + settings.Interval, marks.Equity(session.Account), marks.BuyAndHold(), session.Positions.OpenCount > 0));
+            if (progress is not null && (step & 0xFF) == 0)
+            {
+                progress.Report(new BacktestProgress(step, timeline.Count, session.Positions.Closed.Count));
+            }
+        }
+
+        progress?.Report(new BacktestProgress(step, timeline.Count, session.Positions.Closed.Count));
+        return new BacktestRun(settings, session, equity, step, stopped);
+    }
+
+    /// <summary>The engine's exit rule at an instant inside the candle, with the conservative tie-break.</summary>
+    private async Task CloseDueAsync(CancellationToken cancellationToken)
+    {
+        var now = session.Clock.GetUtcNow();
+        foreach (var position in session.Positions.Open)
+        {
+            Ticker ticker;
+            try
+            {
+                ticker = await session.Exchange.FetchTickerAsync(position.Symbol, cancellationToken);
+            }
+            catch (ExchangeException)
+            {
+                continue;
+            }
+
+            if (ExitRules.Evaluate(position, ticker, now, session.Scalping.PositionHoldTime) is not { } reason
+                || (reason == ExitReason.TakeProfit && StopReachedInCandle(position, ticker)))
+            {
+                continue;
+            }
+
+            await session.Desk.ExitAsync(position, reason, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether the candle in force also reaches the stop (its low for a long, its high for a short, with the
+    /// modelled spread). Then a take-profit seen earlier on the path waits: the stop-loss is assumed first.
+    /// </summary>
+    internal static bool StopReachedInCandle(Position position, Ticker ticker)
+    {
+        if (ticker.Last <= 0m)
+        {
+            return false;
+        }
+
+        return position.Side == PositionSide.Long
+            ? ticker.Low * ticker.Bid / ticker.Last <= position.StopLoss
+            : ticker.High * ticker.Ask / ticker.Last >= position.StopLoss;
+    }
+
+    /// <summary>Last closes per market, for marking the account and buy-and-hold.</summary>
+    private sealed class MarkBook
+    {
+        private readonly BacktestSettings _settings;
+        private readonly int[] _next;
+        private readonly decimal?[] _first;
+        private readonly decimal?[] _last;
+        private readonly decimal _entryCost;
+
+        public MarkBook(BacktestSettings settings)
+        {
+            _settings = settings;
+            _next = new int[settings.Markets.Count];
+            _first = new decimal?[settings.Markets.Count];
+            _last = new decimal?[settings.Markets.Count];
+            _entryCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
+        }
+
+        public void Advance(DateTimeOffset open)
+        {
+            for (var m = 0; m < _next.Length; m++)
+            {
+                var candles = _settings.Markets[m].Candles;
+                while (_next[m] < candles.Count && candles[_next[m]].OpenTime <= open)
+                {
+                    var c = candles[_next[m]++];
+                    if (_settings.From is null || c.OpenTime >= _settings.From)
+                    {
+                        _first[m] ??= c.Close;
+                        _last[m] = c.Close;
+                    }
+                }
+            }
+        }
+
+        public decimal Equity(InMemoryPaperAccountStore account)
+        {
+            if (account.OrdersSaved == 0)
+            {
+                return _settings.StartingBalance;
+            }
+
+            var total = 0m;
+            foreach (var (currency, amount) in account.Balances)
+            {
+                total += amount * Price(currency);
+            }
+
+            return total;
+        }
+
+        /// <summary>Equal weights bought at each market's first close (after fee and slippage), held, not yet sold.</summary>
+        public decimal BuyAndHold()
+        {
+            var value = 0m;
+            var weight = _settings.StartingBalance / _next.Length;
+            for (var m = 0; m < _next.Length; m++)
+            {
+                value += _first[m] is { } first && first != 0m ? weight * (1m - _entryCost) * _last[m]!.Value / first : weight;
+            }
+
+            return value;
+        }
+
+        private decimal Price(string currency)
+        {
+            if (string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal))
+            {
+                return 1m;
+            }
+
+            for (var m = 0; m < _next.Length; m++)
+            {
+                if (string.Equals(MarketSymbol.Base(_settings.Markets[m].Symbol), currency, StringComparison.Ordinal))
+                {
+                    return _last[m] ?? 0m;
+                }
+            }
+
+            return 0m;
+        }
+    }
+}

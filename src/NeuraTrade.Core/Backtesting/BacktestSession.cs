@@ -1,0 +1,22 @@
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Core.Backtesting;
+
+/// <summary>
+/// The live engine wired for one backtest: the same <see cref="ScalpingEngine"/>, <see cref="TradeDesk"/>, risk
+/// gate, brain and exchange code as live, over in-memory stores and a <see cref="ManualClock"/>. Built by the
+/// host side (it knows the exchange and the brain); run by <see cref="BacktestRunner"/>.
+/// </summary>
+public sealed record BacktestSession(
+    ScalpingEngine Engine,
+    TradeDesk Desk,
+    IExchange Exchange,
+    ManualClock Clock,
+    ScalpingOptions Scalping,
+    string BrainModel,
+    InMemoryDecisionStore Decisions,
+    InMemoryPositionStore Positions,
+    InMemoryScalpingStateStore State,
+    InMemoryPaperAccountStore Account,
+    InMemoryLlmUsageLedger Ledger);

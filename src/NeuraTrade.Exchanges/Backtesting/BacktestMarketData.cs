@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Exchanges.Paper;
+
+namespace NeuraTrade.Exchanges.Backtesting;
+
+/// <summary>
+/// The paper exchange's market data for a backtest: one unchanged <see cref="ReplayMarketData"/> per market (same
+/// in-candle price path, spread and order book model as paper trading), each at replay speed 1 and seeing the
+/// backtest clock shifted by its market's first candle, so its <see cref="CandleReplay"/> shows exactly the candle
+/// in force at the clock's time. Several markets with different spans run on one clock this way. Outside a
+/// market's span (before its first candle, after its last) the market has no data, like a venue that does not list it.
+/// </summary>
+public sealed class BacktestMarketData : IMarketDataFeed
+{
+    private readonly Dictionary<string, Market> _markets = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private IReadOnlyDictionary<string, MarketInfo>? _infos;
+
+    public BacktestMarketData(IEnumerable<BacktestMarket> markets, IOptions<PaperExchangeOptions> options, TimeProvider time)
+    {
+        _time = time;
+        foreach (var m in markets)
+        {
+            var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles);
+            var clock = new ShiftedClock(time, series.Start);
+            _markets.Add(m.Symbol, new Market(series, clock, new ReplayMarketData(new CandleReplay([series], 1d), options, clock)));
+        }
+    }
+
+    public string Name => "backtest";
+
+    public IReadOnlyCollection<string> Symbols => _markets.Keys;
+
+    public async Task<IReadOnlyDictionary<string, MarketInfo>> LoadMarketsAsync(CancellationToken cancellationToken)
+    {
+        if (_infos is null)
+        {
+            var infos = new Dictionary<string, MarketInfo>(StringComparer.Ordinal);
+            foreach (var (symbol, market) in _markets)
+            {
+                infos[symbol] = (await market.Feed.LoadMarketsAsync(cancellationToken))[symbol];
+            }
+
+            _infos = infos;
+        }
+
+        return _infos;
+    }
+
+    public Task<Ticker> FetchTickerAsync(string symbol, CancellationToken cancellationToken) => InSpan(symbol).Feed.FetchTickerAsync(symbol, cancellationToken);
+
+    public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken) =>
+        InSpan(symbol).Feed.FetchOrderBookAsync(symbol, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>
+        InSpan(symbol).Feed.FetchOhlcvAsync(symbol, timeframe, since, limit, cancellationToken);
+
+    public Task<(decimal Low, decimal High)> PriceRangeSinceAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var market = InSpan(symbol);
+        return market.Feed.PriceRangeSinceAsync(symbol, market.Clock.Shift(since), cancellationToken);
+    }
+
+    private Market InSpan(string symbol)
+    {
+        if (!_markets.TryGetValue(symbol, out var market))
+        {
+            throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no backtest data for {symbol} (markets: {string.Join(", ", _markets.Keys)})");
+        }
+
+        var now = _time.GetUtcNow();
+        if (now < market.Series.Start || now >= market.Series.End)
+        {
+            throw new ExchangeException(ExchangeErrorType.ExchangeNotAvailable, $"{symbol} has no data at {now:O} (data {market.Series.Start:O} .. {market.Series.End:O})");
+        }
+
+        return market;
+    }
+
+    private sealed record Market(CandleSeries Series, ShiftedClock Clock, ReplayMarketData Feed);
+
+    /// <summary>
+    /// The backtest clock as the replay of one market must see it: the replay maps wall time w to market time
+    /// <c>start + (w mod span)</c>, so showing market time t needs w = t − start (after the Unix epoch).
+    /// </summary>
+    private sealed class ShiftedClock(TimeProvider inner, DateTimeOffset start) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => Shift(inner.GetUtcNow());
+
+        public DateTimeOffset Shift(DateTimeOffset marketTime) => DateTimeOffset.UnixEpoch + (marketTime - start);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Exchanges.Paper;
+
+namespace NeuraTrade.Exchanges.Backtesting;
+
+/// <summary>
+/// Wires the live engine for a backtest: <see cref="PaperExchange"/> (reloaded now and then, <see cref="CompactingPaperExchange"/>) over <see cref="BacktestMarketData"/>, the
+/// same <see cref="DecisionMaker"/>, <see cref="DecisionValidator"/>, <see cref="RiskGate"/>, <see cref="TradeDesk"/>
+/// and <see cref="ScalpingEngine"/> as live, in-memory stores and a <see cref="ManualClock"/>. Only the stores and the
+/// clock differ from paper trading.
+/// </summary>
+public static class BacktestSessionFactory
+{
+    public static BacktestSession Create(
+        BacktestSettings settings,
+        ITradingBrain brain,
+        ScalpingOptions scalping,
+        BrainOptions brainOptions,
+        PaperExchangeOptions exchangeOptions,
+        InMemoryLlmUsageLedger ledger,
+        ManualClock clock)
+    {
+        scalping.Symbols = [.. settings.Markets.Select(m => m.Symbol)];
+        exchangeOptions.StartingBalance = settings.StartingBalance;
+        exchangeOptions.QuoteCurrency = settings.QuoteCurrency;
+        var scalpingOptions = Options.Create(scalping);
+        var brainOpts = Options.Create(brainOptions);
+        var exchangeOpts = Options.Create(exchangeOptions);
+
+        var decisions = new InMemoryDecisionStore();
+        var positions = new InMemoryPositionStore();
+        var state = new InMemoryScalpingStateStore(ScalpingState.Initial(true, clock.GetUtcNow()));
+        var account = new InMemoryPaperAccountStore();
+        var exchange = new CompactingPaperExchange(new BacktestMarketData(settings.Markets, exchangeOpts, clock), account, exchangeOpts, clock);
+        var claims = new InMemoryScanClaimStore();
+        var riskGate = new RiskGate(scalpingOptions);
+        var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
+        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance);
+        var engine = new ScalpingEngine(exchange, maker, desk, riskGate, decisions, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
+        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, decisions, positions, state, account, ledger);
+    }
+
+    /// <summary>The clock a run over <paramref name="settings"/> starts at: the first step's open.</summary>
+    public static ManualClock ClockFor(BacktestSettings settings)
+    {
+        var timeline = settings.Timeline();
+        return new ManualClock(timeline.Count > 0 ? timeline[0] : DateTimeOffset.UnixEpoch);
+    }
+}

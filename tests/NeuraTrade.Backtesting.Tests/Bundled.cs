@@ -1,0 +1,34 @@
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Exchanges.Backtesting;
+using NeuraTrade.Exchanges.Paper;
+
+namespace NeuraTrade.Backtesting.Tests;
+
+/// <summary>The bundled real candles and a one-call backtest over them.</summary>
+internal static class Bundled
+{
+    private static readonly Lazy<IReadOnlyList<Candle>> BtcCandles = new(() => CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "candles", "BTC_USDT-5m.csv")));
+
+    public static IReadOnlyList<Candle> Btc => BtcCandles.Value;
+
+    public static string BtcPath => Path.Combine(AppContext.BaseDirectory, "data", "candles", "BTC_USDT-5m.csv");
+
+    public static BacktestSettings Settings(params BacktestMarket[] markets) =>
+        new(markets, TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
+
+    public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null) =>
+        (await RunAsync(settings, keepLog: false, brain, profile, ledger, clock)).Report;
+
+    public static async Task<(BacktestReport Report, IReadOnlyList<DecisionLogEntry> Decisions)> RunAsync(BacktestSettings settings, bool keepLog, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null)
+    {
+        clock ??= BacktestSessionFactory.ClockFor(settings);
+        var scalping = new ScalpingOptions();
+        ScalpingProfiles.Apply(scalping, profile);
+        var session = BacktestSessionFactory.Create(settings, brain ?? new RulesBrain(), scalping, new BrainOptions(), new PaperExchangeOptions(), ledger ?? new InMemoryLlmUsageLedger(), clock);
+        var run = await new BacktestRunner(session, settings).RunAsync(null, CancellationToken.None);
+        return (BacktestReport.Create(run, profile, null), session.Decisions.Log);
+    }
+}

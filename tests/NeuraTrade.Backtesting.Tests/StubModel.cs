@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace NeuraTrade.Backtesting.Tests;
+
+/// <summary>A deterministic stand-in for an LLM: buys on positive 3-candle momentum, holds otherwise; counts calls, keeps prompts.</summary>
+internal sealed class StubModel : IChatClient
+{
+    public int Calls { get; private set; }
+
+    public List<string> Prompts { get; } = [];
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        var user = messages.Last(m => m.Role == ChatRole.User).Text;
+        Prompts.AddRange(messages.Select(m => m.Text));
+        var market = JsonNode.Parse(user)!;
+        var ask = market["price"]!["ask"]!.GetValue<decimal>();
+        var momentum = market["ind"]?["mom3_pct"]?.GetValue<decimal?>() ?? 0m;
+        var symbol = market["symbol"]!.GetValue<string>();
+        var text = momentum > 0.05m
+            ? F($$"""{"symbol":"{{symbol}}","action":"buy","side":"buy","size_percent":10,"entry_price":{{ask}},"stop_loss":{{Math.Round(ask * 0.997m, 8)}},"take_profit":{{Math.Round(ask * 1.004m, 8)}},"order_type":"market","confidence":{{Math.Min(0.95m, 0.6m + momentum)}},"reasoning":"momentum","market_analysis":"up","risk_assessment":"stop 0.3%","invalidation":"falls"}""")
+            : F($$"""{"symbol":"{{symbol}}","action":"hold","side":null,"size_percent":0,"entry_price":null,"stop_loss":null,"take_profit":null,"order_type":"market","confidence":0.3,"reasoning":"flat","market_analysis":"flat","risk_assessment":"none","invalidation":"none"}""");
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
+        {
+            Usage = new UsageDetails { InputTokenCount = 400 + (user.Length / 4), OutputTokenCount = 60, TotalTokenCount = 460 + (user.Length / 4) },
+            FinishReason = ChatFinishReason.Stop,
+            ModelId = options?.ModelId,
+        };
+        return Task.FromResult(response);
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
