@@ -36,7 +36,10 @@ public static class StorageComposition
         services.AddSingleton<IPositionStore, TablePositionStore>();
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
-        services.AddSingleton<ILlmUsageLedger, TableLlmUsageLedger>();
+        services.AddSingleton<TableLlmUsageLedger>();
+        services.AddSingleton<ILlmUsageLedger>(sp => new WriteBehindLlmUsageLedger(
+            sp.GetRequiredService<TableLlmUsageLedger>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WriteBehindLlmUsageLedger>>()));
         services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
         return services;
     }

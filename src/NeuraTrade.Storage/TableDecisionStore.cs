@@ -24,7 +24,7 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
 {
     public const int TimeBuckets = 4;
     public const int IdBuckets = 16;
-    private const int ParallelTransactions = 4;
+    private const int ParallelTransactions = 16;
     internal const string TimePrefix = "~t-";
     internal const string IdPrefix = "~id-";
 

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace NeuraTrade.Core.Brain;
+
+/// <summary>
+/// Takes the ledger write off the decision's path: a scan's concurrent LLM calls would otherwise queue on the
+/// store's transactions before their decisions return. Records go to a queue that one writer drains in order
+/// (retrying a failed write with backoff); until written they still count in <see cref="GetDailyUsageAsync"/>,
+/// so the budget check sees them at once. In the moment between a write and its removal from the queue a record can
+/// count twice: the budget errs on the safe side. Disposing flushes what is queued.
+/// </summary>
+public sealed class WriteBehindLlmUsageLedger : ILlmUsageLedger, IAsyncDisposable, IDisposable
+{
+    private const int MaxAttempts = 5;
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
+    private readonly ILlmUsageLedger _inner;
+    private readonly ILogger _logger;
+    private readonly Channel<LlmUsageRecord> _queue = Channel.CreateBounded<LlmUsageRecord>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    private readonly ConcurrentDictionary<string, LlmUsageRecord> _pending = new(StringComparer.Ordinal);
+    private readonly Task _writer;
+
+    public WriteBehindLlmUsageLedger(ILlmUsageLedger inner, ILogger<WriteBehindLlmUsageLedger> logger)
+    {
+        _inner = inner;
+        _logger = logger;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Records not yet in the store.</summary>
+    public int PendingCount => _pending.Count;
+
+    public async Task RecordAsync(LlmUsageRecord record, CancellationToken cancellationToken)
+    {
+        _pending[record.Id] = record;
+        await _queue.Writer.WriteAsync(record, cancellationToken);
+    }
+
+    public async Task<LlmDailyUsage> GetDailyUsageAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var stored = await _inner.GetDailyUsageAsync(day, cancellationToken);
+        foreach (var r in _pending.Values.Where(r => DateOnly.FromDateTime(r.At.UtcDateTime) == day))
+        {
+            stored = stored with
+            {
+                Calls = stored.Calls + 1,
+                InputTokens = stored.InputTokens + r.InputTokens,
+                OutputTokens = stored.OutputTokens + r.OutputTokens,
+                CostUsd = stored.CostUsd + (r.CostUsd ?? 0m),
+            };
+        }
+
+        return stored;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (await Task.WhenAny(_writer, Task.Delay(FlushTimeout)) != _writer)
+        {
+            _logger.LogError("LLM usage ledger: {Pending} records not written before shutdown", _pending.Count);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task WriteAsync()
+    {
+        await foreach (var record in _queue.Reader.ReadAllAsync())
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _inner.RecordAsync(record, CancellationToken.None);
+                    break;
+                }
+                catch (Exception ex) when (attempt < MaxAttempts)
+                {
+                    _logger.LogWarning(ex, "LLM usage ledger write failed (attempt {Attempt}); retrying", attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
+                    break;
+                }
+            }
+
+            _pending.TryRemove(record.Id, out _);
+        }
+    }
+}
