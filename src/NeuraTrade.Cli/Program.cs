@@ -38,12 +38,12 @@ internal static class Commands
             Console.WriteLine($"NeuraTrade local host listening on {string.Join(", ", addresses)}");
             foreach (var f in catalog.Http)
             {
-                Console.WriteLine($"  {f.Name,-16} {string.Join('|', f.Methods),-5} /{catalog.RoutePrefix}/{f.Route}");
+                Console.WriteLine($"  {f.Name,-22} {string.Join('|', f.Methods),-5} /{catalog.RoutePrefix}/{f.Route}");
             }
 
             foreach (var t in catalog.Timers)
             {
-                Console.WriteLine($"  {t.Name,-16} timer '{LocalFunctionHost.ResolveSettings(t.Schedule, app.Configuration)}'");
+                Console.WriteLine($"  {t.Name,-22} timer '{LocalFunctionHost.ResolveSettings(t.Schedule, app.Configuration)}'");
             }
 
             foreach (var line in app.Services.GetRequiredService<StartupReport>().Lines())
