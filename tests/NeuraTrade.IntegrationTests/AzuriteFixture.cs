@@ -18,7 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Port = FreePort();
+        Port = Azurite.FreePort();
         _azurite = await Azurite.EnsureAsync(Port, location: null, _ => { }, CancellationToken.None);
         ConnectionString = Azurite.ConnectionString(Port);
     }
@@ -33,13 +33,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     /// <summary>A table prefix no other test uses.</summary>
     public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

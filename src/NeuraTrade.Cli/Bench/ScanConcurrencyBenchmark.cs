@@ -36,9 +36,9 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
 
     public async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var delay = new StrongBox<int>(0);
+        var delay = new System.Runtime.CompilerServices.StrongBox<int>(0);
         await using var llm = await StartLlmAsync(delay, cancellationToken);
-        var port = FreePort();
+        var port = Azurite.FreePort();
         await using var azurite = await Azurite.EnsureAsync(port, location: null, Console.WriteLine, cancellationToken);
         using var host = Build(Azurite.ConnectionString(port), llm.Endpoint);
         var exchange = host.Services.GetRequiredService<IExchange>();
@@ -112,14 +112,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         return times[times.Count / 2];
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<LoopbackLlm> StartLlmAsync(StrongBox<int> delay, CancellationToken cancellationToken)
+    private static async Task<LoopbackLlm> StartLlmAsync(System.Runtime.CompilerServices.StrongBox<int> delay, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -152,11 +145,6 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         await app.StartAsync(cancellationToken);
         server.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
         return server;
-    }
-
-    private sealed class StrongBox<T>(T value)
-    {
-        public T Value { get; set; } = value;
     }
 
     private sealed class LoopbackLlm(WebApplication app) : IAsyncDisposable

@@ -32,7 +32,7 @@ internal sealed class StorageBenchmark : IBenchmark
 
     public async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = Azurite.FreePort();
         await using var azurite = await Azurite.EnsureAsync(port, location: null, m => Console.Error.WriteLine(m), cancellationToken);
         var connection = Azurite.ConnectionString(port);
 
@@ -152,12 +152,5 @@ internal sealed class StorageBenchmark : IBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

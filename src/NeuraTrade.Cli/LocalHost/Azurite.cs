@@ -47,6 +47,14 @@ internal sealed class Azurite : IAsyncDisposable
                 : null;
     }
 
+    /// <summary>A loopback port nothing listens on now (for a private Azurite in tests and benchmarks).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<bool> IsListeningAsync(int port, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();

@@ -230,31 +230,44 @@ public static class DecisionJson
     private static bool TryString(JsonElement o, string name, bool required, out string? value, out string reason)
     {
         value = null;
-        reason = string.Empty;
-        if (!o.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null)
+        if (!TryPresent(o, name, required, JsonValueKind.String, "a string", out var p, out reason))
         {
-            if (required)
-            {
-                reason = $"'{name}' is missing";
-                return false;
-            }
-
-            return true;
-        }
-
-        if (p.ValueKind != JsonValueKind.String)
-        {
-            reason = $"'{name}' must be a string";
             return false;
         }
 
-        value = p.GetString();
+        value = p?.GetString();
         return true;
     }
 
     private static bool TryNumber(JsonElement o, string name, bool required, out decimal? value, out string reason)
     {
         value = null;
+        if (!TryPresent(o, name, required, JsonValueKind.Number, "a number", out var p, out reason))
+        {
+            return false;
+        }
+
+        if (p is { } element)
+        {
+            if (!element.TryGetDecimal(out var d))
+            {
+                reason = $"'{name}' is out of range";
+                return false;
+            }
+
+            value = d;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The one rule for every field: absent or null is fine unless required; present must be of <paramref name="kind"/>.
+    /// <paramref name="element"/> is null when the field is absent or null.
+    /// </summary>
+    private static bool TryPresent(JsonElement o, string name, bool required, JsonValueKind kind, string kindName, out JsonElement? element, out string reason)
+    {
+        element = null;
         reason = string.Empty;
         if (!o.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null)
         {
@@ -267,19 +280,13 @@ public static class DecisionJson
             return true;
         }
 
-        if (p.ValueKind != JsonValueKind.Number)
+        if (p.ValueKind != kind)
         {
-            reason = $"'{name}' must be a number";
+            reason = $"'{name}' must be {kindName}";
             return false;
         }
 
-        if (!p.TryGetDecimal(out var d))
-        {
-            reason = $"'{name}' is out of range";
-            return false;
-        }
-
-        value = d;
+        element = p;
         return true;
     }
 
