@@ -23,7 +23,11 @@ internal sealed record BacktestJob(
     bool Anonymize,
     DateTimeOffset? From,
     DateTimeOffset? To,
-    IConfiguration Configuration);
+    IConfiguration Configuration)
+{
+    /// <summary><c>auto</c> (the fast path where it is proven identical, else the full engine), <c>full</c> or <c>fast</c>.</summary>
+    public string Engine { get; init; } = "auto";
+}
 
 /// <summary>
 /// <c>neuratrade backtest --data FILE[,FILE…] [--symbol S] [--from] [--to] [--brain rules|llm|replay] [--cassette FILE]
@@ -47,15 +51,18 @@ internal static class BacktestCommand
         var json = new Option<string?>("--json") { Description = "Write metrics and trades as JSON to this file." };
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report to this file." };
         var plain = new Option<bool>("--no-anonymize") { Description = "Show the LLM real symbols, dates and prices (default: anonymized)." };
+        var engine = new Option<string>("--engine") { Description = "auto (default), full (the live engine candle by candle) or fast (rules brain only; proven identical to full).", DefaultValueFactory = _ => "auto" };
+        engine.AcceptOnlyFromAmong("auto", "full", "fast");
 
-        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain };
+        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain, engine };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
                 var markets = LoadMarkets(parse.GetValue(data)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(symbol));
                 var job = new BacktestJob(markets, parse.GetValue(brain)!, parse.GetValue(profile)!, parse.GetValue(cassette), !parse.GetValue(plain),
-                    Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration());
+                    Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration())
+                { Engine = parse.GetValue(engine)! };
                 // Ctrl-C / SIGTERM stop the run between two candles; the partial report is still printed and written.
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
