@@ -25,8 +25,8 @@ internal sealed record BacktestJob(
     DateTimeOffset? To,
     IConfiguration Configuration)
 {
-    /// <summary><c>auto</c> (the fast path where it is proven identical, else the full engine), <c>full</c> or <c>fast</c>.</summary>
-    public string Engine { get; init; } = "auto";
+    /// <summary><see cref="BacktestEngines"/>: <c>auto</c> (the fast path where it runs, else the full engine), <c>full</c> or <c>fast</c>.</summary>
+    public string Engine { get; init; } = BacktestEngines.Auto;
 }
 
 /// <summary>
@@ -52,7 +52,7 @@ internal static class BacktestCommand
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report to this file." };
         var plain = new Option<bool>("--no-anonymize") { Description = "Show the LLM real symbols, dates and prices (default: anonymized)." };
         var engine = new Option<string>("--engine") { Description = "auto (default), full (the live engine candle by candle) or fast (rules brain only; proven identical to full).", DefaultValueFactory = _ => "auto" };
-        engine.AcceptOnlyFromAmong("auto", "full", "fast");
+        engine.AcceptOnlyFromAmong([.. BacktestEngines.Names]);
 
         var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain, engine };
         command.SetAction(async (parse, ct) =>
@@ -182,7 +182,7 @@ internal static class BacktestCommand
         job.Configuration.GetSection(ScalpingOptions.Section).Bind(scalping);
         ScalpingProfiles.Apply(scalping, job.Profile);
         var session = BacktestSessionFactory.Create(settings, brain, scalping, brainOptions, exchange, ledger, clock);
-        return new BacktestRunner(session, settings).RunAsync(progress, stopping);
+        return BacktestEngines.RunAsync(job.Engine, session, settings, brainOptions, exchange, progress, stopping);
     }
 
     private static async Task<int> RunAndReportAsync(BacktestJob job, string? jsonPath, string? htmlPath, CancellationToken stopping)

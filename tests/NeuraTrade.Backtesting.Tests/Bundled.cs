@@ -31,4 +31,21 @@ internal static class Bundled
         var run = await new BacktestRunner(session, settings).RunAsync(null, CancellationToken.None);
         return (BacktestReport.Create(run, profile, null), session.Decisions.Log);
     }
+
+    /// <summary>A rules-brain run through <paramref name="engine"/> (full or fast) with the given options.</summary>
+    public static async Task<BacktestReport> RunRulesAsync(string engine, BacktestSettings settings, ScalpingOptions scalping, BrainOptions? brainOptions = null, PaperExchangeOptions? exchange = null, IProgress<BacktestProgress>? progress = null, CancellationToken stopping = default)
+    {
+        brainOptions ??= new BrainOptions();
+        exchange ??= new PaperExchangeOptions();
+        var session = BacktestSessionFactory.Create(settings, new RulesBrain(), scalping, brainOptions, exchange, new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings));
+        var run = await BacktestEngines.RunAsync(engine, session, settings, brainOptions, exchange, progress, stopping);
+        return BacktestReport.Create(run, scalping.Profile, null);
+    }
+
+    /// <summary>A bundled candle file by name (e.g. ETH_BTC-5m.csv) as a market.</summary>
+    public static BacktestMarket Market(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        return new BacktestMarket(name[..name.LastIndexOf('-')].Replace('_', '/'), "5m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "candles", file)));
+    }
 }

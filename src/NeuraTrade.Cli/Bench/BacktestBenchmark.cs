@@ -38,11 +38,14 @@ internal sealed class BacktestBenchmark : IBenchmark
         var market = new BacktestMarket("BTC/USDT", "5m", candles);
         Console.WriteLine(F($"bench backtest: {bundled.Count} bundled candles repeated to {candles.Count}; processors {Environment.ProcessorCount}"));
 
-        // Warm-up (JIT) on the bundled file.
-        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), cancellationToken);
+        // Warm-up (JIT) on the bundled file, both loops.
+        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Fast, cancellationToken);
+        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Full, cancellationToken);
 
-        var rules = await RunRulesAsync(market, cancellationToken);
-        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades)"));
+        var rules = await RunRulesAsync(market, BacktestEngines.Fast, cancellationToken);
+        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades; fast path, what --engine auto runs)"));
+        var rulesFull = await RunRulesAsync(market, BacktestEngines.Full, cancellationToken);
+        Progress(settings, F($"rules, full : {rulesFull.Rate,10:0} candles/s ({rulesFull.Trades} trades; the live engine per candle, --engine full)"));
         var cassettePath = Path.Combine(Path.GetTempPath(), F($"nt-bench-{Environment.ProcessId}.cassette.jsonl"));
         try
         {
@@ -55,6 +58,9 @@ internal sealed class BacktestBenchmark : IBenchmark
                 candles = candles.Count,
                 rules_candles_per_second = Math.Round(rules.Rate),
                 rules_trades = rules.Trades,
+                rules_full_engine_candles_per_second = Math.Round(rulesFull.Rate),
+                rules_full_engine_trades = rulesFull.Trades,
+                fast_over_full = Math.Round(rules.Rate / rulesFull.Rate, 1),
                 record_candles_per_second = Math.Round(recorded.Rate),
                 replay_candles_per_second = Math.Round(replayed.Rate),
                 replay_llm_calls = replayed.Calls,
@@ -70,7 +76,7 @@ internal sealed class BacktestBenchmark : IBenchmark
             else
             {
                 Console.WriteLine(F($"replay brain: {figures.replay_candles_per_second,10:0} candles/s ({replayed.Calls} LLM calls replayed, {replay.Misses} misses)"));
-                Console.WriteLine(F($"replay / rules = {figures.replay_over_rules}; rules / 1M target = {figures.rules_over_target}"));
+                Console.WriteLine(F($"fast / full (rules) = {figures.fast_over_full}; replay / rules = {figures.replay_over_rules}; rules / 1M target = {figures.rules_over_target}"));
             }
         }
         finally
@@ -90,8 +96,8 @@ internal sealed class BacktestBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(double Rate, int Trades, int Calls)> RunRulesAsync(BacktestMarket market, CancellationToken cancellationToken) =>
-        await MeasureAsync(market, _ => new RulesBrain(), new InMemoryLlmUsageLedger(), cancellationToken);
+    private static async Task<(double Rate, int Trades, int Calls)> RunRulesAsync(BacktestMarket market, string engine, CancellationToken cancellationToken) =>
+        await MeasureAsync(market, _ => new RulesBrain(), new InMemoryLlmUsageLedger(), cancellationToken, engine);
 
     private static async Task<(double Rate, int Trades, int Calls)> RunLlmAsync(BacktestMarket market, IChatClient cassette, CancellationToken cancellationToken)
     {
@@ -101,13 +107,17 @@ internal sealed class BacktestBenchmark : IBenchmark
         return await MeasureAsync(market, clock => BacktestBrains.Llm(cassette, endpoint, options, clock, ledger, anonymize: true), ledger, cancellationToken);
     }
 
-    private static async Task<(double Rate, int Trades, int Calls)> MeasureAsync(BacktestMarket market, Func<ManualClock, ITradingBrain> brain, InMemoryLlmUsageLedger ledger, CancellationToken cancellationToken)
+    private static async Task<(double Rate, int Trades, int Calls)> MeasureAsync(BacktestMarket market, Func<ManualClock, ITradingBrain> brain, InMemoryLlmUsageLedger ledger, CancellationToken cancellationToken, string engine = BacktestEngines.Auto)
     {
         var settings = new BacktestSettings([market], TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
         var clock = BacktestSessionFactory.ClockFor(settings);
-        var session = BacktestSessionFactory.Create(settings, brain(clock), new ScalpingOptions(), new BrainOptions(), new PaperExchangeOptions(), ledger, clock);
+        var brainOptions = new BrainOptions();
+        var exchange = new PaperExchangeOptions();
+        var session = BacktestSessionFactory.Create(settings, brain(clock), new ScalpingOptions(), brainOptions, exchange, ledger, clock);
+
+        // Timed from the session built to the run returned: the fast path's set-up (double closes, market index) is counted.
         var watch = Stopwatch.StartNew();
-        var run = await new BacktestRunner(session, settings).RunAsync(null, cancellationToken);
+        var run = await BacktestEngines.RunAsync(engine, session, settings, brainOptions, exchange, null, cancellationToken);
         return (run.Steps / watch.Elapsed.TotalSeconds, session.Positions.Closed.Count, ledger.Calls);
     }
 

@@ -39,7 +39,7 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
 
         var timeline = settings.Timeline();
         var equity = new List<EquityPoint>(timeline.Count);
-        var marks = new MarkBook(settings);
+        var marks = new BacktestMarks(settings);
 
         // A step, once started, is finished (a half-run scan would leave orders without positions); Ctrl-C stops between steps.
         var work = CancellationToken.None;
@@ -105,7 +105,7 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
     /// Whether the candle in force also reaches the stop (its low for a long, its high for a short, with the
     /// modelled spread). Then a take-profit seen earlier on the path waits: the stop-loss is assumed first.
     /// </summary>
-    internal static bool StopReachedInCandle(Position position, Ticker ticker)
+    public static bool StopReachedInCandle(Position position, Ticker ticker)
     {
         if (ticker.Last <= 0m)
         {
@@ -115,88 +115,5 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
         return position.Side == PositionSide.Long
             ? ticker.Low * ticker.Bid / ticker.Last <= position.StopLoss
             : ticker.High * ticker.Ask / ticker.Last >= position.StopLoss;
-    }
-
-    /// <summary>Last closes per market, for marking the account and buy-and-hold.</summary>
-    private sealed class MarkBook
-    {
-        private readonly BacktestSettings _settings;
-        private readonly int[] _next;
-        private readonly decimal?[] _first;
-        private readonly decimal?[] _last;
-        private readonly decimal _entryCost;
-
-        public MarkBook(BacktestSettings settings)
-        {
-            _settings = settings;
-            _next = new int[settings.Markets.Count];
-            _first = new decimal?[settings.Markets.Count];
-            _last = new decimal?[settings.Markets.Count];
-            _entryCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
-        }
-
-        public void Advance(DateTimeOffset open)
-        {
-            for (var m = 0; m < _next.Length; m++)
-            {
-                var candles = _settings.Markets[m].Candles;
-                while (_next[m] < candles.Count && candles[_next[m]].OpenTime <= open)
-                {
-                    var c = candles[_next[m]++];
-                    if (_settings.From is null || c.OpenTime >= _settings.From)
-                    {
-                        _first[m] ??= c.Close;
-                        _last[m] = c.Close;
-                    }
-                }
-            }
-        }
-
-        public decimal Equity(InMemoryPaperAccountStore account)
-        {
-            if (account.OrdersSaved == 0)
-            {
-                return _settings.StartingBalance;
-            }
-
-            var total = 0m;
-            foreach (var (currency, amount) in account.Balances)
-            {
-                total += amount * Price(currency);
-            }
-
-            return total;
-        }
-
-        /// <summary>Equal weights bought at each market's first close (after fee and slippage), held, not yet sold.</summary>
-        public decimal BuyAndHold()
-        {
-            var value = 0m;
-            var weight = _settings.StartingBalance / _next.Length;
-            for (var m = 0; m < _next.Length; m++)
-            {
-                value += _first[m] is { } first && first != 0m ? weight * (1m - _entryCost) * _last[m]!.Value / first : weight;
-            }
-
-            return value;
-        }
-
-        private decimal Price(string currency)
-        {
-            if (string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal))
-            {
-                return 1m;
-            }
-
-            for (var m = 0; m < _next.Length; m++)
-            {
-                if (string.Equals(MarketSymbol.Base(_settings.Markets[m].Symbol), currency, StringComparison.Ordinal))
-                {
-                    return _last[m] ?? 0m;
-                }
-            }
-
-            return 0m;
-        }
     }
 }

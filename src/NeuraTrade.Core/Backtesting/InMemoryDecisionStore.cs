@@ -17,14 +17,23 @@ public sealed class InMemoryDecisionStore : IDecisionStore
     private readonly Dictionary<string, (long Sequence, TradingDecision Decision)> _executed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TradingDecision>> _latest = new(StringComparer.Ordinal);
     private readonly List<DecisionLogEntry> _log = [];
+    private int _count;
 
+    /// <summary>Every decision journaled, in order; a fast run (<see cref="CountHolds"/>) logs its entries only.</summary>
     public IReadOnlyList<DecisionLogEntry> Log => _log;
 
-    public int Count => _log.Count;
+    /// <summary>How many decisions were journaled (holds counted by <see cref="CountHolds"/> included).</summary>
+    public int Count => _count;
+
+    /// <summary>
+    /// Journals <paramref name="holds"/> HOLD decisions by number only: they take their sequence numbers, so the run ids of
+    /// later entries match a run that saved every hold, but nothing else of them is kept (the fast backtest path).
+    /// </summary>
+    public void CountHolds(int holds) => _count += holds;
 
     public Task SaveAsync(TradingDecision decision, CancellationToken cancellationToken)
     {
-        var sequence = _log.Count + 1L;
+        var sequence = ++_count;
         var executed = decision.ExecutedAt is not null;
         _log.Add(new DecisionLogEntry(sequence, decision.CreatedAt, decision.Symbol, decision.Action, decision.Confidence, executed));
         if (executed)

@@ -2,11 +2,16 @@ using NeuraTrade.Core.Scalping;
 
 namespace NeuraTrade.Core.Backtesting;
 
-/// <summary>Open positions and every closed trade of a backtest, in memory, closed trades in closing order.</summary>
+/// <summary>
+/// Open positions and every closed trade of a backtest, in memory, closed trades in closing order. Closed trades are
+/// also indexed by UTC day: the risk gate reads today's and yesterday's every scan, and a scan over a million candles
+/// must not walk every trade of the run each time.
+/// </summary>
 public sealed class InMemoryPositionStore : IPositionStore
 {
     private readonly List<Position> _open = [];
     private readonly List<Position> _closed = [];
+    private readonly Dictionary<DateOnly, List<Position>> _closedByDay = [];
     private IReadOnlyList<Position> _openView = [];
 
     public int OpenCount => _open.Count;
@@ -31,15 +36,23 @@ public sealed class InMemoryPositionStore : IPositionStore
         if (_open.RemoveAll(p => p.Id == closed.Id) > 0)
         {
             _closed.Add(closed);
+            var day = DateOnly.FromDateTime(closed.ClosedAt!.Value.UtcDateTime);
+            if (!_closedByDay.TryGetValue(day, out var list))
+            {
+                _closedByDay[day] = list = [];
+            }
+
+            list.Add(closed);
             _openView = [.. _open];
         }
 
         return Task.CompletedTask;
     }
 
+    /// <summary>The trades closed on <paramref name="day"/> (UTC), newest first.</summary>
     public Task<IReadOnlyList<Position>> GetClosedAsync(DateOnly day, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Position>>(_closed
-            .Where(p => p.ClosedAt is { } at && DateOnly.FromDateTime(at.UtcDateTime) == day)
-            .Reverse()
-            .ToArray());
+        Task.FromResult<IReadOnlyList<Position>>(_closedByDay.TryGetValue(day, out var list) ? list.AsEnumerable().Reverse().ToArray() : []);
+
+    /// <summary>How many trades have closed so far.</summary>
+    public int ClosedCount => _closed.Count;
 }

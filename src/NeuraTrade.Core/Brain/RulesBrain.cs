@@ -66,6 +66,43 @@ public sealed class RulesBrain : ITradingBrain
             0);
     }
 
+    /// <summary>
+    /// A screen for the fast backtest path: false only when <see cref="ProposeAsync"/> would certainly not give an entry
+    /// of at least <paramref name="minConfidence"/>, judged from double approximations of the indicators (EMA9, EMA21,
+    /// ATR14 over the same closed candles) that may differ from the snapshot's 8-decimal values by rounding and double
+    /// error; anything too close to call answers true, and the caller then runs the exact rule. The caller checks the
+    /// rest exactly: at least 21 closed candles and a positive 3-candle momentum.
+    /// </summary>
+    public static bool MayEnter(double emaFast, double emaSlow, double atr, double lastClose, decimal mid, decimal spreadPercent, decimal minConfidence)
+    {
+        if (Math.Round(spreadPercent, 8, MidpointRounding.AwayFromZero) > MaxSpreadPercent || minConfidence > 0.95m)
+        {
+            return false;
+        }
+
+        // 8-decimal rounding of each indicator (5e-9) plus the doubles' error, with room to spare.
+        var tolerance = 2e-8 + (1e-9 * Math.Max(Math.Abs(emaFast), Math.Max(Math.Abs(emaSlow), Math.Abs(lastClose))));
+        if (emaFast <= emaSlow - tolerance || lastClose <= emaFast - tolerance)
+        {
+            return false;
+        }
+
+        var price = (double)mid;
+        if (price > 0d && atr / price * 100d < (double)MinVolatilityPercent - 2e-8)
+        {
+            return false;
+        }
+
+        // Confidence 0.55 + 0.2 × strength, rounded to 2 decimals: below the floor even at the largest strength the rounding allows.
+        if (atr <= 2d * tolerance)
+        {
+            return true;
+        }
+
+        var strength = (emaFast - emaSlow + (2d * tolerance)) / (atr - tolerance);
+        return 0.55d + (0.2d * strength) >= (double)minConfidence - 0.005d - 1e-9;
+    }
+
     private static MarketRead Read(MarketSnapshot market)
     {
         var i = market.Indicators;

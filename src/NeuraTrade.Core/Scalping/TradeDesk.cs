@@ -169,14 +169,11 @@ public sealed class TradeDesk(
             if (remainder is null)
             {
                 // The decision's result is the sum of every part closed for it (one part unless an exit filled partly).
-                var total = pnl;
-                if (done.Id != $"pos-{done.DecisionId}")
-                {
-                    var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
-                    var parts = (await positionStore.GetClosedAsync(today, cancellationToken)).Concat(await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken));
-                    total = parts.Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
-                }
-
+                var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
+                var parts = done.Id == $"pos-{done.DecisionId}"
+                    ? []
+                    : (await positionStore.GetClosedAsync(today, cancellationToken)).Concat(await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)).ToList();
+                var total = DecisionResult(done, () => parts);
                 await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
             }
 
@@ -233,14 +230,7 @@ public sealed class TradeDesk(
 
     private async Task<EntryResult> OpenAsync(TradingDecision decision, Ticker ticker, decimal notional, CancellationToken cancellationToken)
     {
-        var side = decision.Side!.Value;
-        var price = side == OrderSide.Buy ? ticker.Ask : ticker.Bid;
-        var limit = decision.OrderType == OrderType.Limit && decision.EntryPrice is > 0m ? decision.EntryPrice : null;
-
-        // Sized at the dearer of the limit and the market, so the fill never costs more than the approved notional.
-        var sizingPrice = limit is { } l ? Math.Max(l, price) : price;
-        var amount = Math.Round(notional / (sizingPrice * (1m + (_options.SizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
-        var request = new OrderRequest(decision.Symbol, limit is null ? OrderType.Market : OrderType.Limit, side, amount, limit, ClientOrderIds.Entry(decision.Id));
+        var request = EntryRequest(decision, ticker, notional, _options.SizingBufferPercent);
         Order order;
         try
         {
@@ -272,19 +262,7 @@ public sealed class TradeDesk(
         }
 
         var now = time.GetUtcNow();
-        var position = new Position(
-            $"pos-{decision.Id}",
-            decision.Symbol,
-            side == OrderSide.Buy ? PositionSide.Long : PositionSide.Short,
-            order.Filled,
-            order.Average,
-            order.Fee,
-            decision.StopLoss!.Value,
-            decision.TakeProfit!.Value,
-            now,
-            order.Id,
-            decision.Id,
-            decision.CreatedAt);
+        var position = OpenedPosition(decision, order, now);
         await positionStore.SaveOpenAsync(position, cancellationToken);
         logger.LogInformation(
             "Opened {PositionId} {Symbol} {Side} {Amount} at {Price} (stop {StopLoss}, target {TakeProfit})",
@@ -295,7 +273,46 @@ public sealed class TradeDesk(
             position.EntryPrice,
             position.StopLoss,
             position.TakeProfit);
-        var executed = decision with { ExecutedAt = now, Outcome = DecisionOutcome.Pending };
-        return new EntryResult(executed, position, $"opened {position.Side.ToString().ToLowerInvariant()} {position.Amount} at {position.EntryPrice}");
+        return new EntryResult(Executed(decision, now), position, $"opened {position.Side.ToString().ToLowerInvariant()} {position.Amount} at {position.EntryPrice}");
     }
+
+    /// <summary>
+    /// The entry order for an approved <paramref name="notional"/>: sized at the dearer of the limit and the market (less
+    /// <paramref name="sizingBufferPercent"/>), so the fill never costs more than approved. Shared with the fast backtest path.
+    /// </summary>
+    public static OrderRequest EntryRequest(TradingDecision decision, Ticker ticker, decimal notional, decimal sizingBufferPercent)
+    {
+        var side = decision.Side!.Value;
+        var price = side == OrderSide.Buy ? ticker.Ask : ticker.Bid;
+        var limit = decision.OrderType == OrderType.Limit && decision.EntryPrice is > 0m ? decision.EntryPrice : null;
+        var sizingPrice = limit is { } l ? Math.Max(l, price) : price;
+        var amount = Math.Round(notional / (sizingPrice * (1m + (sizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
+        return new OrderRequest(decision.Symbol, limit is null ? OrderType.Market : OrderType.Limit, side, amount, limit, ClientOrderIds.Entry(decision.Id));
+    }
+
+    /// <summary>The position an entry fill opens (what filled, at its average price and fee, with the decision's barriers).</summary>
+    public static Position OpenedPosition(TradingDecision decision, Order order, DateTimeOffset now) =>
+        new(
+            $"pos-{decision.Id}",
+            decision.Symbol,
+            decision.Side == OrderSide.Buy ? PositionSide.Long : PositionSide.Short,
+            order.Filled,
+            order.Average,
+            order.Fee,
+            decision.StopLoss!.Value,
+            decision.TakeProfit!.Value,
+            now,
+            order.Id,
+            decision.Id,
+            decision.CreatedAt);
+
+    /// <summary>The decision as journaled once its entry filled.</summary>
+    public static TradingDecision Executed(TradingDecision decision, DateTimeOffset now) => decision with { ExecutedAt = now, Outcome = DecisionOutcome.Pending };
+
+    /// <summary>
+    /// The decision's whole result once <paramref name="done"/> (its last part) closed: its own PnL, or, when exits
+    /// filled partly, the sum over every part closed today and yesterday (<paramref name="closedParts"/>).
+    /// </summary>
+    public static decimal DecisionResult(Position done, Func<IEnumerable<Position>> closedParts) =>
+        done.Id == $"pos-{done.DecisionId}" ? done.RealizedPnl!.Value : closedParts().Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
 }

@@ -60,10 +60,7 @@ public sealed class PaperExchange(
 
     public async Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken)
     {
-        if (request.Amount <= 0m)
-        {
-            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"amount must be positive, got {request.Amount}");
-        }
+        CheckAmount(request);
 
         if (request.Type == OrderType.Limit && request.Price is not > 0m)
         {
@@ -88,7 +85,7 @@ public sealed class PaperExchange(
             // Work on a copy: the account changes only once the order is stored, so a failed save charges nothing.
             var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
             var order = request.Type == OrderType.Market
-                ? FillMarket(request, market, book, next)
+                ? FillMarket(request, market, book, next, _options, time.GetUtcNow())
                 : PlaceLimit(request, market, book, next);
             await accountStore.SaveOrdersAsync(next, [order], cancellationToken);
             _balances = next;
@@ -137,8 +134,14 @@ public sealed class PaperExchange(
 
     public void Dispose() => _lock.Dispose();
 
-    private Order FillMarket(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances)
+    /// <summary>
+    /// A market order against <paramref name="book"/>: walks it, pays slippage and the taker fee, and books the fill in
+    /// <paramref name="balances"/> (changed only when the order is valid and funded; otherwise it throws the exchange's
+    /// error). The paper exchange and the fast backtest path both fill through here.
+    /// </summary>
+    public static Order FillMarket(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances, PaperExchangeOptions options, DateTimeOffset now)
     {
+        CheckAmount(request);
         var amount = market.AmountToPrecision(request.Amount);
         var levels = request.Side == OrderSide.Buy ? book.Asks : book.Bids;
         if (levels.Count == 0)
@@ -152,11 +155,19 @@ public sealed class PaperExchange(
         }
 
         var walk = PaperFillModel.Walk(levels, request.Side, amount, null);
-        var price = PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, null);
+        var price = PaperFillModel.Slipped(walk.AveragePrice, request.Side, options.SlippagePercent, null);
         var cost = walk.Filled * price;
-        var fee = PaperFillModel.Fee(cost, _options.TakerFeePercent);
+        var fee = PaperFillModel.Fee(cost, options.TakerFeePercent);
         Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve: 0m);
-        return NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Expired, null);
+        return NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Expired, null, now);
+    }
+
+    private static void CheckAmount(OrderRequest request)
+    {
+        if (request.Amount <= 0m)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"amount must be positive, got {request.Amount}");
+        }
     }
 
     private Order PlaceLimit(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances)
@@ -179,7 +190,7 @@ public sealed class PaperExchange(
         var price = walk.Filled > 0m ? PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, limit) : 0m;
         var cost = walk.Filled * price;
         var fee = PaperFillModel.Fee(cost, _options.TakerFeePercent);
-        var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit);
+        var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit, time.GetUtcNow());
         var reserve = order.Status == OrderStatus.Open ? Reservation(order).Amount : 0m;
         Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve);
         return order;
@@ -214,9 +225,9 @@ public sealed class PaperExchange(
         }
     }
 
-    private Order NewOrder(OrderRequest request, decimal amount, decimal filled, decimal average, decimal cost, decimal fee, OrderStatus status, decimal? limit) =>
+    private static Order NewOrder(OrderRequest request, decimal amount, decimal filled, decimal average, decimal cost, decimal fee, OrderStatus status, decimal? limit, DateTimeOffset now) =>
         new($"paper-{request.ClientOrderId}", request.ClientOrderId, request.Symbol, request.Type, request.Side, status, amount, filled, average, cost, fee,
-            MarketSymbol.Quote(request.Symbol), time.GetUtcNow(), limit ?? (filled > 0m ? average : null), limit is null ? null : "GTC", request.PostOnly);
+            MarketSymbol.Quote(request.Symbol), now, limit ?? (filled > 0m ? average : null), limit is null ? null : "GTC", request.PostOnly);
 
     /// <summary>What an open order holds back: quote (remaining × price plus the maker fee) for a buy, base for a sell.</summary>
     private (string Currency, decimal Amount) Reservation(Order order)

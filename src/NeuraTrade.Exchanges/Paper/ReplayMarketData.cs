@@ -124,16 +124,24 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
         return new OrderBook(ticker.Symbol, bids, asks, ticker.Timestamp, null);
     }
 
+    /// <summary>
+    /// The modelled quote inside <paramref name="candle"/> at <paramref name="marketTime"/>: the in-candle price path with
+    /// the spread <c>max(MinSpreadPercent, RangeSpreadFactor × range%)</c> around it. Shared with the fast backtest path.
+    /// </summary>
+    public static Ticker Quote(string symbol, Candle candle, TimeSpan interval, DateTimeOffset marketTime, PaperExchangeOptions options)
+    {
+        var price = CandleSeries.PriceWithin(candle, interval, marketTime);
+        var rangePercent = candle.Close == 0m ? 0m : (candle.High - candle.Low) / candle.Close * 100m;
+        var spreadPercent = Math.Max(options.MinSpreadPercent, options.RangeSpreadFactor * rangePercent);
+        var half = price * spreadPercent / 200m;
+        return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume, Open: candle.Open);
+    }
+
     internal Ticker TickerAt(string symbol, DateTimeOffset now)
     {
         var series = Series(symbol);
         var marketTime = replay.MarketTime(series, now);
-        var candle = series.Candles[series.IndexAt(marketTime)];
-        var price = CandleSeries.PriceWithin(candle, series.Interval, marketTime);
-        var rangePercent = candle.Close == 0m ? 0m : (candle.High - candle.Low) / candle.Close * 100m;
-        var spreadPercent = Math.Max(_options.MinSpreadPercent, _options.RangeSpreadFactor * rangePercent);
-        var half = price * spreadPercent / 200m;
-        return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume, Open: candle.Open);
+        return Quote(symbol, series.Candles[series.IndexAt(marketTime)], series.Interval, marketTime, _options);
     }
 
     /// <summary>Quotes carry 8 decimals, like the exchange's own precision at most.</summary>

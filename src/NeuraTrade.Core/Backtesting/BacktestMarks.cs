@@ -1,0 +1,86 @@
+using NeuraTrade.Core.Markets;
+
+namespace NeuraTrade.Core.Backtesting;
+
+/// <summary>Last closes per market, for marking the account and buy-and-hold (both backtest paths mark through here).</summary>
+public sealed class BacktestMarks
+{
+    private readonly BacktestSettings _settings;
+    private readonly int[] _next;
+    private readonly decimal?[] _first;
+    private readonly decimal?[] _last;
+    private readonly decimal _entryCost;
+
+    public BacktestMarks(BacktestSettings settings)
+    {
+        _settings = settings;
+        _next = new int[settings.Markets.Count];
+        _first = new decimal?[settings.Markets.Count];
+        _last = new decimal?[settings.Markets.Count];
+        _entryCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
+    }
+
+    public void Advance(DateTimeOffset open)
+    {
+        for (var m = 0; m < _next.Length; m++)
+        {
+            var candles = _settings.Markets[m].Candles;
+            while (_next[m] < candles.Count && candles[_next[m]].OpenTime <= open)
+            {
+                var c = candles[_next[m]++];
+                if (_settings.From is null || c.OpenTime >= _settings.From)
+                {
+                    _first[m] ??= c.Close;
+                    _last[m] = c.Close;
+                }
+            }
+        }
+    }
+
+    public decimal Equity(InMemoryPaperAccountStore account)
+    {
+        if (account.OrdersSaved == 0)
+        {
+            return _settings.StartingBalance;
+        }
+
+        var total = 0m;
+        foreach (var (currency, amount) in account.Balances)
+        {
+            total += amount * Price(currency);
+        }
+
+        return total;
+    }
+
+    /// <summary>Equal weights bought at each market's first close (after fee and slippage), held, not yet sold.</summary>
+    public decimal BuyAndHold()
+    {
+        var value = 0m;
+        var weight = _settings.StartingBalance / _next.Length;
+        for (var m = 0; m < _next.Length; m++)
+        {
+            value += _first[m] is { } first && first != 0m ? weight * (1m - _entryCost) * _last[m]!.Value / first : weight;
+        }
+
+        return value;
+    }
+
+    private decimal Price(string currency)
+    {
+        if (string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal))
+        {
+            return 1m;
+        }
+
+        for (var m = 0; m < _next.Length; m++)
+        {
+            if (string.Equals(MarketSymbol.Base(_settings.Markets[m].Symbol), currency, StringComparison.Ordinal))
+            {
+                return _last[m] ?? 0m;
+            }
+        }
+
+        return 0m;
+    }
+}

@@ -1,0 +1,537 @@
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
+using NeuraTrade.Exchanges.Paper;
+
+namespace NeuraTrade.Exchanges.Backtesting;
+
+/// <summary>
+/// The rules brain's backtest at the speed of a loop (<c>--engine fast</c>; chosen by <c>auto</c> for the rules brain).
+/// It makes the same moves as <see cref="BacktestRunner"/> driving the live <see cref="ScalpingEngine"/> (exit checks
+/// inside each candle, then one scan 1 ms before it closes: exits with trailing stops, the risk pre-filter, the rule,
+/// the validator, the risk gate, sizing, the paper fill) and calls the same code for each decision that matters:
+/// <see cref="ExitRules"/>, <see cref="Position.CloseFilled"/>, <see cref="RiskGate"/>, <see cref="RiskContext"/>,
+/// <see cref="RulesBrain"/>, <see cref="DecisionValidator"/>, <see cref="TradeDesk.EntryRequest"/>,
+/// <see cref="PaperExchange.FillMarket"/> over <see cref="ReplayMarketData.ModelOrderBook"/> and
+/// <see cref="ReplayMarketData.Quote"/>, <see cref="ScalpingState"/> and <see cref="BacktestMarks"/>.
+/// What it skips is the work whose answer is certainly HOLD: a candle whose momentum is not positive, where the risk
+/// limits rule out an entry, or where <see cref="RulesBrain.MayEnter"/> says the rule cannot enter is journaled as a
+/// hold by number only (<see cref="InMemoryDecisionStore.CountHolds"/>) without building its snapshot, prompt text or
+/// decision. Tests run both paths over every bundled file and profile and require identical reports.
+/// </summary>
+public sealed class FastRulesRunner
+{
+    private readonly BacktestSession _session;
+    private readonly BacktestSettings _settings;
+    private readonly ScalpingOptions _scalping;
+    private readonly BrainOptions _brainOptions;
+    private readonly PaperExchangeOptions _exchange;
+    private readonly RiskGate _gate;
+    private readonly DecisionValidator _validator;
+    private readonly RulesBrain _brain = new();
+    private readonly Market[] _markets;
+    private readonly Dictionary<string, Market> _bySymbol = new(StringComparer.Ordinal);
+    private readonly decimal _minConfidence;
+    private Dictionary<string, decimal> _balances;
+    private ScalpingState _state;
+    private RiskContext? _flatContext;
+    private (int Trades, DateOnly Day) _flatContextKey = (-1, default);
+
+    /// <param name="session">A session from <see cref="BacktestSessionFactory.Create"/> with the <see cref="RulesBrain"/>; its stores receive the run.</param>
+    /// <param name="brainOptions">The brain options the session was created with.</param>
+    /// <param name="exchangeOptions">The paper exchange options the session was created with.</param>
+    public FastRulesRunner(BacktestSession session, BacktestSettings settings, BrainOptions brainOptions, PaperExchangeOptions exchangeOptions)
+    {
+        if (Unsupported(settings, brainOptions, session.BrainModel) is { } why)
+        {
+            throw new InvalidOperationException($"the fast backtest path cannot run this: {why}");
+        }
+
+        _session = session;
+        _settings = settings;
+        _scalping = session.Scalping;
+        _brainOptions = brainOptions;
+        _exchange = exchangeOptions;
+        _gate = new RiskGate(Options.Create(_scalping));
+        _validator = new DecisionValidator(Options.Create(brainOptions));
+        _minConfidence = Math.Max(_scalping.MinConfidence, brainOptions.MinConfidence);
+        _balances = new Dictionary<string, decimal>(StringComparer.Ordinal) { [exchangeOptions.QuoteCurrency] = exchangeOptions.StartingBalance };
+        _state = ScalpingState.Initial(true, session.Clock.GetUtcNow());
+        var infos = Wait(session.Exchange.LoadMarketsAsync(CancellationToken.None));
+        _markets = [.. _scalping.Symbols.Select(symbol =>
+        {
+            var market = settings.Markets.First(m => m.Symbol == symbol);
+            return new Market(new CandleSeries(market.Symbol, market.Timeframe, market.Candles), infos[symbol]);
+        })];
+        foreach (var m in _markets)
+        {
+            _bySymbol[m.Symbol] = m;
+        }
+    }
+
+    /// <summary>Why a run cannot take the fast path (then the full engine runs it), or null.</summary>
+    public static string? Unsupported(BacktestSettings settings, BrainOptions brainOptions, string brainModel)
+    {
+        if (brainModel != RulesBrain.ModelName)
+        {
+            return $"it replays the rules brain only, not {brainModel}";
+        }
+
+        if (settings.ExitChecksPerCandle < 3 || settings.ExitChecksPerCandle % 3 != 0)
+        {
+            return "ExitChecksPerCandle must be a positive multiple of 3";
+        }
+
+        return settings.Markets.FirstOrDefault(m => !string.Equals(m.Timeframe, brainOptions.Timeframe, StringComparison.Ordinal)) is { } other
+            ? $"{other.Symbol} is in {other.Timeframe} candles but AI:Timeframe is {brainOptions.Timeframe}"
+            : null;
+    }
+
+    public BacktestRun Run(IProgress<BacktestProgress>? progress, CancellationToken stopping)
+    {
+        var timeline = _settings.Timeline();
+        var equity = new List<EquityPoint>(timeline.Count);
+        var marks = new BacktestMarks(_settings);
+        var positions = _session.Positions;
+        var stopped = false;
+        var step = 0;
+        var now = _session.Clock.GetUtcNow();
+        for (; step < timeline.Count; step++)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                stopped = true;
+                break;
+            }
+
+            var open = timeline[step];
+            for (var k = 1; k < _settings.ExitChecksPerCandle && positions.OpenCount > 0; k++)
+            {
+                now = open + (_settings.Interval * k / _settings.ExitChecksPerCandle);
+                CloseDue(now);
+            }
+
+            now = open + _settings.Interval - BacktestSettings.DecisionLead;
+            Scan(now);
+
+            marks.Advance(open);
+            equity.Add(new EquityPoint(open + _settings.Interval, marks.Equity(_session.Account), marks.BuyAndHold(), positions.OpenCount > 0));
+            if (progress is not null && (step & 0xFF) == 0)
+            {
+                progress.Report(new BacktestProgress(step, timeline.Count, positions.Closed.Count));
+            }
+        }
+
+        progress?.Report(new BacktestProgress(step, timeline.Count, positions.Closed.Count));
+        _session.Clock.Set(now);
+        var final = _state;
+        Wait(_session.State.UpdateAsync(_ => final, CancellationToken.None));
+        return new BacktestRun(_settings, _session, equity, step, stopped);
+    }
+
+    /// <summary>The runner's exit check inside a candle: the engine's exit rule with the conservative tie-break.</summary>
+    private void CloseDue(DateTimeOffset now)
+    {
+        foreach (var position in _session.Positions.Open)
+        {
+            var market = _bySymbol[position.Symbol];
+            if (!market.HasData(now))
+            {
+                continue;
+            }
+
+            var ticker = market.Ticker(now, _exchange);
+            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is not { } reason
+                || (reason == ExitReason.TakeProfit && BacktestRunner.StopReachedInCandle(position, ticker)))
+            {
+                continue;
+            }
+
+            Exit(position, reason, now);
+        }
+    }
+
+    /// <summary>One scan, as <see cref="ScalpingEngine.RunScanAsync"/> runs it (reconciliation finds nothing in a fresh paper account).</summary>
+    private void Scan(DateTimeOffset now)
+    {
+        _state = _state.On(now);
+        var tickers = new Ticker?[_markets.Length];
+        var withData = 0;
+
+        // Exits first, with trailing and break-even stops moved, market by market.
+        var open = _session.Positions.Open.ToList();
+        for (var i = 0; i < _markets.Length; i++)
+        {
+            var market = _markets[i];
+            if (!market.HasData(now))
+            {
+                continue;
+            }
+
+            withData++;
+            if (open.Count > 0)
+            {
+                CloseDueAtScan(market, tickers[i] = market.Ticker(now, _exchange), open, now);
+            }
+        }
+
+        // Decisions, all made against the portfolio after the exits; entries then placed one by one.
+        var current = _session.Positions.Open;
+        List<(Market Market, TradingDecision Decision, Ticker Ticker)>? entries = null;
+        for (var i = 0; i < _markets.Length; i++)
+        {
+            var market = _markets[i];
+            if (market.HasData(now) && Decide(market, ref tickers[i], current, tickers, now) is { } decision)
+            {
+                (entries ??= []).Add((market, decision, tickers[i]!));
+            }
+        }
+
+        var executed = 0;
+        foreach (var (market, decision, ticker) in entries ?? [])
+        {
+            if (Enter(market, decision, ticker, tickers, now))
+            {
+                executed++;
+            }
+        }
+
+        _session.Decisions.CountHolds(withData - executed);
+        _state = _state.On(now);
+    }
+
+    private void CloseDueAtScan(Market market, Ticker ticker, List<Position> open, DateTimeOffset now)
+    {
+        foreach (var held in open.Where(p => p.Symbol == market.Symbol).ToList())
+        {
+            var position = held;
+            var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+            if (ExitRules.AdjustedStop(position, exitPrice, _scalping.TrailingStopPercent, _scalping.BreakEvenTriggerPercent) is { } stop)
+            {
+                position = position with { StopLoss = stop };
+                Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
+                open[open.IndexOf(held)] = position;
+            }
+
+            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is { } reason && Exit(position, reason, now) is not null)
+            {
+                open.Remove(position);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The scan's decision for one market: null when it is a hold (most candles, settled by the screens without building
+    /// anything), else the validated entry decision the live engine would hand to the trade desk.
+    /// </summary>
+    private TradingDecision? Decide(Market market, ref Ticker? ticker, IReadOnlyList<Position> open, Ticker?[] tickers, DateTimeOffset now)
+    {
+        var (first, count) = market.Window(now, _brainOptions.HistoryCandles);
+        if (count < MarketSnapshot.SlowEmaPeriod)
+        {
+            return null;
+        }
+
+        // Rounded momentum > 0 needs the last close above the one 3 candles before (exact decimals).
+        var last = first + count - 1;
+        var before = market.Candles[last - MarketSnapshot.MomentumBars].Close;
+        if (before == 0m || market.Candles[last].Close <= before)
+        {
+            return null;
+        }
+
+        var holdsSymbol = false;
+        foreach (var p in open)
+        {
+            holdsSymbol |= p.Symbol == market.Symbol;
+        }
+
+        // The limits that hold whatever the spread (it can only add a block), against the context the scan reads.
+        var context = Context(open, tickers, now);
+        if (!_gate.EntryPossible(_state, open.Count, holdsSymbol, 0m, context, market.Symbol))
+        {
+            return null;
+        }
+
+        ticker ??= market.Ticker(now, _exchange);
+        if (!RulesBrain.MayEnter(
+            market.Ema(first, count, MarketSnapshot.FastEmaPeriod),
+            market.Ema(first, count, MarketSnapshot.SlowEmaPeriod),
+            market.Atr(first, count, MarketSnapshot.AtrPeriod),
+            market.Close[last],
+            ticker.Mid,
+            ticker.SpreadPercent,
+            _minConfidence))
+        {
+            return null;
+        }
+
+        // Too close to call or an entry: the live engine's own steps, exactly.
+        var snapshot = MarketSnapshot.Create(ticker, new ArraySegment<Candle>(market.Candles, first, count));
+        var portfolio = PortfolioReader.Create(market.Symbol, Balances(), open, _state);
+        if (_gate.NoEntryPossible(_state, portfolio.OpenPositions, portfolio.HoldsSymbol, snapshot.Ticker.SpreadPercent, context, market.Symbol) is not null)
+        {
+            return null;
+        }
+
+        var proposal = Wait(_brain.ProposeAsync(new BrainRequest(snapshot, portfolio, TradingStrategy.Scalping) { Source = DecisionSource.Scan }, CancellationToken.None));
+        var decision = _validator.Validate(proposal, snapshot, TradingStrategy.Scalping, DecisionSource.Scan, Guid.CreateVersion7(now).ToString("N"), now);
+        return decision.IsEntry ? decision : null;
+    }
+
+    /// <summary><see cref="TradeDesk.EnterAsync"/>: the risk gate against fresh positions, balances and context, then the order.</summary>
+    private bool Enter(Market market, TradingDecision decision, Ticker ticker, Ticker?[] tickers, DateTimeOffset now)
+    {
+        if (now - decision.CreatedAt > _scalping.MaxDecisionAge)
+        {
+            return false;
+        }
+
+        var open = _session.Positions.Open;
+        var portfolio = PortfolioReader.Create(decision.Symbol, Balances(), open, _state);
+        var context = FreshContext(open, tickers, now);
+        var verdict = _gate.CheckEntry(new EntryCheck(decision, _state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
+        if (!verdict.Approved)
+        {
+            return false;
+        }
+
+        var request = TradeDesk.EntryRequest(decision, ticker, verdict.Notional, _scalping.SizingBufferPercent);
+        if (request.Type != OrderType.Market || Fill(market, request, now) is not { Filled: > 0m } order)
+        {
+            return false;
+        }
+
+        Wait(_session.Positions.SaveOpenAsync(TradeDesk.OpenedPosition(decision, order, now), CancellationToken.None));
+        Wait(_session.Decisions.SaveAsync(TradeDesk.Executed(decision, now), CancellationToken.None));
+        return true;
+    }
+
+    /// <summary><see cref="TradeDesk.ExitAsync"/>: closes what the market order filled, books the PnL, links the result to the decision.</summary>
+    private Position? Exit(Position position, ExitReason reason, DateTimeOffset now)
+    {
+        var store = _session.Positions;
+        var current = store.Open.FirstOrDefault(p => p.Id == position.Id);
+        if (current is null || Fill(_bySymbol[current.Symbol], new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, current.Amount, null, current.ExitClientOrderId), now) is not { } order)
+        {
+            return null;
+        }
+
+        var (done, remainder) = current.CloseFilled(order, reason, now);
+        if (done is null)
+        {
+            return null;
+        }
+
+        if (remainder is not null)
+        {
+            Wait(store.SaveOpenAsync(remainder, CancellationToken.None));
+        }
+
+        Wait(store.CloseAsync(done, CancellationToken.None));
+        var pnl = done.RealizedPnl!.Value;
+        _state = _state.WithClosedTrade(pnl, now);
+        if (remainder is null)
+        {
+            var total = TradeDesk.DecisionResult(done, () => ClosedRecently(now));
+            Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, CancellationToken.None));
+        }
+
+        return done;
+    }
+
+    /// <summary>A market order through the paper exchange's own fill code and the modelled book; null when the exchange would refuse it.</summary>
+    private Order? Fill(Market market, OrderRequest request, DateTimeOffset now)
+    {
+        if (!market.HasData(now))
+        {
+            return null;
+        }
+
+        var next = new Dictionary<string, decimal>(_balances, StringComparer.Ordinal);
+        Order order;
+        try
+        {
+            var (ticker, candle) = market.Quote(now, _exchange);
+            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(ticker, candle, _exchange, null), next, _exchange, now);
+        }
+        catch (ExchangeException)
+        {
+            return null;
+        }
+
+        Wait(_session.Account.SaveOrdersAsync(next, [order], CancellationToken.None));
+        _balances = next;
+        return order;
+    }
+
+    private Balances Balances() =>
+        new(_balances.ToDictionary(kv => kv.Key, kv => new Balance(kv.Value, 0m), StringComparer.Ordinal));
+
+    private IEnumerable<Position> ClosedRecently(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return Wait(_session.Positions.GetClosedAsync(today, CancellationToken.None)).Concat(Wait(_session.Positions.GetClosedAsync(today.AddDays(-1), CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// <see cref="TradeDesk.ReadRiskContextAsync"/> as the scan reads it. With nothing open it depends only on the trades
+    /// closed and the day, so it is built once per trade or day and only its clock moves.
+    /// </summary>
+    private RiskContext Context(IReadOnlyList<Position> open, Ticker?[] tickers, DateTimeOffset now)
+    {
+        if (open.Count > 0)
+        {
+            return FreshContext(open, tickers, now);
+        }
+
+        var key = (_session.Positions.ClosedCount, DateOnly.FromDateTime(now.UtcDateTime));
+        if (_flatContext is null || key != _flatContextKey)
+        {
+            _flatContext = RiskContext.From(now, ClosedRecently(now), []);
+            _flatContextKey = key;
+        }
+
+        return _flatContext with { Now = now };
+    }
+
+    private RiskContext FreshContext(IReadOnlyList<Position> open, Ticker?[] tickers, DateTimeOffset now)
+    {
+        var unrealized = new List<decimal?>(open.Count);
+        foreach (var p in open)
+        {
+            var market = _bySymbol[p.Symbol];
+            var i = Array.IndexOf(_markets, market);
+            var ticker = tickers[i] ?? (market.HasData(now) ? tickers[i] = market.Ticker(now, _exchange) : null);
+            unrealized.Add(ticker is null ? null : p.UnrealizedPnl(p.Side == PositionSide.Long ? ticker.Bid : ticker.Ask));
+        }
+
+        return RiskContext.From(now, ClosedRecently(now), unrealized);
+    }
+
+    /// <summary>The in-memory stores complete at once; this takes their result without an await.</summary>
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    /// <summary>One market's candles, as the replay of <see cref="BacktestMarketData"/> shows them, with double closes for the screens.</summary>
+    private sealed class Market
+    {
+        private int _cursor = -1;
+
+        public Market(CandleSeries series, MarketInfo info)
+        {
+            Series = series;
+            Info = info;
+            Candles = [.. series.Candles];
+            Close = [.. Candles.Select(c => (double)c.Close)];
+            High = [.. Candles.Select(c => (double)c.High)];
+            Low = [.. Candles.Select(c => (double)c.Low)];
+        }
+
+        public CandleSeries Series { get; }
+
+        public MarketInfo Info { get; }
+
+        public string Symbol => Series.Symbol;
+
+        public Candle[] Candles { get; }
+
+        public double[] Close { get; }
+
+        public double[] High { get; }
+
+        public double[] Low { get; }
+
+        /// <summary>Inside the span the backtest feed serves (outside it the market has no data).</summary>
+        public bool HasData(DateTimeOffset now) => now >= Series.Start && now < Series.End;
+
+        public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options) => Quote(now, options).Ticker;
+
+        /// <summary>The quote and the candle in force, at the replay's market time (the clock to the millisecond).</summary>
+        public (Ticker Ticker, Candle Candle) Quote(DateTimeOffset now, PaperExchangeOptions options)
+        {
+            var marketTime = MarketTime(now);
+            var candle = Candles[InForce(marketTime)];
+            return (ReplayMarketData.Quote(Symbol, candle, Series.Interval, marketTime, options), candle);
+        }
+
+        /// <summary>The closed candles the scan's OHLCV read returns (<c>limit</c> newest), as first index and count.</summary>
+        public (int First, int Count) Window(DateTimeOffset now, int limit)
+        {
+            var marketTime = MarketTime(now);
+            var current = InForce(marketTime);
+            var lastClosed = Candles[current].OpenTime + Series.Interval <= marketTime ? current : current - 1;
+            var take = Math.Max(0, limit);
+            if (lastClosed < 0)
+            {
+                return (0, 0);
+            }
+
+            var count = Math.Min(take, lastClosed + 1);
+            return (Math.Max(0, lastClosed - take + 1), count);
+        }
+
+        /// <summary><see cref="Indicators.Ema"/> in doubles over the window (the screen's approximation).</summary>
+        public double Ema(int first, int count, int period)
+        {
+            var ema = 0d;
+            for (var i = first; i < first + period; i++)
+            {
+                ema += Close[i];
+            }
+
+            ema /= period;
+            var k = 2d / (period + 1);
+            for (var i = first + period; i < first + count; i++)
+            {
+                ema = ((Close[i] - ema) * k) + ema;
+            }
+
+            return ema;
+        }
+
+        /// <summary><see cref="Indicators.Atr"/> in doubles over the window.</summary>
+        public double Atr(int first, int count, int period)
+        {
+            var atr = 0d;
+            for (var i = first + 1; i <= first + period; i++)
+            {
+                atr += TrueRange(i);
+            }
+
+            atr /= period;
+            for (var i = first + period + 1; i < first + count; i++)
+            {
+                atr = ((atr * (period - 1)) + TrueRange(i)) / period;
+            }
+
+            return atr;
+        }
+
+        private double TrueRange(int i) =>
+            Math.Max(High[i] - Low[i], Math.Max(Math.Abs(High[i] - Close[i - 1]), Math.Abs(Low[i] - Close[i - 1])));
+
+        /// <summary>What the replay's clock shows: the backtest clock, shifted by the series start and cut to the millisecond.</summary>
+        private DateTimeOffset MarketTime(DateTimeOffset now)
+        {
+            var ms = (now - Series.Start).Ticks / TimeSpan.TicksPerMillisecond;
+            return Series.Start.AddTicks(ms * TimeSpan.TicksPerMillisecond);
+        }
+
+        /// <summary><see cref="CandleSeries.IndexAt"/> for a clock that only moves forward.</summary>
+        private int InForce(DateTimeOffset marketTime)
+        {
+            while (_cursor + 1 < Candles.Length && Candles[_cursor + 1].OpenTime <= marketTime)
+            {
+                _cursor++;
+            }
+
+            return Math.Max(_cursor, 0);
+        }
+    }
+}
