@@ -93,7 +93,7 @@ public sealed class FastPathTests
                 var decision = validator.Validate(proposal, snapshot, TradingStrategy.Scalping, DecisionSource.Scan, "d", last.OpenTime);
                 var closes = window.Select(c => (double)c.Close).ToArray();
                 var mayEnter = RulesBrain.MayEnter(
-                    Ema(closes, 9), Ema(closes, 21), Atr(window), closes[^1], ticker.Mid, ticker.SpreadPercent, 0.6m);
+                    Ema(closes, 9), Ema(closes, 21), Atr(window), closes[^1], (double)ticker.Mid, 0.6m);
                 windows++;
                 passed += mayEnter ? 1 : 0;
                 if (decision.IsEntry && decision.Confidence >= 0.6m)

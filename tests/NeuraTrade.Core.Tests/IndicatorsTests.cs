@@ -41,7 +41,7 @@ public sealed class IndicatorsTests
             expected = (alpha * values[i]) + ((1m - alpha) * expected);
         }
 
-        Assert.Equal(expected, Indicators.Ema(values, period)!.Value, 20);
+        Assert.Equal(expected, Indicators.Ema(values, period)!.Value, 12);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class IndicatorsTests
         Assert.Equal(5m, Indicators.Atr(AtrBars, 2));
 
         // Period 3: seed (2 + 2 + 4) / 3 = 8/3; then (8/3 * 2 + 7) / 3 = 37/9.
-        Assert.Equal(37m / 9m, Indicators.Atr(AtrBars, 3)!.Value, 20);
+        Assert.Equal(37m / 9m, Indicators.Atr(AtrBars, 3)!.Value, 12);
 
         // Period 4 with five bars: just the seed (2 + 2 + 4 + 7) / 4.
         Assert.Equal(3.75m, Indicators.Atr(AtrBars, 4));
@@ -96,7 +96,7 @@ public sealed class IndicatorsTests
         // RS = 4.7, RSI = 100 - 100 / 5.7 = 4700/57.
         decimal[] closes = [44m, 45m, 44.5m, 46m, 45.5m, 47m];
 
-        Assert.Equal(4700m / 57m, Indicators.Rsi(closes, 3)!.Value, 15);
+        Assert.Equal(4700m / 57m, Indicators.Rsi(closes, 3)!.Value, 12);
     }
 
     [Fact]

@@ -70,12 +70,14 @@ public sealed class RulesBrain : ITradingBrain
     /// A screen for the fast backtest path: false only when <see cref="ProposeAsync"/> would certainly not give an entry
     /// of at least <paramref name="minConfidence"/>, judged from double approximations of the indicators (EMA9, EMA21,
     /// ATR14 over the same closed candles) that may differ from the snapshot's 8-decimal values by rounding and double
-    /// error; anything too close to call answers true, and the caller then runs the exact rule. The caller checks the
-    /// rest exactly: at least 21 closed candles and a positive 3-candle momentum.
+    /// error, and of the mid price (<paramref name="price"/>: the close of the candle in force, within a small fraction of
+    /// its range of the quoted mid at the decision instant). Anything too close to call answers true, and the caller then
+    /// runs the exact rule. The caller checks the rest exactly: at least 21 closed candles and a positive 3-candle momentum.
+    /// The spread is not screened (the exact rule checks it).
     /// </summary>
-    public static bool MayEnter(double emaFast, double emaSlow, double atr, double lastClose, decimal mid, decimal spreadPercent, decimal minConfidence)
+    public static bool MayEnter(double emaFast, double emaSlow, double atr, double lastClose, double price, decimal minConfidence)
     {
-        if (Math.Round(spreadPercent, 8, MidpointRounding.AwayFromZero) > MaxSpreadPercent || minConfidence > 0.95m)
+        if (minConfidence > 0.95m)
         {
             return false;
         }
@@ -87,8 +89,8 @@ public sealed class RulesBrain : ITradingBrain
             return false;
         }
 
-        var price = (double)mid;
-        if (price > 0d && atr / price * 100d < (double)MinVolatilityPercent - 2e-8)
+        // Volatility ATR / mid: the mid is the price within 1e-4 of it, generously.
+        if (price > 0d && atr / (price * (1d + 1e-4)) * 100d < (double)MinVolatilityPercent - 2e-8)
         {
             return false;
         }

@@ -244,31 +244,33 @@ public sealed class FastRulesRunner
             return null;
         }
 
+        // The limits a position already open settles (no context needed), then the rest whatever the spread (it can
+        // only add a block) against the context the scan reads.
         var holdsSymbol = false;
-        foreach (var p in open)
+        for (var i = 0; i < open.Count; i++)
         {
-            holdsSymbol |= p.Symbol == market.Symbol;
+            holdsSymbol |= open[i].Symbol == market.Symbol;
         }
 
-        // The limits that hold whatever the spread (it can only add a block), against the context the scan reads.
+        if (holdsSymbol || open.Count >= _scalping.MaxPositions)
+        {
+            return null;
+        }
+
         var context = Context(open, tickers, now);
-        if (!_gate.EntryPossible(_state, open.Count, holdsSymbol, 0m, context, market.Symbol))
+        if (!_gate.EntryPossible(_state, open.Count, false, 0m, context, market.Symbol)
+            || !RulesBrain.MayEnter(
+                market.Ema(first, count, MarketSnapshot.FastEmaPeriod),
+                market.Ema(first, count, MarketSnapshot.SlowEmaPeriod),
+                market.Atr(first, count, MarketSnapshot.AtrPeriod),
+                market.Close[last],
+                market.Close[market.InForce(now)],
+                _minConfidence))
         {
             return null;
         }
 
         ticker ??= market.Ticker(now, _exchange);
-        if (!RulesBrain.MayEnter(
-            market.Ema(first, count, MarketSnapshot.FastEmaPeriod),
-            market.Ema(first, count, MarketSnapshot.SlowEmaPeriod),
-            market.Atr(first, count, MarketSnapshot.AtrPeriod),
-            market.Close[last],
-            ticker.Mid,
-            ticker.SpreadPercent,
-            _minConfidence))
-        {
-            return null;
-        }
 
         // Too close to call or an entry: the live engine's own steps, exactly.
         var snapshot = MarketSnapshot.Create(ticker, new ArraySegment<Candle>(market.Candles, first, count));
@@ -456,7 +458,7 @@ public sealed class FastRulesRunner
         public (Ticker Ticker, Candle Candle) Quote(DateTimeOffset now, PaperExchangeOptions options)
         {
             var marketTime = MarketTime(now);
-            var candle = Candles[InForce(marketTime)];
+            var candle = Candles[IndexAt(marketTime)];
             return (ReplayMarketData.Quote(Symbol, candle, Series.Interval, marketTime, options), candle);
         }
 
@@ -464,7 +466,7 @@ public sealed class FastRulesRunner
         public (int First, int Count) Window(DateTimeOffset now, int limit)
         {
             var marketTime = MarketTime(now);
-            var current = InForce(marketTime);
+            var current = IndexAt(marketTime);
             var lastClosed = Candles[current].OpenTime + Series.Interval <= marketTime ? current : current - 1;
             var take = Math.Max(0, limit);
             if (lastClosed < 0)
@@ -523,8 +525,10 @@ public sealed class FastRulesRunner
             return Series.Start.AddTicks(ms * TimeSpan.TicksPerMillisecond);
         }
 
-        /// <summary><see cref="CandleSeries.IndexAt"/> for a clock that only moves forward.</summary>
-        private int InForce(DateTimeOffset marketTime)
+        /// <summary><see cref="CandleSeries.IndexAt"/> at the replay's market time for a clock that only moves forward.</summary>
+        public int InForce(DateTimeOffset now) => IndexAt(MarketTime(now));
+
+        private int IndexAt(DateTimeOffset marketTime)
         {
             while (_cursor + 1 < Candles.Length && Candles[_cursor + 1].OpenTime <= marketTime)
             {
