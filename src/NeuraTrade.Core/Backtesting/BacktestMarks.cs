@@ -10,6 +10,7 @@ public sealed class BacktestMarks
     private readonly decimal?[] _first;
     private readonly decimal?[] _last;
     private readonly decimal _entryCost;
+    private readonly string[] _bases;
 
     public BacktestMarks(BacktestSettings settings)
     {
@@ -18,6 +19,7 @@ public sealed class BacktestMarks
         _first = new decimal?[settings.Markets.Count];
         _last = new decimal?[settings.Markets.Count];
         _entryCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
+        _bases = [.. settings.Markets.Select(m => MarketSymbol.Base(m.Symbol))];
     }
 
     public void Advance(DateTimeOffset open)
@@ -45,6 +47,17 @@ public sealed class BacktestMarks
         }
 
         var total = 0m;
+        if (account.Balances is Dictionary<string, decimal> balances)
+        {
+            // The account's own dictionary: enumerated without boxing, once per step of a long run.
+            foreach (var (currency, amount) in balances)
+            {
+                total += amount * Price(currency);
+            }
+
+            return total;
+        }
+
         foreach (var (currency, amount) in account.Balances)
         {
             total += amount * Price(currency);
@@ -75,7 +88,7 @@ public sealed class BacktestMarks
 
         for (var m = 0; m < _next.Length; m++)
         {
-            if (string.Equals(MarketSymbol.Base(_settings.Markets[m].Symbol), currency, StringComparison.Ordinal))
+            if (string.Equals(_bases[m], currency, StringComparison.Ordinal))
             {
                 return _last[m] ?? 0m;
             }
