@@ -108,6 +108,35 @@ public sealed class FastPathTests
         Assert.True(passed < windows / 2, $"the screen let {passed} of {windows} windows through");
     }
 
+    /// <summary>The sliding tables behind the screen equal the direct loops over each window (every bundled file, two window lengths).</summary>
+    [Theory]
+    [InlineData(60)]
+    [InlineData(30)]
+    public void Sliding_indicators_equal_the_direct_computation_over_every_window(int window)
+    {
+        var checkedWindows = 0;
+        foreach (var file in AltFiles.Append("BTC_USDT-5m.csv"))
+        {
+            var candles = Bundled.Market(file).Candles;
+            double[] close = [.. candles.Select(c => (double)c.Close)], high = [.. candles.Select(c => (double)c.High)], low = [.. candles.Select(c => (double)c.Low)];
+            var sliding = SlidingIndicators.Build(close, high, low, window);
+            for (var last = window - 1; last < candles.Count; last++)
+            {
+                var segment = new ArraySegment<Candle>([.. candles], last - window + 1, window);
+                var closes = segment.Select(c => (double)c.Close).ToArray();
+                Near(Ema(closes, 9), sliding.EmaFast[last], file, last);
+                Near(Ema(closes, 21), sliding.EmaSlow[last], file, last);
+                Near(Atr(segment), sliding.Atr[last], file, last);
+                checkedWindows++;
+            }
+        }
+
+        Assert.True(checkedWindows > 60_000);
+
+        static void Near(double expected, double actual, string file, int last) =>
+            Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1d, Math.Abs(expected)), $"{file} window ending {last}: {actual} vs {expected}");
+    }
+
     private static async Task<BacktestReport> RunAsync(string name, string engine)
     {
         var btc = new BacktestMarket("BTC/USDT", "5m", Bundled.Btc);

@@ -11,6 +11,7 @@ public sealed class BacktestMarks
     private readonly decimal?[] _last;
     private readonly decimal _entryCost;
     private readonly string[] _bases;
+    private readonly decimal?[] _units;
 
     public BacktestMarks(BacktestSettings settings)
     {
@@ -20,6 +21,7 @@ public sealed class BacktestMarks
         _last = new decimal?[settings.Markets.Count];
         _entryCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
         _bases = [.. settings.Markets.Select(m => MarketSymbol.Base(m.Symbol))];
+        _units = new decimal?[settings.Markets.Count];
     }
 
     public void Advance(DateTimeOffset open)
@@ -73,7 +75,16 @@ public sealed class BacktestMarks
         var weight = _settings.StartingBalance / _next.Length;
         for (var m = 0; m < _next.Length; m++)
         {
-            value += _first[m] is { } first && first != 0m ? weight * (1m - _entryCost) * _last[m]!.Value / first : weight;
+            if (_first[m] is { } first && first != 0m)
+            {
+                // Units bought with the market's share after fee and slippage, worth the last close now.
+                _units[m] ??= weight * (1m - _entryCost) / first;
+                value += _units[m]!.Value * _last[m]!.Value;
+            }
+            else
+            {
+                value += weight;
+            }
         }
 
         return value;

@@ -41,6 +41,8 @@ public sealed class FastRulesRunner
     private ScalpingState _state;
     private long _decisions;
     private RiskContext? _flatContext;
+    private List<Position>? _closedRecently;
+    private (int Trades, DateOnly Day) _closedRecentlyKey = (-1, default);
     private (int Trades, DateOnly Day) _flatContextKey = (-1, default);
 
     /// <param name="session">A session from <see cref="BacktestSessionFactory.Create"/> with the <see cref="RulesBrain"/>; its stores receive the run.</param>
@@ -75,6 +77,10 @@ public sealed class FastRulesRunner
         }
 
         _tickers = new Ticker?[_markets.Length];
+        foreach (var m in _markets)
+        {
+            m.PrepareScreens(brainOptions.HistoryCandles);
+        }
     }
 
     /// <summary>Why a run cannot take the fast path (then the full engine runs it), or null.</summary>
@@ -143,7 +149,8 @@ public sealed class FastRulesRunner
         foreach (var position in _session.Positions.Open)
         {
             var market = _bySymbol[position.Symbol];
-            if (!market.HasData(now))
+            if (!market.HasData(now)
+                || (now - position.OpenedAt < _scalping.PositionHoldTime && !market.MayReach(position, now, _exchange)))
             {
                 continue;
             }
@@ -249,8 +256,8 @@ public sealed class FastRulesRunner
             return null;
         }
 
-        // The limits a position already open settles (no context needed), then the rest whatever the spread (it can
-        // only add a block) against the context the scan reads.
+        // The limits a position already open settles, then the rule's screen, then the other limits whatever the
+        // spread (it can only add a block) against the context the scan reads.
         var holdsSymbol = false;
         for (var i = 0; i < open.Count; i++)
         {
@@ -262,15 +269,14 @@ public sealed class FastRulesRunner
             return null;
         }
 
+        var (emaFast, emaSlow, atr) = market.Screen(first, count);
+        if (!RulesBrain.MayEnter(emaFast, emaSlow, atr, market.Close[last], market.Close[market.InForce(now)], _minConfidence))
+        {
+            return null;
+        }
+
         var context = Context(open, tickers, now);
-        if (!_gate.EntryPossible(_state, open.Count, false, 0m, context, market.Symbol)
-            || !RulesBrain.MayEnter(
-                market.Ema(first, count, MarketSnapshot.FastEmaPeriod),
-                market.Ema(first, count, MarketSnapshot.SlowEmaPeriod),
-                market.Atr(first, count, MarketSnapshot.AtrPeriod),
-                market.Close[last],
-                market.Close[market.InForce(now)],
-                _minConfidence))
+        if (!_gate.EntryPossible(_state, open.Count, false, 0m, context, market.Symbol))
         {
             return null;
         }
@@ -379,10 +385,18 @@ public sealed class FastRulesRunner
     private Balances Balances() =>
         new(_balances.ToDictionary(kv => kv.Key, kv => new Balance(kv.Value, 0m), StringComparer.Ordinal));
 
-    private IEnumerable<Position> ClosedRecently(DateTimeOffset now)
+    /// <summary>Today's trades then yesterday's, newest first in each (what the trade desk reads), kept until a trade closes or the day turns.</summary>
+    private List<Position> ClosedRecently(DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        return Wait(_session.Positions.GetClosedAsync(today, CancellationToken.None)).Concat(Wait(_session.Positions.GetClosedAsync(today.AddDays(-1), CancellationToken.None)));
+        var key = (_session.Positions.ClosedCount, today);
+        if (_closedRecently is null || key != _closedRecentlyKey)
+        {
+            _closedRecently = [.. Wait(_session.Positions.GetClosedAsync(today, CancellationToken.None)), .. Wait(_session.Positions.GetClosedAsync(today.AddDays(-1), CancellationToken.None))];
+            _closedRecentlyKey = key;
+        }
+
+        return _closedRecently;
     }
 
     /// <summary>
@@ -436,6 +450,8 @@ public sealed class FastRulesRunner
     private sealed class Market
     {
         private int _cursor = -1;
+        private int _window;
+        private SlidingIndicators? _full;
 
         public Market(CandleSeries series, MarketInfo info)
         {
@@ -488,6 +504,43 @@ public sealed class FastRulesRunner
 
             var count = Math.Min(take, lastClosed + 1);
             return (Math.Max(0, lastClosed - take + 1), count);
+        }
+
+        /// <summary>
+        /// EMA9, EMA21 and ATR14 in doubles over the window ending at <paramref name="first"/> + <paramref name="count"/> − 1:
+        /// from the sliding tables for full windows, computed directly for the shorter ones at the start of the data.
+        /// </summary>
+        public (double EmaFast, double EmaSlow, double Atr) Screen(int first, int count)
+        {
+            var last = first + count - 1;
+            return count == _window && _full is not null
+                ? (_full.EmaFast[last], _full.EmaSlow[last], _full.Atr[last])
+                : (Ema(first, count, MarketSnapshot.FastEmaPeriod), Ema(first, count, MarketSnapshot.SlowEmaPeriod), Atr(first, count, MarketSnapshot.AtrPeriod));
+        }
+
+        /// <summary>Builds the sliding tables for windows of <paramref name="window"/> closed candles (the scan's OHLCV limit).</summary>
+        public void PrepareScreens(int window)
+        {
+            _window = window;
+            _full = window > MarketSnapshot.SlowEmaPeriod && Candles.Length >= window ? SlidingIndicators.Build(Close, High, Low, window) : null;
+        }
+
+        /// <summary>
+        /// Whether the quote at any point of the candle in force at <paramref name="now"/> could reach the position's stop or
+        /// target: the exit-side price stays within the candle's range widened by its half spread (with room for rounding).
+        /// False means only the hold time can close it in this candle.
+        /// </summary>
+        public bool MayReach(Position position, DateTimeOffset now, PaperExchangeOptions options)
+        {
+            var candle = Candles[InForce(now)];
+            double low = (double)candle.Low, high = (double)candle.High, close = (double)candle.Close;
+            var spread = Math.Max((double)options.MinSpreadPercent, (double)options.RangeSpreadFactor * (close == 0d ? 0d : (high - low) / close * 100d));
+            var half = spread / 200d;
+            double stop = (double)position.StopLoss, target = (double)position.TakeProfit;
+            var slack = 2e-8 + (1e-9 * high) + (1e-6 * half * high);
+            return position.Side == PositionSide.Long
+                ? (low * (1d - half)) - slack <= stop || (high * (1d - half)) + slack >= target
+                : (high * (1d + half)) + slack >= stop || (low * (1d + half)) - slack <= target;
         }
 
         /// <summary><see cref="Indicators.Ema"/> in doubles over the window (the screen's approximation).</summary>
