@@ -42,8 +42,11 @@ internal sealed class BacktestBenchmark : IBenchmark
         await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Fast, cancellationToken);
         await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Full, cancellationToken);
 
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var collectionsBefore = GC.CollectionCount(0);
         var rules = await RunRulesAsync(market, BacktestEngines.Fast, cancellationToken);
-        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades; fast path, what --engine auto runs)"));
+        var gcPause = GC.GetTotalPauseDuration() - pausedBefore;
+        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades; fast path, what --engine auto runs; GC paused {gcPause.TotalMilliseconds:0} ms in {GC.CollectionCount(0) - collectionsBefore} collections)"));
         var rulesFull = await RunRulesAsync(market, BacktestEngines.Full, cancellationToken);
         Progress(settings, F($"rules, full : {rulesFull.Rate,10:0} candles/s ({rulesFull.Trades} trades; the live engine per candle, --engine full)"));
         var cassettePath = Path.Combine(Path.GetTempPath(), F($"nt-bench-{Environment.ProcessId}.cassette.jsonl"));
@@ -58,6 +61,7 @@ internal sealed class BacktestBenchmark : IBenchmark
                 candles = candles.Count,
                 rules_candles_per_second = Math.Round(rules.Rate),
                 rules_trades = rules.Trades,
+                rules_gc_pause_ms = Math.Round(gcPause.TotalMilliseconds),
                 rules_full_engine_candles_per_second = Math.Round(rulesFull.Rate),
                 rules_full_engine_trades = rulesFull.Trades,
                 fast_over_full = Math.Round(rules.Rate / rulesFull.Rate, 1),

@@ -10,10 +10,22 @@ namespace NeuraTrade.Core.Markets;
 public static class Indicators
 {
     /// <summary>Exponential moving average, seeded with the simple average of the first <paramref name="period"/> values.</summary>
-    public static decimal? Ema(IReadOnlyList<decimal> values, int period)
+    public static decimal? Ema(IReadOnlyList<decimal> values, int period) => ToDecimal(EmaOf(Doubles(values), period));
+
+    /// <summary>Average true range with Wilder's smoothing.</summary>
+    public static decimal? Atr(IReadOnlyList<Candle> candles, int period)
+    {
+        var (high, low, close) = Doubles(candles);
+        return ToDecimal(AtrOf(high, low, close, period));
+    }
+
+    /// <summary>Relative strength index with Wilder's smoothing, 0..100.</summary>
+    public static decimal? Rsi(IReadOnlyList<decimal> closes, int period) => ToDecimal(RsiOf(Doubles(closes), period));
+
+    internal static double? EmaOf(ReadOnlySpan<double> values, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
-        if (values.Count < period)
+        if (values.Length < period)
         {
             return null;
         }
@@ -21,24 +33,23 @@ public static class Indicators
         var ema = 0d;
         for (var i = 0; i < period; i++)
         {
-            ema += (double)values[i];
+            ema += values[i];
         }
 
         ema /= period;
         var k = 2d / (period + 1);
-        for (var i = period; i < values.Count; i++)
+        for (var i = period; i < values.Length; i++)
         {
-            ema = (((double)values[i] - ema) * k) + ema;
+            ema = ((values[i] - ema) * k) + ema;
         }
 
-        return (decimal)ema;
+        return ema;
     }
 
-    /// <summary>Average true range with Wilder's smoothing.</summary>
-    public static decimal? Atr(IReadOnlyList<Candle> candles, int period)
+    internal static double? AtrOf(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
-        if (candles.Count < period + 1)
+        if (close.Length < period + 1)
         {
             return null;
         }
@@ -46,23 +57,22 @@ public static class Indicators
         var atr = 0d;
         for (var i = 1; i <= period; i++)
         {
-            atr += TrueRange(candles[i], candles[i - 1].Close);
+            atr += TrueRange(high[i], low[i], close[i - 1]);
         }
 
         atr /= period;
-        for (var i = period + 1; i < candles.Count; i++)
+        for (var i = period + 1; i < close.Length; i++)
         {
-            atr = ((atr * (period - 1)) + TrueRange(candles[i], candles[i - 1].Close)) / period;
+            atr = ((atr * (period - 1)) + TrueRange(high[i], low[i], close[i - 1])) / period;
         }
 
-        return (decimal)atr;
+        return atr;
     }
 
-    /// <summary>Relative strength index with Wilder's smoothing, 0..100.</summary>
-    public static decimal? Rsi(IReadOnlyList<decimal> closes, int period)
+    internal static double? RsiOf(ReadOnlySpan<double> closes, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
-        if (closes.Count < period + 1)
+        if (closes.Length < period + 1)
         {
             return null;
         }
@@ -70,31 +80,49 @@ public static class Indicators
         double gain = 0d, loss = 0d;
         for (var i = 1; i <= period; i++)
         {
-            var change = (double)closes[i] - (double)closes[i - 1];
+            var change = closes[i] - closes[i - 1];
             gain += Math.Max(change, 0d);
             loss += Math.Max(-change, 0d);
         }
 
         gain /= period;
         loss /= period;
-        for (var i = period + 1; i < closes.Count; i++)
+        for (var i = period + 1; i < closes.Length; i++)
         {
-            var change = (double)closes[i] - (double)closes[i - 1];
+            var change = closes[i] - closes[i - 1];
             gain = ((gain * (period - 1)) + Math.Max(change, 0d)) / period;
             loss = ((loss * (period - 1)) + Math.Max(-change, 0d)) / period;
         }
 
-        if (loss == 0d)
+        return loss == 0d ? 100d : 100d - (100d / (1d + (gain / loss)));
+    }
+
+    internal static double[] Doubles(IReadOnlyList<decimal> values)
+    {
+        var result = new double[values.Count];
+        for (var i = 0; i < result.Length; i++)
         {
-            return 100m;
+            result[i] = (double)values[i];
         }
 
-        return (decimal)(100d - (100d / (1d + (gain / loss))));
+        return result;
     }
 
-    private static double TrueRange(Candle candle, decimal previousClose)
+    internal static (double[] High, double[] Low, double[] Close) Doubles(IReadOnlyList<Candle> candles)
     {
-        double high = (double)candle.High, low = (double)candle.Low, previous = (double)previousClose;
-        return Math.Max(high - low, Math.Max(Math.Abs(high - previous), Math.Abs(low - previous)));
+        double[] high = new double[candles.Count], low = new double[candles.Count], close = new double[candles.Count];
+        for (var i = 0; i < candles.Count; i++)
+        {
+            high[i] = (double)candles[i].High;
+            low[i] = (double)candles[i].Low;
+            close[i] = (double)candles[i].Close;
+        }
+
+        return (high, low, close);
     }
+
+    internal static decimal? ToDecimal(double? value) => value is { } v ? (decimal)v : null;
+
+    private static double TrueRange(double high, double low, double previousClose) =>
+        Math.Max(high - low, Math.Max(Math.Abs(high - previousClose), Math.Abs(low - previousClose)));
 }

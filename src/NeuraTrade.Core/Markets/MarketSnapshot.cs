@@ -12,16 +12,18 @@ public sealed record MarketSnapshot(string Symbol, Ticker Ticker, IReadOnlyList<
     /// <summary>Builds the snapshot; <paramref name="candles"/> must be closed candles, oldest first.</summary>
     public static MarketSnapshot Create(Ticker ticker, IReadOnlyList<Candle> candles)
     {
-        var closes = candles.Select(c => c.Close).ToArray();
-        var atr = Markets.Indicators.Atr(candles, AtrPeriod);
-        decimal? momentum = closes.Length > MomentumBars && closes[^(MomentumBars + 1)] != 0m
-            ? (closes[^1] - closes[^(MomentumBars + 1)]) / closes[^(MomentumBars + 1)] * 100m
+        // Converted to doubles once for all the indicators (Indicators).
+        var (high, low, close) = Markets.Indicators.Doubles(candles);
+        var atr = Markets.Indicators.ToDecimal(Markets.Indicators.AtrOf(high, low, close, AtrPeriod));
+        var count = candles.Count;
+        decimal? momentum = count > MomentumBars && candles[count - MomentumBars - 1].Close != 0m
+            ? (candles[count - 1].Close - candles[count - MomentumBars - 1].Close) / candles[count - MomentumBars - 1].Close * 100m
             : null;
         var indicators = new MarketIndicators(
-            Round(Markets.Indicators.Ema(closes, FastEmaPeriod)),
-            Round(Markets.Indicators.Ema(closes, SlowEmaPeriod)),
+            Round(Markets.Indicators.ToDecimal(Markets.Indicators.EmaOf(close, FastEmaPeriod))),
+            Round(Markets.Indicators.ToDecimal(Markets.Indicators.EmaOf(close, SlowEmaPeriod))),
             Round(atr),
-            Round(Markets.Indicators.Rsi(closes, RsiPeriod)),
+            Round(Markets.Indicators.ToDecimal(Markets.Indicators.RsiOf(close, RsiPeriod))),
             Round(momentum),
             Round(atr is { } a && ticker.Mid != 0m ? a / ticker.Mid * 100m : null),
             Round(ticker.SpreadPercent)!.Value);

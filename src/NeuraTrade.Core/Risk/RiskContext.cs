@@ -25,18 +25,28 @@ public sealed record RiskContext(
     public static RiskContext From(DateTimeOffset now, IEnumerable<Position> closed, IEnumerable<decimal?> unrealizedByPosition)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var trades = closed.Where(p => p.ClosedAt is not null && p.RealizedPnl is not null).OrderBy(p => p.ClosedAt).ToList();
+
+        // Oldest close first; trades closed at the same instant keep their given order (a stable sort), as before.
+        var trades = new List<(DateTimeOffset At, int Order, Position Trade, decimal Pnl)>();
+        foreach (var p in closed)
+        {
+            if (p.ClosedAt is { } at && p.RealizedPnl is { } pnl)
+            {
+                trades.Add((at, trades.Count, p, pnl));
+            }
+        }
+
+        trades.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Order.CompareTo(b.Order));
         var streak = 0;
         DateTimeOffset? lastLoss = null;
         var stops = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         decimal running = 0m, peak = 0m;
-        foreach (var t in trades)
+        foreach (var (at, _, t, pnl) in trades)
         {
-            var pnl = t.RealizedPnl!.Value;
             if (pnl < 0m)
             {
                 streak++;
-                lastLoss = t.ClosedAt;
+                lastLoss = at;
             }
             else
             {
@@ -45,17 +55,24 @@ public sealed record RiskContext(
 
             if (t.ExitReason == ExitReason.StopLoss)
             {
-                stops[t.Symbol] = t.ClosedAt!.Value;
+                stops[t.Symbol] = at;
             }
 
-            if (DateOnly.FromDateTime(t.ClosedAt!.Value.UtcDateTime) == today)
+            if (DateOnly.FromDateTime(at.UtcDateTime) == today)
             {
                 running += pnl;
                 peak = Math.Max(peak, running);
             }
         }
 
-        var unrealized = unrealizedByPosition.Select(u => u ?? 0m).ToList();
-        return new RiskContext(now, streak, lastLoss, stops, peak, unrealized.Sum(), unrealized.Where(u => u < 0m).Sum());
+        decimal unrealized = 0m, unrealizedLoss = 0m;
+        foreach (var u in unrealizedByPosition)
+        {
+            var value = u ?? 0m;
+            unrealized += value;
+            unrealizedLoss += value < 0m ? value : 0m;
+        }
+
+        return new RiskContext(now, streak, lastLoss, stops, peak, unrealized, unrealizedLoss);
     }
 }

@@ -370,7 +370,7 @@ public sealed class FastRulesRunner
         try
         {
             var (ticker, candle) = market.Quote(now, _exchange);
-            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(ticker, candle, _exchange, null), next, _exchange, now);
+            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(ticker, candle, _exchange, null, request.Side), next, _exchange, now);
         }
         catch (ExchangeException)
         {
