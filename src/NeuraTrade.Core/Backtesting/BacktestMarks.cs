@@ -54,7 +54,8 @@ public sealed class BacktestMarks
             // The account's own dictionary: enumerated without boxing, once per step of a long run.
             foreach (var (currency, amount) in balances)
             {
-                total += amount * Price(currency);
+                // Most steps are flat: the quote is worth itself and an emptied base currency nothing.
+                total += string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal) ? amount : amount == 0m ? 0m : amount * Price(currency);
             }
 
             return total;

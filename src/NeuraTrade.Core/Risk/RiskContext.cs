@@ -22,11 +22,15 @@ public sealed record RiskContext(
     /// Builds the context from closed trades (any order; today's and yesterday's are enough) and the unrealized PnL
     /// of each open position (null where no price is known, counted as 0).
     /// </summary>
-    public static RiskContext From(DateTimeOffset now, IEnumerable<Position> closed, IEnumerable<decimal?> unrealizedByPosition)
+    public static RiskContext From(DateTimeOffset now, IEnumerable<Position> closed, IEnumerable<decimal?> unrealizedByPosition) =>
+        FromClosed(now, closed).WithUnrealized(now, unrealizedByPosition);
+
+    /// <summary>The part of <see cref="From"/> that depends on closed trades only (nothing open), for callers that reuse it.</summary>
+    public static RiskContext FromClosed(DateTimeOffset now, IEnumerable<Position> closed)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
 
-        // Oldest close first; trades closed at the same instant keep their given order (a stable sort), as before.
+        // Oldest close first; trades closed at the same instant keep their given order (a stable sort).
         var trades = new List<(DateTimeOffset At, int Order, Position Trade, decimal Pnl)>();
         foreach (var p in closed)
         {
@@ -65,6 +69,12 @@ public sealed record RiskContext(
             }
         }
 
+        return new RiskContext(now, streak, lastLoss, stops, peak, 0m, 0m);
+    }
+
+    /// <summary>This context at <paramref name="now"/> with the open positions' unrealized PnL (null where no price is known, counted as 0).</summary>
+    public RiskContext WithUnrealized(DateTimeOffset now, IEnumerable<decimal?> unrealizedByPosition)
+    {
         decimal unrealized = 0m, unrealizedLoss = 0m;
         foreach (var u in unrealizedByPosition)
         {
@@ -73,6 +83,6 @@ public sealed record RiskContext(
             unrealizedLoss += value < 0m ? value : 0m;
         }
 
-        return new RiskContext(now, streak, lastLoss, stops, peak, unrealized, unrealizedLoss);
+        return this with { Now = now, UnrealizedPnl = unrealized, UnrealizedLoss = unrealizedLoss };
     }
 }

@@ -306,7 +306,7 @@ public sealed class FastRulesRunner
 
         var open = _session.Positions.Open;
         var portfolio = PortfolioReader.Create(decision.Symbol, Balances(), open, _state);
-        var context = FreshContext(open, tickers, now);
+        var context = Context(open, tickers, now);
         var verdict = _gate.CheckEntry(new EntryCheck(decision, _state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
         if (!verdict.Approved)
         {
@@ -400,28 +400,24 @@ public sealed class FastRulesRunner
     }
 
     /// <summary>
-    /// <see cref="TradeDesk.ReadRiskContextAsync"/> as the scan reads it. With nothing open it depends only on the trades
-    /// closed and the day, so it is built once per trade or day and only its clock moves.
+    /// <see cref="TradeDesk.ReadRiskContextAsync"/>: <see cref="RiskContext.From"/> in its two parts, the closed-trade part
+    /// built once per trade closed or day turned (it is most of the work) and the open positions' unrealized PnL added at
+    /// each call.
     /// </summary>
     private RiskContext Context(IReadOnlyList<Position> open, Ticker?[] tickers, DateTimeOffset now)
     {
-        if (open.Count > 0)
-        {
-            return FreshContext(open, tickers, now);
-        }
-
         var key = (_session.Positions.ClosedCount, DateOnly.FromDateTime(now.UtcDateTime));
         if (_flatContext is null || key != _flatContextKey)
         {
-            _flatContext = RiskContext.From(now, ClosedRecently(now), []);
+            _flatContext = RiskContext.FromClosed(now, ClosedRecently(now));
             _flatContextKey = key;
         }
 
-        return _flatContext with { Now = now };
-    }
+        if (open.Count == 0)
+        {
+            return _flatContext.WithUnrealized(now, []);
+        }
 
-    private RiskContext FreshContext(IReadOnlyList<Position> open, Ticker?[] tickers, DateTimeOffset now)
-    {
         var unrealized = new List<decimal?>(open.Count);
         foreach (var p in open)
         {
@@ -431,7 +427,7 @@ public sealed class FastRulesRunner
             unrealized.Add(ticker is null ? null : p.UnrealizedPnl(p.Side == PositionSide.Long ? ticker.Bid : ticker.Ask));
         }
 
-        return RiskContext.From(now, ClosedRecently(now), unrealized);
+        return _flatContext.WithUnrealized(now, unrealized);
     }
 
     /// <summary>
