@@ -22,7 +22,8 @@ public static class Indicators
     /// <summary>Relative strength index with Wilder's smoothing, 0..100.</summary>
     public static decimal? Rsi(IReadOnlyList<decimal> closes, int period) => ToDecimal(RsiOf(Doubles(closes), period));
 
-    internal static double? EmaOf(ReadOnlySpan<double> values, int period)
+    /// <summary><see cref="Ema(IReadOnlyList{decimal}, int)"/> over doubles, unrounded (for callers that converted their prices once).</summary>
+    public static double? EmaOf(ReadOnlySpan<double> values, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         if (values.Length < period)
@@ -46,7 +47,8 @@ public static class Indicators
         return ema;
     }
 
-    internal static double? AtrOf(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period)
+    /// <summary><see cref="Atr(IReadOnlyList{Candle}, int)"/> over doubles, unrounded.</summary>
+    public static double? AtrOf(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         if (close.Length < period + 1)
@@ -69,7 +71,8 @@ public static class Indicators
         return atr;
     }
 
-    internal static double? RsiOf(ReadOnlySpan<double> closes, int period)
+    /// <summary><see cref="Rsi(IReadOnlyList{decimal}, int)"/> over doubles, unrounded.</summary>
+    public static double? RsiOf(ReadOnlySpan<double> closes, int period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         if (closes.Length < period + 1)

@@ -314,7 +314,13 @@ public sealed class FastRulesRunner
         }
 
         var request = TradeDesk.EntryRequest(decision, ticker, verdict.Notional, _scalping.SizingBufferPercent);
-        if (request.Type != OrderType.Market || Fill(market, request, now) is not { Filled: > 0m } order)
+        if (request.Type != OrderType.Market)
+        {
+            // The rules brain enters at market; a limit entry (resting, cancelled, maker fills) is the full engine's to run.
+            throw new InvalidOperationException($"the fast backtest path fills market entries only, and {decision.ModelUsed} asked for a {request.Type} entry: use --engine full");
+        }
+
+        if (Fill(market, request, now) is not { Filled: > 0m } order)
         {
             return false;
         }
@@ -511,7 +517,11 @@ public sealed class FastRulesRunner
             var last = first + count - 1;
             return count == _window && _full is not null
                 ? (_full.EmaFast[last], _full.EmaSlow[last], _full.Atr[last])
-                : (Ema(first, count, MarketSnapshot.FastEmaPeriod), Ema(first, count, MarketSnapshot.SlowEmaPeriod), Atr(first, count, MarketSnapshot.AtrPeriod));
+                : (Direct(Indicators.EmaOf(Close.AsSpan(first, count), MarketSnapshot.FastEmaPeriod)),
+                    Direct(Indicators.EmaOf(Close.AsSpan(first, count), MarketSnapshot.SlowEmaPeriod)),
+                    Direct(Indicators.AtrOf(High.AsSpan(first, count), Low.AsSpan(first, count), Close.AsSpan(first, count), MarketSnapshot.AtrPeriod)));
+
+            static double Direct(double? value) => value ?? double.NaN;
         }
 
         /// <summary>Builds the sliding tables for windows of <paramref name="window"/> closed candles (the scan's OHLCV limit).</summary>
@@ -538,46 +548,6 @@ public sealed class FastRulesRunner
                 ? (low * (1d - half)) - slack <= stop || (high * (1d - half)) + slack >= target
                 : (high * (1d + half)) + slack >= stop || (low * (1d + half)) - slack <= target;
         }
-
-        /// <summary><see cref="Indicators.Ema"/> in doubles over the window (the screen's approximation).</summary>
-        public double Ema(int first, int count, int period)
-        {
-            var ema = 0d;
-            for (var i = first; i < first + period; i++)
-            {
-                ema += Close[i];
-            }
-
-            ema /= period;
-            var k = 2d / (period + 1);
-            for (var i = first + period; i < first + count; i++)
-            {
-                ema = ((Close[i] - ema) * k) + ema;
-            }
-
-            return ema;
-        }
-
-        /// <summary><see cref="Indicators.Atr"/> in doubles over the window.</summary>
-        public double Atr(int first, int count, int period)
-        {
-            var atr = 0d;
-            for (var i = first + 1; i <= first + period; i++)
-            {
-                atr += TrueRange(i);
-            }
-
-            atr /= period;
-            for (var i = first + period + 1; i < first + count; i++)
-            {
-                atr = ((atr * (period - 1)) + TrueRange(i)) / period;
-            }
-
-            return atr;
-        }
-
-        private double TrueRange(int i) =>
-            Math.Max(High[i] - Low[i], Math.Max(Math.Abs(High[i] - Close[i - 1]), Math.Abs(Low[i] - Close[i - 1])));
 
         /// <summary>What the replay's clock shows: the backtest clock, shifted by the series start and cut to the millisecond.</summary>
         private DateTimeOffset MarketTime(DateTimeOffset now)
