@@ -35,6 +35,28 @@ public sealed class RiskLimitsTests
     }
 
     [Fact]
+    public void The_context_reads_trades_in_close_order_whatever_order_they_come_in_and_keeps_the_given_order_of_ties()
+    {
+        var t = Now.AddMinutes(-30);
+        var trades = new[] { Closed("a", -1m, t), Closed("b", 2m, t.AddMinutes(5)), Closed("c", -1m, t.AddMinutes(10)), Closed("d", -1m, t.AddMinutes(15)) };
+        var newestFirst = trades.Reverse().ToArray();
+        var shuffled = new[] { trades[2], trades[0], trades[3], trades[1] };
+        foreach (var given in new[] { trades, newestFirst, shuffled })
+        {
+            var context = RiskContext.From(Now, given, []);
+            Assert.Equal(2, context.ConsecutiveLosses);
+            Assert.Equal(t.AddMinutes(15), context.LastLossAt);
+            Assert.Equal(1m, context.DayPeakPnl);
+        }
+
+        // Two trades closed at the same instant count in the order given (the desk gives the newest first).
+        var at = Now.AddMinutes(-1);
+        Assert.Equal(1, RiskContext.From(Now, [Closed("w", 1m, at), Closed("l", -1m, at), Closed("x", -1m, at.AddMinutes(-5))], []).ConsecutiveLosses);
+        Assert.Equal(0, RiskContext.From(Now, [Closed("l", -1m, at), Closed("w", 1m, at), Closed("x", -1m, at.AddMinutes(-5))], []).ConsecutiveLosses);
+        Assert.Equal(1, RiskContext.From(Now, [Closed("x", -1m, at.AddMinutes(-5)), Closed("w", 1m, at), Closed("l", -1m, at)], []).ConsecutiveLosses);
+    }
+
+    [Fact]
     public void A_symbol_cools_down_after_a_stop_loss_while_other_symbols_trade()
     {
         var stopped = new[] { Closed("a", -1m, Now.AddMinutes(-2), ExitReason.StopLoss) };

@@ -28,7 +28,7 @@ public sealed record BacktestSettings(
     /// <summary>Open times of every step, the union over all markets, within [From, To].</summary>
     public IReadOnlyList<DateTimeOffset> Timeline()
     {
-        var times = new SortedSet<DateTimeOffset>();
+        var times = new List<DateTimeOffset>(Markets.Sum(m => m.Candles.Count));
         foreach (var market in Markets)
         {
             foreach (var c in market.Candles)
@@ -40,6 +40,26 @@ public sealed record BacktestSettings(
             }
         }
 
-        return [.. times];
+        // One market's candles come in order: sorted already. Several are merged by a sort, then repeats dropped.
+        for (var i = 1; i < times.Count; i++)
+        {
+            if (times[i] <= times[i - 1])
+            {
+                times.Sort();
+                break;
+            }
+        }
+
+        var distinct = 0;
+        for (var i = 0; i < times.Count; i++)
+        {
+            if (distinct == 0 || times[i] != times[distinct - 1])
+            {
+                times[distinct++] = times[i];
+            }
+        }
+
+        times.RemoveRange(distinct, times.Count - distinct);
+        return times;
     }
 }

@@ -17,7 +17,8 @@ public sealed class RulesBrain : ITradingBrain
     internal const decimal MaxSpreadPercent = 0.10m;
     internal const decimal StopAtr = 1.0m;
     internal const decimal TargetAtr = 1.5m;
-    internal const decimal SizePercent = 10m;
+    /// <summary>The share of free quote funds an entry asks for.</summary>
+    public const decimal SizePercent = 10m;
 
     public string Model => ModelName;
 

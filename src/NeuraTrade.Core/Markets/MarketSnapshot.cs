@@ -14,6 +14,20 @@ public sealed record MarketSnapshot(string Symbol, Ticker Ticker, IReadOnlyList<
     {
         // Converted to doubles once for all the indicators (Indicators).
         var (high, low, close) = Markets.Indicators.Doubles(candles);
+        return Create(ticker, candles, high, low, close);
+    }
+
+    /// <summary>
+    /// The same snapshot from prices the caller already holds as doubles (<c>(double)</c> of each candle's high, low and
+    /// close, in order): a backtest converts its series once instead of per decision.
+    /// </summary>
+    public static MarketSnapshot Create(Ticker ticker, IReadOnlyList<Candle> candles, ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close)
+    {
+        if (high.Length != candles.Count || low.Length != candles.Count || close.Length != candles.Count)
+        {
+            throw new ArgumentException("the double prices must match the candles one to one", nameof(candles));
+        }
+
         var atr = Markets.Indicators.ToDecimal(Markets.Indicators.AtrOf(high, low, close, AtrPeriod));
         var count = candles.Count;
         decimal? momentum = count > MomentumBars && candles[count - MomentumBars - 1].Close != 0m

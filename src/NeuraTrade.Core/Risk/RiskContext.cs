@@ -40,7 +40,7 @@ public sealed record RiskContext(
             }
         }
 
-        trades.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Order.CompareTo(b.Order));
+        SortOldestFirst(trades);
         var streak = 0;
         DateTimeOffset? lastLoss = null;
         var stops = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -70,6 +70,35 @@ public sealed record RiskContext(
         }
 
         return new RiskContext(now, streak, lastLoss, stops, peak, 0m, 0m);
+    }
+
+    /// <summary>
+    /// A stable sort by close time. The trade desk reads today's trades then yesterday's, each newest first: already
+    /// in descending order, which is reversed in one pass (ties keep their given order); anything else is sorted.
+    /// </summary>
+    private static void SortOldestFirst(List<(DateTimeOffset At, int Order, Position Trade, decimal Pnl)> trades)
+    {
+        for (var i = 1; i < trades.Count; i++)
+        {
+            if (trades[i].At > trades[i - 1].At)
+            {
+                trades.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Order.CompareTo(b.Order));
+                return;
+            }
+        }
+
+        trades.Reverse();
+        for (var start = 0; start < trades.Count;)
+        {
+            var end = start + 1;
+            while (end < trades.Count && trades[end].At == trades[start].At)
+            {
+                end++;
+            }
+
+            trades.Reverse(start, end - start);
+            start = end;
+        }
     }
 
     /// <summary>This context at <paramref name="now"/> with the open positions' unrealized PnL (null where no price is known, counted as 0).</summary>

@@ -275,6 +275,12 @@ public sealed class FastRulesRunner
             return null;
         }
 
+        // The gate's smallest order, against the rule's share of the free funds (they only shrink before the entry).
+        if (Math.Round(RulesBrain.SizePercent / 100m * Math.Max(0m, _balances.GetValueOrDefault(market.QuoteCurrency)), 8, MidpointRounding.ToZero) < _scalping.MinOrderNotional)
+        {
+            return null;
+        }
+
         var context = Context(open, tickers, now);
         if (!_gate.EntryPossible(_state, open.Count, false, 0m, context, market.Symbol))
         {
@@ -284,7 +290,7 @@ public sealed class FastRulesRunner
         ticker ??= market.Ticker(now, _exchange);
 
         // Too close to call or an entry: the live engine's own steps, exactly.
-        var snapshot = MarketSnapshot.Create(ticker, new ArraySegment<Candle>(market.Candles, first, count));
+        var snapshot = MarketSnapshot.Create(ticker, new ArraySegment<Candle>(market.Candles, first, count), market.High.AsSpan(first, count), market.Low.AsSpan(first, count), market.Close.AsSpan(first, count));
         var portfolio = PortfolioReader.Create(market.Symbol, Balances(), open, _state);
         if (_gate.NoEntryPossible(_state, portfolio.OpenPositions, portfolio.HoldsSymbol, snapshot.Ticker.SpreadPercent, context, market.Symbol) is not null)
         {
@@ -459,7 +465,8 @@ public sealed class FastRulesRunner
         {
             Series = series;
             Info = info;
-            Candles = [.. series.Candles];
+            QuoteCurrency = MarketSymbol.Quote(series.Symbol);
+            Candles = series.Candles as Candle[] ?? [.. series.Candles];
             Close = [.. Candles.Select(c => (double)c.Close)];
             High = [.. Candles.Select(c => (double)c.High)];
             Low = [.. Candles.Select(c => (double)c.Low)];
@@ -470,6 +477,8 @@ public sealed class FastRulesRunner
         public MarketInfo Info { get; }
 
         public string Symbol => Series.Symbol;
+
+        public string QuoteCurrency { get; }
 
         public Candle[] Candles { get; }
 
