@@ -137,6 +137,17 @@ public sealed class FastPathTests
             Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1d, Math.Abs(expected)), $"{file} window ending {last}: {actual} vs {expected}");
     }
 
+    [Fact]
+    public void The_screen_lets_through_a_volatility_just_over_the_floor_and_skips_one_clearly_under()
+    {
+        // EMA9 well above EMA21 and the close above both: only the volatility (ATR / mid, floor 0.05%) decides.
+        const double mid = 20_000d;
+        Assert.True(RulesBrain.MayEnter(20_010d, 20_000d, mid * 0.000500025, 20_015d, mid, 0.6m));
+        Assert.True(RulesBrain.MayEnter(20_010d, 20_000d, mid * 0.0005, 20_015d, mid, 0.6m));
+        Assert.False(RulesBrain.MayEnter(20_010d, 20_000d, mid * 0.00049, 20_015d, mid, 0.6m));
+        Assert.False(RulesBrain.MayEnter(20_000d, 20_010d, mid * 0.001, 20_015d, mid, 0.6m));
+    }
+
     private static async Task<BacktestReport> RunAsync(string name, string engine)
     {
         var btc = new BacktestMarket("BTC/USDT", "5m", Bundled.Btc);

@@ -25,6 +25,21 @@ public sealed class PaperFillTests
     }
 
     [Fact]
+    public void A_candle_too_thin_for_a_level_of_one_step_gets_the_fallback_depth_never_an_empty_level()
+    {
+        var options = new PaperExchangeOptions { BookLevels = 3, BookLevelVolumeFraction = 0.01m, BookFallbackLevelNotional = 1_000m };
+        var ticker = new NeuraTrade.Core.Markets.Ticker(Btc, DateTimeOffset.UnixEpoch, 99.99m, 100.01m, 100m, 101m, 99m, 0.0000001m);
+        var thin = new NeuraTrade.Core.Markets.Candle(DateTimeOffset.UnixEpoch, 100m, 101m, 99m, 100m, 0.0000001m);
+
+        var book = ReplayMarketData.ModelOrderBook(ticker, thin, options, null);
+        var buySide = ReplayMarketData.ModelOrderBook(ticker, thin, options, null, OrderSide.Buy);
+
+        Assert.All(book.Asks.Concat(book.Bids), level => Assert.Equal(10m, level.Amount));
+        Assert.Equal(book.Asks, buySide.Asks);
+        Assert.Empty(buySide.Bids);
+    }
+
+    [Fact]
     public async Task Market_order_larger_than_the_book_fills_partly_and_expires_the_rest()
     {
         var (exchange, _, _) = Create(new PaperExchangeOptions { BookLevels = 2, BookLevelVolumeFraction = 0.00001m, StartingBalance = 1_000_000m });

@@ -45,7 +45,8 @@ public sealed record BacktestSettings(
         {
             if (times[i] <= times[i - 1])
             {
-                times.Sort();
+                // Stable, so of equal instants the first added is kept (as the set it replaces did).
+                times = [.. times.OrderBy(t => t)];
                 break;
             }
         }

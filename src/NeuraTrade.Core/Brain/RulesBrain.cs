@@ -71,12 +71,12 @@ public sealed class RulesBrain : ITradingBrain
     /// A screen for the fast backtest path: false only when <see cref="ProposeAsync"/> would certainly not give an entry
     /// of at least <paramref name="minConfidence"/>, judged from double approximations of the indicators (EMA9, EMA21,
     /// ATR14 over the same closed candles) that may differ from the snapshot's 8-decimal values by rounding and double
-    /// error, and of the mid price (<paramref name="price"/>: the close of the candle in force, within a small fraction of
-    /// its range of the quoted mid at the decision instant). Anything too close to call answers true, and the caller then
-    /// runs the exact rule. The caller checks the rest exactly: at least 21 closed candles and a positive 3-candle momentum.
-    /// The spread is not screened (the exact rule checks it).
+    /// error, and <paramref name="midAtLeast"/>, a lower bound of the quoted mid (the lowest price of the candle in force
+    /// less the quotes' rounding). Anything too close to call answers true, and the caller then runs the exact rule. The
+    /// caller checks the rest exactly: at least 21 closed candles and a positive 3-candle momentum. The spread is not
+    /// screened (the exact rule checks it).
     /// </summary>
-    public static bool MayEnter(double emaFast, double emaSlow, double atr, double lastClose, double price, decimal minConfidence)
+    public static bool MayEnter(double emaFast, double emaSlow, double atr, double lastClose, double midAtLeast, decimal minConfidence)
     {
         if (minConfidence > 0.95m)
         {
@@ -90,8 +90,8 @@ public sealed class RulesBrain : ITradingBrain
             return false;
         }
 
-        // Volatility ATR / mid: the mid is the price within 1e-4 of it, generously.
-        if (price > 0d && atr / (price * (1d + 1e-4)) * 100d < (double)MinVolatilityPercent - 2e-8)
+        // Volatility ATR / mid is at most ATR over the mid's lower bound.
+        if (midAtLeast > 0d && atr / midAtLeast * 100d < (double)MinVolatilityPercent - 2e-8)
         {
             return false;
         }

@@ -121,11 +121,11 @@ public sealed class FastRulesRunner
             var open = timeline[step];
             for (var k = 1; k < _settings.ExitChecksPerCandle && positions.OpenCount > 0; k++)
             {
-                now = open + (_settings.Interval * k / _settings.ExitChecksPerCandle);
+                now = Advance(now, open + (_settings.Interval * k / _settings.ExitChecksPerCandle));
                 CloseDue(now);
             }
 
-            now = open + _settings.Interval - BacktestSettings.DecisionLead;
+            now = Advance(now, open + _settings.Interval - BacktestSettings.DecisionLead);
             Scan(now);
 
             marks.Advance(open);
@@ -142,6 +142,10 @@ public sealed class FastRulesRunner
         Wait(_session.State.UpdateAsync(_ => final, CancellationToken.None));
         return new BacktestRun(_settings, _session, equity, step, stopped);
     }
+
+    /// <summary>The clock moves forward only, as <see cref="ManualClock.Set"/> demands of the full engine (steps closer than one interval fail both).</summary>
+    private static DateTimeOffset Advance(DateTimeOffset from, DateTimeOffset to) =>
+        to >= from ? to : throw new InvalidOperationException($"The backtest clock cannot go back from {from:O} to {to:O}.");
 
     /// <summary>The runner's exit check inside a candle: the engine's exit rule with the conservative tie-break.</summary>
     private void CloseDue(DateTimeOffset now)
@@ -270,7 +274,7 @@ public sealed class FastRulesRunner
         }
 
         var (emaFast, emaSlow, atr) = market.Screen(first, count);
-        if (!RulesBrain.MayEnter(emaFast, emaSlow, atr, market.Close[last], market.Close[market.InForce(now)], _minConfidence))
+        if (!RulesBrain.MayEnter(emaFast, emaSlow, atr, market.Close[last], market.LowestPrice(now) * (1d - 1e-12) - 1e-8, _minConfidence))
         {
             return null;
         }
@@ -501,6 +505,13 @@ public sealed class FastRulesRunner
             return (ReplayMarketData.Quote(Symbol, candle, Series.Interval, marketTime, options), candle);
         }
 
+        /// <summary>The lowest price the in-candle path of the candle in force can quote at (all four prices, for data that is off).</summary>
+        public double LowestPrice(DateTimeOffset now)
+        {
+            var candle = Candles[InForce(now)];
+            return (double)Math.Min(Math.Min(candle.Low, candle.High), Math.Min(candle.Open, candle.Close));
+        }
+
         /// <summary>The closed candles the scan's OHLCV read returns (<c>limit</c> newest), as first index and count.</summary>
         public (int First, int Count) Window(DateTimeOffset now, int limit)
         {
@@ -548,8 +559,13 @@ public sealed class FastRulesRunner
         public bool MayReach(Position position, DateTimeOffset now, PaperExchangeOptions options)
         {
             var candle = Candles[InForce(now)];
-            double low = (double)candle.Low, high = (double)candle.High, close = (double)candle.Close;
-            var spread = Math.Max((double)options.MinSpreadPercent, (double)options.RangeSpreadFactor * (close == 0d ? 0d : (high - low) / close * 100d));
+            double close = (double)candle.Close, open = (double)candle.Open;
+
+            // The path runs through open, the extremes and close: bounded by all four, should a candle's data be off.
+            double low = Math.Min(Math.Min((double)candle.Low, open), close), high = Math.Max(Math.Max((double)candle.High, open), close);
+
+            // The quote model's spread (ReplayMarketData.Quote), in doubles; the slack below covers the difference.
+            var spread = Math.Max((double)options.MinSpreadPercent, (double)options.RangeSpreadFactor * (close == 0d ? 0d : ((double)candle.High - (double)candle.Low) / close * 100d));
             var half = spread / 200d;
             double stop = (double)position.StopLoss, target = (double)position.TakeProfit;
             var slack = 2e-8 + (1e-9 * high) + (1e-6 * half * high);

@@ -6,12 +6,13 @@ namespace NeuraTrade.Exchanges.Backtesting;
 /// The fast path's screen values: EMA9, EMA21 and ATR14 in doubles, with the snapshot's definitions (seeded with the
 /// simple average of the window's first values, then smoothed) over every full window of the last N closed candles,
 /// for all candles in O(n). A window's EMA is q^M·seed + Σ k·q^(t−i)·x_i over its last M = N − p values, so moving the
-/// window one candle on is a few operations (<see cref="Smooth"/>); every 1,024 candles the sums are started afresh.
+/// window one candle on is a few operations (<see cref="Smooth"/>); every 64 candles the sums are started afresh, so
+/// rounding carried from larger past values stays far inside the screen's tolerance even after a price collapse.
 /// Values agree with the direct loops to about 1e-12 relative (a test checks every bundled file); the screen allows 1e-9.
 /// </summary>
 internal sealed class SlidingIndicators
 {
-    private const int Refresh = 1024;
+    private const int Refresh = 64;
 
     private SlidingIndicators(double[] emaFast, double[] emaSlow, double[] atr)
     {

@@ -102,13 +102,13 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     public static OrderBook ModelOrderBook(Ticker ticker, Candle candle, PaperExchangeOptions options, int? limit, OrderSide? takerSide = null)
     {
         var levels = Math.Min(options.BookLevels, limit ?? int.MaxValue);
-        var amount = candle.Volume * options.BookLevelVolumeFraction;
+        // A candle with no volume, or so little that a level would round to nothing, gets the fallback depth: a level of
+        // size zero would fill nothing and leave the order a fill of zero.
+        var amount = Math.Round(candle.Volume * options.BookLevelVolumeFraction, 8, MidpointRounding.ToZero);
         if (amount <= 0m && ticker.Last > 0m)
         {
-            amount = options.BookFallbackLevelNotional / ticker.Last;
+            amount = Math.Round(options.BookFallbackLevelNotional / ticker.Last, 8, MidpointRounding.ToZero);
         }
-
-        amount = Math.Round(amount, 8, MidpointRounding.ToZero);
         var step = ticker.Last * options.BookLevelStepPercent / 100m;
         var bids = new List<OrderBookLevel>(levels);
         var asks = new List<OrderBookLevel>(levels);
