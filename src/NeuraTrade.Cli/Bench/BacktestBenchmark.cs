@@ -14,11 +14,12 @@ using NeuraTrade.Llm.Cassettes;
 namespace NeuraTrade.Cli.Bench;
 
 /// <summary>
-/// <c>neuratrade bench backtest</c>: candles per second of the full backtest (the live engine per candle, paper
-/// exchange, in-memory stores) over the bundled BTC/USDT 5m file repeated to at least 1M candles, with the rules
-/// brain, and with the replay brain (the LLM brain answered from a cassette recorded just before from a local
-/// deterministic stand-in model, so no network). One measured run of each after a warm-up; <c>--repeats</c> is
-/// ignored (a run is a million candles; <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
+/// <c>neuratrade bench backtest</c>: candles per second of a backtest over the bundled BTC/USDT 5m file repeated to at
+/// least 1M candles: the rules brain on the fast path (what <c>--engine auto</c> runs, with its GC pauses), the rules
+/// brain on the full engine (the live engine per candle; both must make the same trades), and the replay brain (the
+/// LLM brain answered from a cassette recorded just before from a local deterministic stand-in model, so no network).
+/// One measured run of each after a warm-up; <c>--repeats</c> is ignored (a run is a million candles;
+/// <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
 /// </summary>
 internal sealed class BacktestBenchmark : IBenchmark
 {

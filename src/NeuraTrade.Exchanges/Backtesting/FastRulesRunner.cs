@@ -18,10 +18,12 @@ namespace NeuraTrade.Exchanges.Backtesting;
 /// <see cref="RulesBrain"/>, <see cref="DecisionValidator"/>, <see cref="TradeDesk.EntryRequest"/>,
 /// <see cref="PaperExchange.FillMarket"/> over <see cref="ReplayMarketData.ModelOrderBook"/> and
 /// <see cref="ReplayMarketData.Quote"/>, <see cref="ScalpingState"/> and <see cref="BacktestMarks"/>.
-/// What it skips is the work whose answer is certainly HOLD: a candle whose momentum is not positive, where the risk
-/// limits rule out an entry, or where <see cref="RulesBrain.MayEnter"/> says the rule cannot enter is journaled as a
-/// hold by number only (<see cref="InMemoryDecisionStore.CountHolds"/>) without building its snapshot, prompt text or
-/// decision. Tests run both paths over every bundled file and profile and require identical reports.
+/// What it skips is the work whose answer is certainly HOLD: a candle whose momentum is not positive, whose symbol
+/// already has a position, whose free funds cannot make the gate's smallest order, where the risk limits rule out an
+/// entry, or where <see cref="RulesBrain.MayEnter"/> says the rule cannot enter is journaled as a hold by number only
+/// (<see cref="InMemoryDecisionStore.CountHolds"/>) without building its snapshot, text or decision; and the quote of
+/// an exit check whose candle cannot reach the position's barriers before its hold time is up. FastPathTests run
+/// both paths over every bundled file and profile and require identical reports (docs/backtesting.md).
 /// </summary>
 public sealed class FastRulesRunner
 {
