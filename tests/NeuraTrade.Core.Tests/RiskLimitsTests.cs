@@ -57,6 +57,31 @@ public sealed class RiskLimitsTests
     }
 
     [Fact]
+    public void Following_trades_as_they_close_gives_the_context_built_from_all_of_them()
+    {
+        // Yesterday's trades count for the streak and stops, today's also for the day's peak.
+        var yesterday = Now.AddDays(-1);
+        var closed = new List<Position> { Closed("y1", 5m, yesterday), Closed("y2", -1m, yesterday.AddMinutes(5), ExitReason.StopLoss) };
+        var followed = RiskContext.FromClosed(Now.AddHours(-2), closed);
+        var next = new[]
+        {
+            Closed("a", -2m, Now.AddHours(-2)), Closed("b", 7m, Now.AddMinutes(-90), ExitReason.TakeProfit), Closed("c", -3m, Now.AddMinutes(-60), ExitReason.StopLoss),
+            Closed("d", -1m, Now.AddMinutes(-30)), Closed("e", -1m, Now.AddMinutes(-10), ExitReason.StopLoss),
+        };
+        foreach (var trade in next)
+        {
+            followed = followed.After(trade);
+            closed.Add(trade);
+            var built = RiskContext.FromClosed(Now.AddHours(-2), closed);
+            Assert.Equal((built.ConsecutiveLosses, built.LastLossAt, built.DayPeakPnl, built.DayRealizedPnl), (followed.ConsecutiveLosses, followed.LastLossAt, followed.DayPeakPnl, followed.DayRealizedPnl));
+            Assert.Equal(built.LastStopLossAt.OrderBy(kv => kv.Key), followed.LastStopLossAt.OrderBy(kv => kv.Key));
+        }
+
+        Assert.Equal((3, 5m, 0m), (followed.ConsecutiveLosses, followed.DayPeakPnl, followed.DayRealizedPnl));
+        Assert.Throws<ArgumentException>(() => followed.After(Closed("z", 1m, Now.AddDays(1))));
+    }
+
+    [Fact]
     public void A_symbol_cools_down_after_a_stop_loss_while_other_symbols_trade()
     {
         var stopped = new[] { Closed("a", -1m, Now.AddMinutes(-2), ExitReason.StopLoss) };

@@ -16,6 +16,9 @@ public sealed record RiskContext(
     decimal UnrealizedPnl,
     decimal UnrealizedLoss)
 {
+    /// <summary>Today's realized PnL over the trades read (what <see cref="DayPeakPnl"/> is the peak of).</summary>
+    public decimal DayRealizedPnl { get; init; }
+
     public static RiskContext None(DateTimeOffset now) => new(now, 0, null, new Dictionary<string, DateTimeOffset>(), 0m, 0m, 0m);
 
     /// <summary>
@@ -41,35 +44,80 @@ public sealed record RiskContext(
         }
 
         SortOldestFirst(trades);
-        var streak = 0;
-        DateTimeOffset? lastLoss = null;
         var stops = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        decimal running = 0m, peak = 0m;
+        var tally = new Tally(0, null, stops, stops, 0m, 0m, today);
         foreach (var (at, _, t, pnl) in trades)
+        {
+            tally.Add(at, t, pnl);
+        }
+
+        return tally.ToContext(now);
+    }
+
+    /// <summary>
+    /// This closed-trade context (<see cref="FromClosed"/>) with one more trade that closed after every trade it was built
+    /// from, on its own UTC day: the same as building it again with that trade added (one step of the same tally), for a
+    /// caller that follows trades as they close. A trade closed at the same instant as the last one, or on another day,
+    /// needs <see cref="FromClosed"/> again (ties keep the order the desk gives them).
+    /// </summary>
+    public RiskContext After(Position trade)
+    {
+        if (trade.ClosedAt is not { } at || trade.RealizedPnl is not { } pnl)
+        {
+            return this;
+        }
+
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        if (DateOnly.FromDateTime(at.UtcDateTime) != today)
+        {
+            throw new ArgumentException($"a trade closed on {at:O} is not on this context's day {today}", nameof(trade));
+        }
+
+        var tally = new Tally(ConsecutiveLosses, LastLossAt, LastStopLossAt, null, DayRealizedPnl, DayPeakPnl, today);
+        tally.Add(at, trade, pnl);
+        return tally.ToContext(Now);
+    }
+
+    /// <summary>One pass over closed trades, oldest first: the losing streak, the last loss, the last stop per symbol, and today's running PnL and its peak.</summary>
+    /// <param name="owned">The same dictionary as <paramref name="stops"/> when the tally may write to it; null when it is
+    /// another context's, and a stop then writes to a copy.</param>
+    private struct Tally(int streak, DateTimeOffset? lastLoss, IReadOnlyDictionary<string, DateTimeOffset> stops, Dictionary<string, DateTimeOffset>? owned, decimal running, decimal peak, DateOnly today)
+    {
+        private IReadOnlyDictionary<string, DateTimeOffset> _stops = stops;
+        private Dictionary<string, DateTimeOffset>? _owned = owned;
+        private int _streak = streak;
+        private DateTimeOffset? _lastLoss = lastLoss;
+        private decimal _running = running;
+        private decimal _peak = peak;
+
+        public void Add(DateTimeOffset at, Position trade, decimal pnl)
         {
             if (pnl < 0m)
             {
-                streak++;
-                lastLoss = at;
+                _streak++;
+                _lastLoss = at;
             }
             else
             {
-                streak = 0;
+                _streak = 0;
             }
 
-            if (t.ExitReason == ExitReason.StopLoss)
+            if (trade.ExitReason == ExitReason.StopLoss)
             {
-                stops[t.Symbol] = at;
+                _owned ??= new Dictionary<string, DateTimeOffset>(_stops, StringComparer.Ordinal);
+                _owned[trade.Symbol] = at;
+                _stops = _owned;
             }
 
             if (DateOnly.FromDateTime(at.UtcDateTime) == today)
             {
-                running += pnl;
-                peak = Math.Max(peak, running);
+                _running += pnl;
+                _peak = Math.Max(_peak, _running);
             }
         }
 
-        return new RiskContext(now, streak, lastLoss, stops, peak, 0m, 0m);
+        public readonly RiskContext ToContext(DateTimeOffset now) =>
+            new(now, _streak, _lastLoss, _stops, _peak, 0m, 0m) { DayRealizedPnl = _running };
     }
 
     /// <summary>

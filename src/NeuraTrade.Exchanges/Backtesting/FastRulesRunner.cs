@@ -43,6 +43,7 @@ public sealed class FastRulesRunner
     private ScalpingState _state;
     private long _decisions;
     private RiskContext? _flatContext;
+    private DateTimeOffset? _lastCloseAt;
     private List<Position>? _closedRecently;
     private (int Trades, DateOnly Day) _closedRecentlyKey = (-1, default);
     private (int Trades, DateOnly Day) _flatContextKey = (-1, default);
@@ -364,6 +365,7 @@ public sealed class FastRulesRunner
         }
 
         Wait(store.CloseAsync(done, CancellationToken.None));
+        Follow(done, now);
         var pnl = done.RealizedPnl!.Value;
         _state = _state.WithClosedTrade(pnl, now);
         if (remainder is null)
@@ -415,6 +417,24 @@ public sealed class FastRulesRunner
         }
 
         return _closedRecently;
+    }
+
+    /// <summary>
+    /// Carries the closed-trade context over a trade that just closed (<see cref="RiskContext.After"/>) instead of
+    /// rebuilding it from the day's trades; a trade at the same instant as the previous one, or a context from an older
+    /// count or day, is left to be rebuilt.
+    /// </summary>
+    private void Follow(Position closed, DateTimeOffset now)
+    {
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        var count = _session.Positions.ClosedCount;
+        if (_flatContext is not null && _flatContextKey == (count - 1, day) && (_lastCloseAt is null || now > _lastCloseAt))
+        {
+            _flatContext = _flatContext.After(closed);
+            _flatContextKey = (count, day);
+        }
+
+        _lastCloseAt = now;
     }
 
     /// <summary>
