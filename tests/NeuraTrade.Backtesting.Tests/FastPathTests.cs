@@ -231,28 +231,12 @@ public sealed class FastPathTests
         scalping.MaxDrawdown = 0.75m;
     }
 
-    private static double Ema(double[] closes, int period)
-    {
-        var ema = closes.Take(period).Average();
-        var k = 2d / (period + 1);
-        for (var i = period; i < closes.Length; i++)
-        {
-            ema = ((closes[i] - ema) * k) + ema;
-        }
-
-        return ema;
-    }
+    private static double Ema(double[] closes, int period) => Indicators.EmaOf(closes, period)!.Value;
 
     private static double Atr(IReadOnlyList<Candle> candles)
     {
-        double Tr(int i) => Math.Max((double)(candles[i].High - candles[i].Low), Math.Max(Math.Abs((double)(candles[i].High - candles[i - 1].Close)), Math.Abs((double)(candles[i].Low - candles[i - 1].Close))));
-        var atr = Enumerable.Range(1, 14).Average(Tr);
-        for (var i = 15; i < candles.Count; i++)
-        {
-            atr = ((atr * 13) + Tr(i)) / 14;
-        }
-
-        return atr;
+        double[] high = [.. candles.Select(c => (double)c.High)], low = [.. candles.Select(c => (double)c.Low)], close = [.. candles.Select(c => (double)c.Close)];
+        return Indicators.AtrOf(high, low, close, MarketSnapshot.AtrPeriod)!.Value;
     }
 
     /// <summary>Cancels the run once progress passes a step (both paths report every 256 steps and stop before the next).</summary>

@@ -1,12 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NeuraTrade.Cli;
-using NeuraTrade.Cli.LocalHost;
 using NeuraTrade.Core.Brain;
 
 namespace NeuraTrade.IntegrationTests;
@@ -16,30 +11,20 @@ namespace NeuraTrade.IntegrationTests;
 public sealed class DecisionApiTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private LoopbackFunctionHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
-            ["ScalpingScanSchedule"] = "0 0 0 1 1 *",
-        }));
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()) };
+        _host = await LoopbackFunctionHost.StartAsync(azurite, new Dictionary<string, string?> { ["ScalpingScanSchedule"] = "0 0 0 1 1 *" });
         var decisions = Enumerable.Range(0, 12)
             .Select(i => DecisionJournalTests.Decision($"api{i:D2}", i % 2 == 0 ? "BTC/USDT" : "ETH/USDT", i % 3 == 0 ? TradingStrategy.Analysis : TradingStrategy.Scalping, Start.AddMinutes(i)))
             .ToList();
-        await _app.Services.GetRequiredService<IDecisionStore>().SaveManyAsync(decisions, CancellationToken.None);
+        await _host.App.Services.GetRequiredService<IDecisionStore>().SaveManyAsync(decisions, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     [Fact]
@@ -66,8 +51,8 @@ public sealed class DecisionApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_decision_by_id_and_an_unknown_id_is_404()
     {
-        var found = await _http.GetAsync(new Uri("/api/v1/ai/decisions/api07", UriKind.Relative));
-        var missing = await _http.GetAsync(new Uri("/api/v1/ai/decisions/nothing", UriKind.Relative));
+        var found = await _host.Http.GetAsync(new Uri("/api/v1/ai/decisions/api07", UriKind.Relative));
+        var missing = await _host.Http.GetAsync(new Uri("/api/v1/ai/decisions/nothing", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         var body = JsonDocument.Parse(await found.Content.ReadAsStringAsync()).RootElement;
@@ -89,7 +74,7 @@ public sealed class DecisionApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("symbol=BTC/USDT&cursor=a%27b", "cursor")]
     public async Task Bad_query_values_are_400_naming_the_parameter(string query, string field)
     {
-        var response = await _http.GetAsync(new Uri($"/api/v1/ai/decisions?{query}", UriKind.Relative));
+        var response = await _host.Http.GetAsync(new Uri($"/api/v1/ai/decisions?{query}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -100,7 +85,7 @@ public sealed class DecisionApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task The_cli_table_lists_each_decision_on_a_line()
     {
-        var decisions = await _app.Services.GetRequiredService<IDecisionStore>().GetLatestAsync("ETH/USDT", 3, CancellationToken.None);
+        var decisions = await _host.App.Services.GetRequiredService<IDecisionStore>().GetLatestAsync("ETH/USDT", 3, CancellationToken.None);
 
         var table = DecisionsCommand.Table(decisions).Split(Environment.NewLine);
 
@@ -111,7 +96,7 @@ public sealed class DecisionApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        var response = await _host.Http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }

@@ -1,10 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NeuraTrade.Cli.LocalHost;
 using NeuraTrade.Core.Brain;
@@ -19,36 +15,25 @@ namespace NeuraTrade.IntegrationTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private LoopbackFunctionHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
-            ["ScalpingScanSchedule"] = "* * * * * *",
-        }));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _host = await LoopbackFunctionHost.StartAsync(azurite, new Dictionary<string, string?> { ["ScalpingScanSchedule"] = "* * * * * *" });
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     [Fact]
     public async Task The_seed_curl_calls_succeed()
     {
-        var analyze = await _http.PostAsJsonAsync("/api/v1/ai/analyze", new { symbol = "BTC/USDT" });
-        var decision = await _http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT", strategy = "scalping" });
-        var status = await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative));
-        var toggle = await _http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = true });
+        var analyze = await _host.Http.PostAsJsonAsync("/api/v1/ai/analyze", new { symbol = "BTC/USDT" });
+        var decision = await _host.Http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT", strategy = "scalping" });
+        var status = await _host.Http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative));
+        var toggle = await _host.Http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = true });
 
         Assert.Equal(HttpStatusCode.OK, analyze.StatusCode);
         Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
@@ -68,7 +53,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Bad_input_over_http_is_a_problem_document()
     {
         using var content = new StringContent("{\"symbol\":", System.Text.Encoding.UTF8, "application/json");
-        var response = await _http.PostAsync(new Uri("/api/v1/ai/decision", UriKind.Relative), content);
+        var response = await _host.Http.PostAsync(new Uri("/api/v1/ai/decision", UriKind.Relative), content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -78,10 +63,10 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Routes_and_methods_are_exactly_the_functions_declared()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/api/v1/ai/nothing", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync(new Uri("/api/v1/ai/decision", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
-        var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/api/v1/ai/nothing", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _host.Http.GetAsync(new Uri("/api/v1/ai/decision", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
+        var catalog = _host.App.Services.GetRequiredService<FunctionCatalog>();
         Assert.Equal(
             ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
             catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
@@ -91,21 +76,21 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Timer_scans_on_schedule_and_toggling_off_stops_new_decisions()
     {
-        var decisions = _app.Services.GetRequiredService<IDecisionStore>();
+        var decisions = _host.App.Services.GetRequiredService<IDecisionStore>();
         var firstScan = await WaitForScanAfterAsync(null);
         var scanned = await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None);
         Assert.Contains(scanned, d => d.Source == DecisionSource.Scan);
 
-        await _http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT" });
+        await _host.Http.PostAsJsonAsync("/api/v1/ai/decision", new { symbol = "BTC/USDT" });
         Assert.Contains(await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None), d => d.Source == DecisionSource.Api);
 
-        var off = await Json(await _http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = false }));
+        var off = await Json(await _host.Http.PostAsJsonAsync("/api/v1/ai/scalping/toggle", new { enabled = false }));
         Assert.False(off.GetProperty("active").GetBoolean());
         var afterToggle = await WaitForScanAfterAsync(firstScan);
         var settled = (await decisions.GetLatestAsync("BTC/USDT", 100, CancellationToken.None)).Count;
         var later = await WaitForScanAfterAsync(afterToggle);
 
-        var status = await Json(await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
+        var status = await Json(await _host.Http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
         Assert.False(status.GetProperty("active").GetBoolean());
         Assert.Equal("scalping is toggled off", status.GetProperty("paused_reason").GetString());
         Assert.Equal("paper", status.GetProperty("trading_mode").GetString());
@@ -116,7 +101,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<DateTimeOffset> WaitForScanAfterAsync(DateTimeOffset? after)
     {
-        var state = _app.Services.GetRequiredService<IScalpingStateStore>();
+        var state = _host.App.Services.GetRequiredService<IScalpingStateStore>();
         var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
         while (DateTimeOffset.UtcNow < deadline)
         {

@@ -1,11 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using NeuraTrade.Cli.LocalHost;
 
 namespace NeuraTrade.IntegrationTests;
 
@@ -13,32 +7,22 @@ namespace NeuraTrade.IntegrationTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class ScalpingControlHttpTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private LoopbackFunctionHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
-        }));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _host = await LoopbackFunctionHost.StartAsync(azurite);
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     [Fact]
     public async Task Closing_an_unknown_position_over_http_is_a_404_problem_naming_the_id()
     {
-        var response = await _http.PostAsync(new Uri("/api/v1/ai/scalping/positions/pos-missing/close", UriKind.Relative), null);
+        var response = await _host.Http.PostAsync(new Uri("/api/v1/ai/scalping/positions/pos-missing/close", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -48,8 +32,8 @@ public sealed class ScalpingControlHttpTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task Kill_over_http_turns_scalping_off_and_the_status_says_why()
     {
-        var kill = await _http.PostAsync(new Uri("/api/v1/ai/scalping/kill", UriKind.Relative), null);
-        var status = await Json(await _http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
+        var kill = await _host.Http.PostAsync(new Uri("/api/v1/ai/scalping/kill", UriKind.Relative), null);
+        var status = await Json(await _host.Http.GetAsync(new Uri("/api/v1/ai/scalping/status", UriKind.Relative)));
 
         Assert.Equal(HttpStatusCode.OK, kill.StatusCode);
         Assert.False((await Json(kill)).GetProperty("active").GetBoolean());

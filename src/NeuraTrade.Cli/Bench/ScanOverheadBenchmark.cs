@@ -72,11 +72,12 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         var options = Options.Create(new ScalpingOptions { Symbols = names, MaxPositions = 100 });
         var brainOptions = Options.Create(new BrainOptions());
         var paper = Options.Create(new PaperExchangeOptions());
-        var positions = new MemoryPositions();
-        var state = new MemoryState(ScalpingState.Initial(true, time.GetUtcNow()));
-        var journal = new MemoryJournal();
+        // The backtest's in-memory stores: what is timed is our code, not storage.
+        var positions = new InMemoryPositionStore();
+        var state = new InMemoryScalpingStateStore(ScalpingState.Initial(true, time.GetUtcNow()));
+        var journal = new InMemoryDecisionStore();
         var claims = new InMemoryScanClaimStore();
-        using var exchange = new PaperExchange(new SyntheticFeed(names, time), new MemoryAccount(), paper, time, NullLogger<PaperExchange>.Instance);
+        using var exchange = new PaperExchange(new SyntheticFeed(names, time), new InMemoryPaperAccountStore(), paper, time, NullLogger<PaperExchange>.Instance);
         var gate = new RiskGate(options);
         using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance);
         var maker = new DecisionMaker(exchange, new InstantBrain(), new DecisionValidator(brainOptions), journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
@@ -185,83 +186,4 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
 
         private static decimal Mid(DateTimeOffset t) => 100m + (decimal)Math.Round(Math.Sin(t.ToUnixTimeSeconds() / 3_000.0) * 2.0, 2);
     }
-
-    private sealed class MemoryAccount : IPaperAccountStore
-    {
-        private PaperAccountSnapshot? _snapshot;
-
-        public Task<PaperAccountSnapshot?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(_snapshot);
-
-        public Task SaveOrdersAsync(IReadOnlyDictionary<string, decimal> balances, IReadOnlyList<Order> orders, CancellationToken cancellationToken)
-        {
-            var all = new Dictionary<string, Order>(_snapshot?.OrdersByClientId ?? new Dictionary<string, Order>(), StringComparer.Ordinal);
-            foreach (var o in orders)
-            {
-                all[o.ClientOrderId] = o;
-            }
-
-            _snapshot = new PaperAccountSnapshot(new Dictionary<string, decimal>(balances), all);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class MemoryPositions : IPositionStore
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Position> _open = new(StringComparer.Ordinal);
-        private readonly System.Collections.Concurrent.ConcurrentBag<Position> _closed = [];
-
-        public Task<IReadOnlyList<Position>> GetOpenAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Position>>(_open.Values.ToList());
-
-        public Task SaveOpenAsync(Position position, CancellationToken cancellationToken)
-        {
-            _open[position.Id] = position;
-            return Task.CompletedTask;
-        }
-
-        public Task CloseAsync(Position closed, CancellationToken cancellationToken)
-        {
-            _closed.Add(closed);
-            _open.TryRemove(closed.Id, out _);
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<Position>> GetClosedAsync(DateOnly day, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<Position>>(_closed.Where(p => DateOnly.FromDateTime(p.ClosedAt!.Value.UtcDateTime) == day).ToList());
-    }
-
-    private sealed class MemoryState(ScalpingState initial) : IScalpingStateStore
-    {
-        private readonly Lock _lock = new();
-        private ScalpingState _state = initial;
-
-        public Task<ScalpingState> GetAsync(CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult(_state);
-            }
-        }
-
-        public Task<ScalpingState> UpdateAsync(Func<ScalpingState, ScalpingState> change, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult(_state = change(_state));
-            }
-        }
-    }
-
-    private sealed class MemoryJournal : IDecisionStore
-    {
-        public Task SaveAsync(TradingDecision decision, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<TradingDecision>> GetLatestAsync(string symbol, int limit, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<TradingDecision>>([]);
-
-        public Task RecordOutcomeAsync(DecisionKey decision, DecisionOutcome outcome, decimal pnl, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<TradingDecision?> GetByIdAsync(string id, CancellationToken cancellationToken) => Task.FromResult<TradingDecision?>(null);
-
-        public Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken) => Task.FromResult(new DecisionPage([], null));
-    }
-
 }

@@ -49,21 +49,10 @@ public sealed class BacktestMarks
         }
 
         var total = 0m;
-        if (account.Balances is Dictionary<string, decimal> balances)
-        {
-            // The account's own dictionary: enumerated without boxing, once per step of a long run.
-            foreach (var (currency, amount) in balances)
-            {
-                // Most steps are flat: the quote is worth itself and an emptied base currency nothing.
-                total += string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal) ? amount : amount == 0m ? 0m : amount * Price(currency);
-            }
-
-            return total;
-        }
-
         foreach (var (currency, amount) in account.Balances)
         {
-            total += amount * Price(currency);
+            // Most steps are flat: the quote is worth itself and an emptied base currency nothing.
+            total += string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal) ? amount : amount == 0m ? 0m : amount * Price(currency);
         }
 
         return total;
@@ -91,13 +80,9 @@ public sealed class BacktestMarks
         return value;
     }
 
+    /// <summary>The last close of the market whose base is <paramref name="currency"/> (0 when none is known).</summary>
     private decimal Price(string currency)
     {
-        if (string.Equals(currency, _settings.QuoteCurrency, StringComparison.Ordinal))
-        {
-            return 1m;
-        }
-
         for (var m = 0; m < _next.Length; m++)
         {
             if (string.Equals(_bases[m], currency, StringComparison.Ordinal))

@@ -170,10 +170,9 @@ public sealed class TradeDesk(
             {
                 // The decision's result is the sum of every part closed for it (one part unless an exit filled partly).
                 var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
-                var parts = done.Id == $"pos-{done.DecisionId}"
-                    ? []
-                    : (await positionStore.GetClosedAsync(today, cancellationToken)).Concat(await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)).ToList();
-                var total = DecisionResult(done, () => parts);
+                var total = ClosedWhole(done)
+                    ? pnl
+                    : PartsTotal(done, [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]);
                 await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
             }
 
@@ -309,10 +308,10 @@ public sealed class TradeDesk(
     /// <summary>The decision as journaled once its entry filled.</summary>
     public static TradingDecision Executed(TradingDecision decision, DateTimeOffset now) => decision with { ExecutedAt = now, Outcome = DecisionOutcome.Pending };
 
-    /// <summary>
-    /// The decision's whole result once <paramref name="done"/> (its last part) closed: its own PnL, or, when exits
-    /// filled partly, the sum over every part closed today and yesterday (<paramref name="closedParts"/>).
-    /// </summary>
-    public static decimal DecisionResult(Position done, Func<IEnumerable<Position>> closedParts) =>
-        done.Id == $"pos-{done.DecisionId}" ? done.RealizedPnl!.Value : closedParts().Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
+    /// <summary>Whether <paramref name="done"/> closed its decision's position in one exit (no remainder ever split off).</summary>
+    public static bool ClosedWhole(Position done) => done.Id == $"pos-{done.DecisionId}";
+
+    /// <summary>The decision's result when exits filled partly: the PnL of every part of it among <paramref name="closed"/> (today's and yesterday's trades).</summary>
+    public static decimal PartsTotal(Position done, IEnumerable<Position> closed) =>
+        closed.Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
 }

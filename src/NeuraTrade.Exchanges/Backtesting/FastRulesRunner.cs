@@ -43,7 +43,6 @@ public sealed class FastRulesRunner
     private ScalpingState _state;
     private long _decisions;
     private RiskContext? _flatContext;
-    private DateTimeOffset? _lastCloseAt;
     private List<Position>? _closedRecently;
     private (int Trades, DateOnly Day) _closedRecentlyKey = (-1, default);
     private (int Trades, DateOnly Day) _flatContextKey = (-1, default);
@@ -370,7 +369,7 @@ public sealed class FastRulesRunner
         _state = _state.WithClosedTrade(pnl, now);
         if (remainder is null)
         {
-            var total = TradeDesk.DecisionResult(done, () => ClosedRecently(now));
+            var total = TradeDesk.ClosedWhole(done) ? pnl : TradeDesk.PartsTotal(done, ClosedRecently(now));
             Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, CancellationToken.None));
         }
 
@@ -427,14 +426,13 @@ public sealed class FastRulesRunner
     private void Follow(Position closed, DateTimeOffset now)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        var count = _session.Positions.ClosedCount;
-        if (_flatContext is not null && _flatContextKey == (count - 1, day) && (_lastCloseAt is null || now > _lastCloseAt))
+        var trades = _session.Positions.Closed;
+        var previous = trades.Count > 1 ? trades[^2].ClosedAt : null;
+        if (_flatContext is not null && _flatContextKey == (trades.Count - 1, day) && (previous is null || now > previous))
         {
             _flatContext = _flatContext.After(closed);
-            _flatContextKey = (count, day);
+            _flatContextKey = (trades.Count, day);
         }
-
-        _lastCloseAt = now;
     }
 
     /// <summary>
