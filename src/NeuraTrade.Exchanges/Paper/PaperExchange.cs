@@ -117,6 +117,9 @@ public sealed class PaperExchange(
             _orders!.Values.FirstOrDefault(o => o.Id == id && o.Symbol == symbol)
                 ?? throw new ExchangeException(ExchangeErrorType.OrderNotFound, $"no paper order {id} on {symbol}")), cancellationToken);
 
+    public Task<Order?> FetchOrderByClientIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken) =>
+        WithAccountAsync(() => Task.FromResult(_orders!.TryGetValue(clientOrderId, out var order) && order.Symbol == symbol ? order : null), cancellationToken);
+
     public Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken) =>
         WithAccountAsync(() => Task.FromResult<IReadOnlyList<Order>>(
             _orders!.Values.Where(o => o.Status == OrderStatus.Open && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.Timestamp).ToArray()), cancellationToken);
