@@ -12,7 +12,7 @@ internal static class FeeCharges
     public static string? Text(IReadOnlyList<FeeCharge>? charges) =>
         charges is null ? null : string.Join(';', charges.Select(c => $"{c.Amount.ToString(CultureInfo.InvariantCulture)} {c.Currency}"));
 
-    public static IReadOnlyList<FeeCharge>? Parse(string? text)
+    public static FeeList? Parse(string? text)
     {
         if (text is null)
         {
@@ -31,6 +31,6 @@ internal static class FeeCharges
             charges.Add(new FeeCharge(part[(space + 1)..], amount));
         }
 
-        return charges;
+        return new FeeList(charges);
     }
 }

@@ -52,18 +52,18 @@ public sealed record Position(
     DateTimeOffset? ClosedAt = null,
     ExitReason? ExitReason = null,
     string? ExitOrderId = null,
-    IReadOnlyList<FeeCharge>? EntryFees = null,
-    IReadOnlyList<FeeCharge>? ExitFees = null)
+    FeeList? EntryFees = null,
+    FeeList? ExitFees = null)
 {
     public string Base => Markets.MarketSymbol.Base(Symbol);
 
     public string Quote => Markets.MarketSymbol.Quote(Symbol);
 
     /// <summary>The entry's charges; a row without them (written before fees had currencies) paid its fee in quote.</summary>
-    public IReadOnlyList<FeeCharge> EntryCharges => EntryFees ?? (EntryFee != 0m ? [new FeeCharge(Quote, EntryFee)] : []);
+    public FeeList EntryCharges => EntryFees ?? (EntryFee != 0m ? new FeeList([new FeeCharge(Quote, EntryFee)]) : FeeList.Empty);
 
     /// <summary>The exit's charges, as <see cref="EntryCharges"/>.</summary>
-    public IReadOnlyList<FeeCharge> ExitCharges => ExitFees ?? (ExitFee is { } f && f != 0m ? [new FeeCharge(Quote, f)] : []);
+    public FeeList ExitCharges => ExitFees ?? (ExitFee is { } f && f != 0m ? new FeeList([new FeeCharge(Quote, f)]) : FeeList.Empty);
 
     public bool IsOpen => ClosedAt is null;
 
@@ -127,7 +127,7 @@ public sealed record Position(
         {
             ExitPrice = exitOrder.Average,
             ExitFee = exitFeeValue,
-            ExitFees = exitCharges,
+            ExitFees = FeeList.Of(exitCharges),
             ClosedAt = closedAt,
             ExitReason = reason,
             ExitOrderId = exitOrder.Id,
@@ -142,7 +142,7 @@ public sealed record Position(
     public (Position Closed, Position? Remainder) CloseInBooks(decimal amount, decimal mark, ExitReason reason, DateTimeOffset closedAt)
     {
         var part = Math.Min(amount, Amount);
-        var closed = this with { ExitPrice = mark, ExitFee = 0m, ExitFees = [], ClosedAt = closedAt, ExitReason = reason, ExitOrderId = null };
+        var closed = this with { ExitPrice = mark, ExitFee = 0m, ExitFees = FeeList.Empty, ClosedAt = closedAt, ExitReason = reason, ExitOrderId = null };
         if (part == Amount)
         {
             return (closed, null);
@@ -159,8 +159,8 @@ public sealed record Position(
         var entryFeePart = Math.Round(EntryFee * share, 8, MidpointRounding.ToZero);
         var chargesPart = EntryCharges.Select(c => c with { Amount = Math.Round(c.Amount * share, 12, MidpointRounding.ToZero) }).ToArray();
         var chargesRest = EntryCharges.Select((c, i) => c with { Amount = c.Amount - chargesPart[i].Amount }).ToArray();
-        var closedPart = closed with { Amount = part, EntryFee = entryFeePart, EntryFees = chargesPart };
-        var remainder = this with { Id = RemainderId(Id), Amount = Amount - part, EntryFee = EntryFee - entryFeePart, EntryFees = chargesRest };
+        var closedPart = closed with { Amount = part, EntryFee = entryFeePart, EntryFees = new FeeList(chargesPart) };
+        var remainder = this with { Id = RemainderId(Id), Amount = Amount - part, EntryFee = EntryFee - entryFeePart, EntryFees = new FeeList(chargesRest) };
         return (closedPart, remainder);
     }
 

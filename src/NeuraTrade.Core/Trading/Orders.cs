@@ -118,3 +118,41 @@ public sealed record Balances(IReadOnlyDictionary<string, Balance> ByCurrency, D
 {
     public decimal Free(string currency) => ByCurrency.TryGetValue(currency, out var b) ? b.Free : 0m;
 }
+
+/// <summary>
+/// Fee charges with value equality (two lists are equal when they hold the same charges in the same order), so that
+/// records holding them (a position) compare by value, as a stored-and-read-back position must.
+/// </summary>
+public sealed class FeeList(IEnumerable<FeeCharge> charges) : IReadOnlyList<FeeCharge>, IEquatable<FeeList>
+{
+    private readonly FeeCharge[] _charges = [.. charges];
+
+    public static FeeList Empty { get; } = new([]);
+
+    public int Count => _charges.Length;
+
+    public FeeCharge this[int index] => _charges[index];
+
+    public static FeeList Of(IEnumerable<FeeCharge> charges) => charges as FeeList ?? new FeeList(charges);
+
+    public IEnumerator<FeeCharge> GetEnumerator() => ((IEnumerable<FeeCharge>)_charges).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _charges.GetEnumerator();
+
+    public bool Equals(FeeList? other) => other is not null && _charges.AsSpan().SequenceEqual(other._charges);
+
+    public override bool Equals(object? obj) => Equals(obj as FeeList);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var c in _charges)
+        {
+            hash.Add(c);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => string.Join(", ", _charges.Select(c => c.ToString()));
+}
