@@ -36,7 +36,8 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+    // Long enough for a progress line that names a trade: since entries must clear the round-trip cost, trades are sparse.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     [PosixTheory]

@@ -179,7 +179,7 @@ public sealed class MoneyPathTests
         var positions = new InMemoryPositionStore();
         var state = new InMemoryStateStore(ScalpingState.Initial(true, T0));
         var time = new FakeTimeProvider(T0.AddSeconds(1));
-        var desk = new TradeDesk(exchange, new RiskGate(options), new InMemoryDecisionStore(), store ?? positions, state, new InMemoryScanClaimStore(), options, time, NullLogger<TradeDesk>.Instance);
+        var desk = new TradeDesk(exchange, new RiskGate(options), new InMemoryDecisionStore(), store ?? positions, state, new InMemoryScanClaimStore(), options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(store ?? positions));
         return (desk, positions, state);
     }
 }

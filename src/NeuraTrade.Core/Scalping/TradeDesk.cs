@@ -32,7 +32,7 @@ public sealed class TradeDesk(
     IOptions<ScalpingOptions> options,
     TimeProvider time,
     ILogger<TradeDesk> logger,
-    IEntryAdmission? admission = null) : IDisposable
+    IEntryAdmission admission) : IDisposable
 {
     /// <summary>Client order ids an exit may use in turn when an earlier one filled nothing (paper answers a reused id with the first order).</summary>
     private const int ExitAttempts = 5;
@@ -125,18 +125,13 @@ public sealed class TradeDesk(
                 return new EntryResult(held, null, $"hold: {held.HoldReason}");
             }
 
-            EntrySlot? slot = null;
-            if (admission is not null)
+            // Exclusive across processes: the slot and the symbol are reserved before the order is sent.
+            var now = time.GetUtcNow();
+            var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, now, now + _options.ScanLeaseTime, cancellationToken);
+            if (admitted.Slot is not { } slot)
             {
-                var now = time.GetUtcNow();
-                var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, now, now + _options.ScanLeaseTime, cancellationToken);
-                if (admitted.Slot is null)
-                {
-                    var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
-                    return new EntryResult(refused, null, $"hold: {refused.HoldReason}");
-                }
-
-                slot = admitted.Slot;
+                var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
+                return new EntryResult(refused, null, $"hold: {refused.HoldReason}");
             }
 
             try
@@ -146,10 +141,7 @@ public sealed class TradeDesk(
             finally
             {
                 // The position (if any) is stored by now and counts by itself; a failed entry gives its slot back.
-                if (slot is not null)
-                {
-                    await admission!.ReleaseAsync(slot, CancellationToken.None);
-                }
+                await admission.ReleaseAsync(slot, CancellationToken.None);
             }
         }
         finally
