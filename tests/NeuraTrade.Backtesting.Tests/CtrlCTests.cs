@@ -208,7 +208,7 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    private static string CliDll()
+    internal static string CliDll()
     {
         var path = typeof(CtrlCTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NeuratradeCliDll").Value;
         Assert.True(File.Exists(path), $"neuratrade.dll not found at '{path}' (the test project builds src/NeuraTrade.Cli)");
@@ -216,7 +216,7 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
     }
 
     /// <summary>The dotnet host running these tests, else the one on PATH.</summary>
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
         : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : "dotnet";
