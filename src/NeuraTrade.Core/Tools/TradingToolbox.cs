@@ -19,7 +19,6 @@ public sealed class TradingToolbox(
     IExchange exchange,
     IPositionStore positions,
     IScalpingStateStore state,
-    RiskGate riskGate,
     TradeDesk desk,
     DecisionValidator validator,
     IDecisionStore journal,

@@ -123,6 +123,7 @@ public sealed record Balances(IReadOnlyDictionary<string, Balance> ByCurrency, D
 /// Fee charges with value equality (two lists are equal when they hold the same charges in the same order), so that
 /// records holding them (a position) compare by value, as a stored-and-read-back position must.
 /// </summary>
+[System.Runtime.CompilerServices.CollectionBuilder(typeof(FeeList), nameof(Create))]
 public sealed class FeeList(IEnumerable<FeeCharge> charges) : IReadOnlyList<FeeCharge>, IEquatable<FeeList>
 {
     private readonly FeeCharge[] _charges = [.. charges];
@@ -134,6 +135,9 @@ public sealed class FeeList(IEnumerable<FeeCharge> charges) : IReadOnlyList<FeeC
     public FeeCharge this[int index] => _charges[index];
 
     public static FeeList Of(IEnumerable<FeeCharge> charges) => charges as FeeList ?? new FeeList(charges);
+
+    /// <summary>For collection expressions: <c>FeeList fees = [new("BTC", 0.00000118m)];</c>.</summary>
+    public static FeeList Create(ReadOnlySpan<FeeCharge> charges) => new(charges.ToArray());
 
     public IEnumerator<FeeCharge> GetEnumerator() => ((IEnumerable<FeeCharge>)_charges).GetEnumerator();
 
