@@ -50,6 +50,7 @@ param tableNames string[] = [
   'paperaccount'
   'llmusage'
   'scanclaims'
+  'entryslots'
 ]
 
 // ---- App settings (README "Settings"); defaults are the seed's -----------------------------------------

@@ -219,6 +219,9 @@ internal static class BacktestCommand
         Add("profit factor / expectancy", F($"{(m.ProfitFactor is { } pf ? pf.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")} / {m.Expectancy:0.####}"));
         Add("fees / avg hold / exposure", F($"{m.TotalFees:0.##} / {m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.#}%"));
         Add("exit reasons", string.Join(", ", m.ExitReasons.Select(kv => $"{kv.Key} {kv.Value}")));
+        Add("open at the end", OpenPositions(report));
+        Add("dust (coins held, closed in books)", report.Dust.Count == 0 ? "none" : F($"{report.Dust.Count} parts worth {report.Dust.Sum(d => d.Value):0.########}"));
+        Add("books vs paper account", Reconciliation(report.Reconciliation));
         Add("LLM calls / tokens / cost", F($"{m.Llm.Calls} / {m.Llm.InputTokens} in, {m.Llm.OutputTokens} out / ${m.Llm.CostUsd:0.####}{(m.Llm.UnpricedCalls > 0 ? $" ({m.Llm.UnpricedCalls} calls of a model without a price)" : string.Empty)}"));
         if (cassette is not null)
         {
@@ -240,6 +243,37 @@ internal static class BacktestCommand
 
         cassette?.Dispose();
         return 0;
+    }
+
+    /// <summary>The positions still open, the first few in full: id, side, amount, entry, mark, unrealized PnL.</summary>
+    private static string OpenPositions(BacktestReport report)
+    {
+        const int Shown = 5;
+        var open = report.OpenPositions;
+        if (open.Count == 0)
+        {
+            return "none";
+        }
+
+        var listed = open.Take(Shown).Select(p => F($"{p.Id} {p.Symbol} {p.Side} {p.Amount} at {p.EntryPrice}, mark {p.MarkPrice}, unrealized {p.UnrealizedPnl:0.####}"));
+        return F($"{open.Count}: {string.Join("; ", listed)}{(open.Count > Shown ? F($"; and {open.Count - Shown} more") : string.Empty)}");
+    }
+
+    /// <summary>"agree" with the fills counted, or what disagrees: each currency's books and account, and the equity.</summary>
+    private static string Reconciliation(BacktestReconciliation books)
+    {
+        if (books.Agrees)
+        {
+            return F($"agree ({books.Fills} fills; {string.Join(", ", books.Currencies.Select(c => F($"{c.Currency} {c.Actual:0.########}")))})");
+        }
+
+        var lines = books.Currencies.Where(c => !c.Agrees).Select(c => F($"{c.Currency} books {c.Expected}, account {c.Actual} (difference {c.Difference})"));
+        if (books.Equity is { Agrees: false } e)
+        {
+            lines = lines.Append(F($"equity books {e.ExpectedEquity:0.########}, account {e.AccountEquity:0.########} (difference {e.Difference})"));
+        }
+
+        return $"DISAGREE: {string.Join("; ", lines)}";
     }
 
     private static IConfiguration Configuration() =>

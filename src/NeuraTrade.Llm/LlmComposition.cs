@@ -30,6 +30,7 @@ public static class LlmComposition
 
         services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
         services.AddSingleton<TradingToolbox>();
+        services.AddSingleton(sp => new EntryReview(sp.GetRequiredService<IOptions<BrainOptions>>().Value.RiskReview ? sp.GetRequiredKeyedService<IRiskReviewer>(RiskReviewerKey) : null));
         services.AddSingleton<ITradingBrain>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
@@ -65,7 +66,7 @@ public static class LlmComposition
             sp.GetRequiredService<IOptions<BrainOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DecisionMaker>>(),
-            sp.GetRequiredService<IOptions<BrainOptions>>().Value.RiskReview ? sp.GetRequiredKeyedService<IRiskReviewer>(RiskReviewerKey) : null));
+            sp.GetRequiredService<EntryReview>().Reviewer));
 
     private const string RiskReviewerKey = "ai-risk-review";
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 
@@ -41,6 +42,7 @@ public static class StorageComposition
             sp.GetRequiredService<TableLlmUsageLedger>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WriteBehindLlmUsageLedger>>()));
         services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
+        services.AddSingleton<IEntryAdmission, TableEntryAdmission>();
         return services;
     }
 

@@ -10,6 +10,7 @@ public static class TableNames
     public const string PaperAccount = "paperaccount";
     public const string LlmUsage = "llmusage";
     public const string ScanClaims = TableScanClaimStore.TableName;
+    public const string EntrySlots = TableEntryAdmission.TableName;
 
-    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims];
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims, EntrySlots];
 }

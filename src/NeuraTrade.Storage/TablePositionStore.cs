@@ -84,6 +84,8 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         ["ExitReason"] = p.ExitReason?.ToString(),
         ["ExitOrderId"] = p.ExitOrderId,
         ["RealizedPnl"] = Text(p.RealizedPnl),
+        ["EntryFees"] = FeeCharges.Text(p.EntryFees),
+        ["ExitFees"] = FeeCharges.Text(p.ExitFees),
     };
 
     private static Position FromEntity(TableEntity e) => new(
@@ -103,5 +105,7 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         OptionalDecimal(e, "ExitFee"),
         e.GetDateTimeOffset("ClosedAt"),
         OptionalEnum<ExitReason>(e, "ExitReason"),
-        e.GetString("ExitOrderId"));
+        e.GetString("ExitOrderId"),
+        FeeCharges.Parse(e.GetString("EntryFees")),
+        FeeCharges.Parse(e.GetString("ExitFees")));
 }

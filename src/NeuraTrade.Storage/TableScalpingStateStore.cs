@@ -68,6 +68,7 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
         ["LastScanAt"] = s.LastScanAt,
         ["LastScanSummary"] = s.LastScanSummary,
         ["UpdatedAt"] = s.UpdatedAt,
+        ["DayPeakEquity"] = Text(s.DayPeakEquity),
     };
 
     private static ScalpingState FromEntity(TableEntity e) => new(
@@ -79,5 +80,9 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
         e.GetInt32("WinsToday") ?? 0,
         e.GetDateTimeOffset("LastScanAt"),
         e.GetString("LastScanSummary"),
-        e.GetDateTimeOffset("UpdatedAt"));
+        e.GetDateTimeOffset("UpdatedAt"))
+    {
+        // Absent in rows written before the drawdown counted unrealized equity: no peak seen yet.
+        DayPeakEquity = OptionalDecimal(e, "DayPeakEquity") ?? 0m,
+    };
 }

@@ -52,6 +52,22 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore
         }
     }
 
+    public async Task<ScanClaim?> RenewAsync(ScanClaim claim, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        var entity = new TableEntity(Partition, claim.Key) { ["Owner"] = claim.Owner, ["Until"] = until };
+        try
+        {
+            // Under the claim's own ETag: a claim that lapsed and was taken over (or released) is not renewed.
+            var replaced = await table.UpdateEntityAsync(entity, new ETag(claim.Token), TableUpdateMode.Replace, cancellationToken);
+            return claim with { Until = until, Token = replaced.Headers.ETag?.ToString() ?? string.Empty };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
     public async Task ReleaseAsync(ScanClaim claim, CancellationToken cancellationToken)
     {
         var table = await tables.GetTableAsync(TableName, cancellationToken);

@@ -39,7 +39,8 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+    // Long enough for a progress line that names a trade: since entries must clear the round-trip cost, trades are sparse.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     [PosixTheory]
@@ -210,7 +211,7 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    private static string CliDll()
+    internal static string CliDll()
     {
         var path = typeof(CtrlCTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NeuratradeCliDll").Value;
         Assert.True(File.Exists(path), $"neuratrade.dll not found at '{path}' (the test project builds src/NeuraTrade.Cli)");
@@ -218,7 +219,7 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
     }
 
     /// <summary>The dotnet host running these tests, else the one on PATH.</summary>
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
         : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : "dotnet";

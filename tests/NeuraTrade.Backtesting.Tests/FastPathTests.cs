@@ -31,6 +31,7 @@ public sealed class FastPathTests
         var fast = await RunAsync(name, BacktestEngines.Fast);
 
         Assert.True(full.Metrics.Trades > 0, $"{name}: the case should trade");
+        Assert.True(full.Reconciliation.Agrees, $"{name}: the books disagree with the paper account: {string.Join("; ", full.Reconciliation.Currencies.Select(c => $"{c.Currency} {c.Expected} vs {c.Actual}"))}");
         Assert.Equal(BacktestJson.Serialize(full), BacktestJson.Serialize(fast));
         Assert.Equal(full.Equity, fast.Equity);
     }

@@ -11,7 +11,8 @@ public sealed class ReportTests
     public async Task Realized_trade_pnl_adds_up_to_the_change_in_equity_when_flat()
     {
         var report = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Span)));
-        Assert.True(report.Metrics.Trades > 50);
+        // Far fewer than before the net-edge check (most 1.5 ATR targets on 5m BTC do not cover a 0.25% round trip), but enough to add up.
+        Assert.True(report.Metrics.Trades >= 5, $"{report.Metrics.Trades} trades");
         var open = report.Equity[^1].Exposed;
         Assert.False(open, "the last step should be flat for this check");
         // A fill walks the modelled book: its average price is cost / amount, a repeating decimal, so a trade's PnL

@@ -83,7 +83,7 @@ public sealed class PaperExchangeTests
         var wall = DateTimeOffset.FromUnixTimeMilliseconds((1_000_000L * spanMs) + 600_000);
         var clock = new FakeTimeProvider(wall);
         using var exchange = new PaperExchange(
-            new ReplayMarketData(new CandleReplay([series], 1), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions()), clock, NullLogger<PaperExchange>.Instance);
+            new ReplayMarketData(new CandleReplay([series], 1), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions { FeeAsset = FeeAssets.Quote }), clock, NullLogger<PaperExchange>.Instance);
 
         var candles = await exchange.FetchOhlcvAsync("TST/USDT", "5m", 10, CancellationToken.None);
         var ticker = await exchange.FetchTickerAsync("TST/USDT", CancellationToken.None);
@@ -302,6 +302,33 @@ public sealed class PaperExchangeTests
         Assert.Equal(0.01m, afterRetry.Free("BTC"));
     }
 
+    [Fact]
+    public async Task By_default_a_buy_pays_its_fee_in_the_base_asset_received_and_a_sell_in_quote_as_Binance_spot_does()
+    {
+        var time = new FakeTimeProvider(WallTimeFor(MidCandle12));
+        var exchange = NewExchange(new InMemoryPaperAccountStore(), time, new PaperExchangeOptions());
+        var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
+
+        var buy = await exchange.CreateOrderAsync(MarketOrder(OrderSide.Buy, 0.01m, "b-1"), CancellationToken.None);
+
+        // 0.1% of the 0.01 BTC received is 0.00001 BTC: the account holds 0.00999 BTC and paid only the cost in USDT.
+        Assert.Equal(("BTC", 0.00001m), (buy.FeeCurrency, buy.Fee));
+        var afterBuy = await exchange.FetchBalanceAsync(CancellationToken.None);
+        Assert.Equal(0.00999m, afterBuy.Free("BTC"));
+        Assert.Equal(10_000m - buy.Cost, afterBuy.Free("USDT"));
+
+        // Selling the 0.01 bought is what Binance refuses (-2010): only 0.00999 is there.
+        var refused = await Assert.ThrowsAsync<ExchangeException>(() => exchange.CreateOrderAsync(MarketOrder(OrderSide.Sell, 0.01m, "s-1"), CancellationToken.None));
+        Assert.Equal(ExchangeErrorType.InsufficientFunds, refused.ErrorType);
+
+        var sell = await exchange.CreateOrderAsync(MarketOrder(OrderSide.Sell, 0.00999m, "s-2"), CancellationToken.None);
+        var sellPrice = Math.Round(ticker.Bid * 0.9998m, 8, MidpointRounding.AwayFromZero);
+        Assert.Equal(("USDT", Math.Round(0.00999m * sellPrice * 0.001m, 8, MidpointRounding.AwayFromZero)), (sell.FeeCurrency, sell.Fee));
+        var afterSell = await exchange.FetchBalanceAsync(CancellationToken.None);
+        Assert.Equal(0m, afterSell.Free("BTC"));
+        Assert.Equal(10_000m - buy.Cost + (0.00999m * sellPrice) - sell.Fee, afterSell.Free("USDT"));
+    }
+
     private static OrderRequest MarketOrder(OrderSide side, decimal amount, string clientOrderId) =>
         new(Btc, OrderType.Market, side, amount, null, clientOrderId);
 
@@ -314,7 +341,8 @@ public sealed class PaperExchangeTests
 
     internal static PaperExchange NewExchange(IPaperAccountStore store, FakeTimeProvider time, PaperExchangeOptions? options = null)
     {
-        var o = Options.Create(options ?? new PaperExchangeOptions());
+        // These tests' figures were written for fees in quote; the Binance-like default (fees in the asset received) has its own tests.
+        var o = Options.Create(options ?? new PaperExchangeOptions { FeeAsset = FeeAssets.Quote });
         return new PaperExchange(new ReplayMarketData(Replay, o, time), store, o, time, NullLogger<PaperExchange>.Instance);
     }
 

@@ -81,11 +81,11 @@ public sealed class PositionLifecycleTests
     {
         var position = Long(stop: 99m, target: 105m);
 
-        Assert.Null(ExitRules.AdjustedStop(position, 100.2m, 0.5m, 0m)); // trail 99.699 is under the entry: not yet in profit
-        var moved = ExitRules.AdjustedStop(position, 102m, 0.5m, 0m);
+        Assert.Null(ExitRules.AdjustedStop(position, 100.2m, 0.5m, 0m, Costs)); // trail 99.699 is under the entry: not yet in profit
+        var moved = ExitRules.AdjustedStop(position, 102m, 0.5m, 0m, Costs);
         Assert.Equal(101.49m, moved);
         var trailed = position with { StopLoss = moved!.Value };
-        Assert.Null(ExitRules.AdjustedStop(trailed, 101.8m, 0.5m, 0m));
+        Assert.Null(ExitRules.AdjustedStop(trailed, 101.8m, 0.5m, 0m, Costs));
         Assert.Equal(ExitReason.TrailingStop, ExitRules.Evaluate(trailed, Quote(101.49m, 101.5m), TestMarket.T0.AddSeconds(5), HoldTime));
     }
 
@@ -94,11 +94,31 @@ public sealed class PositionLifecycleTests
     {
         var position = Short(stop: 101m, target: 95m);
 
-        Assert.Null(ExitRules.AdjustedStop(position, 99.9m, 0m, 0.2m));
-        Assert.Equal(100m, ExitRules.AdjustedStop(position, 99.8m, 0m, 0.2m));
-        var atEntry = position with { StopLoss = 100m };
-        Assert.Equal(ExitReason.TrailingStop, ExitRules.Evaluate(atEntry, Quote(99.9m, 100m), TestMarket.T0.AddSeconds(5), HoldTime));
+        Assert.Null(ExitRules.AdjustedStop(position, 99.9m, 0m, 0.2m, Costs));
+
+        // Break-even after both fees: sold 1 at 100 paying 0.1, bought back at p paying 0.1% of p:
+        // 100 - 0.1 - 1.001 p = 0  =>  p = 99.9 / 1.001 = 99.8001998001998..., rounded down (in the short's favour) to 99.80019980.
+        var stop = ExitRules.AdjustedStop(position, 99.7m, 0m, 0.2m, Costs);
+        Assert.Equal(99.80019980m, stop);
+        var atBreakEven = position with { StopLoss = stop!.Value };
+        Assert.Equal(ExitReason.TrailingStop, ExitRules.Evaluate(atBreakEven, Quote(99.79m, 99.81m), TestMarket.T0.AddSeconds(5), HoldTime));
+        Assert.True(atBreakEven.PnlAt(stop.Value, stop.Value * 0.001m) >= 0m);
     }
+
+    [Fact]
+    public void Long_break_even_stop_covers_both_fees_and_waits_until_the_bid_is_beyond_it()
+    {
+        var position = Long(stop: 99m, target: 105m);
+
+        // Bought 1 at 100 paying 0.1; selling at p pays 0.1% of p: 0.999 p - 100.1 = 0  =>  p = 100.2002002..., rounded up: 100.20020021.
+        // At a bid of 100.2 the trigger (0.2%) is met but the bid is under break-even: a stop there would fire at a loss.
+        Assert.Null(ExitRules.AdjustedStop(position, 100.2m, 0m, 0.2m, Costs));
+        Assert.Equal(100.20020021m, ExitRules.AdjustedStop(position, 100.3m, 0m, 0.2m, Costs));
+        var raw = position with { StopLoss = 100m };
+        Assert.True(raw.PnlAt(100m, 0.1m) < 0m); // the old "break-even" at the raw entry lost both fees
+    }
+
+    private static readonly NeuraTrade.Core.Risk.RoundTripCost Costs = new(0.1m, 0.02m, 0.02m);
 
     [Fact]
     public void Long_position_exits_at_take_profit_when_a_candle_high_reaches_the_target_without_touching_the_stop()

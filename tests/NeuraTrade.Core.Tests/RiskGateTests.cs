@@ -87,11 +87,15 @@ public sealed class RiskGateTests
     }
 
     [Fact]
-    public void Rejects_a_target_edge_below_the_minimum()
+    public void Rejects_a_target_whose_net_edge_after_the_round_trip_cost_is_below_the_minimum()
     {
-        // Entry 100: a target 0.01 away is a 0.01% edge; the minimum is 0.02%.
-        AssertRejected(Check(decision: Entry() with { TakeProfit = 100.01m }), "MinSpreadPercent");
-        Assert.True(Gate.CheckEntry(Check(decision: Entry() with { TakeProfit = 100.02m })).Approved);
+        // A round trip costs 2 x 0.1% fees + 2 x 0.02% slippage + the 0.05% spread = 0.29%; the minimum net edge is 0.02%.
+        // Entry 100: a target at 100.30 earns 0.30% - 0.29% = 0.01% net: refused; at 100.31 it earns 0.02%: taken.
+        AssertRejected(Check(decision: Entry() with { TakeProfit = 100.30m }), "MinNetEdgePercent");
+        Assert.True(Gate.CheckEntry(Check(decision: Entry() with { TakeProfit = 100.31m })).Approved);
+
+        // The old check (target distance >= 0.02%) let a 0.02% target through, which loses 0.27% on every take-profit.
+        AssertRejected(Check(decision: Entry() with { TakeProfit = 100.02m }), "round trip costs 0.29%");
     }
 
     [Fact]

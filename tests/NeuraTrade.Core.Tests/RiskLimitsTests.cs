@@ -16,11 +16,35 @@ public sealed class RiskLimitsTests
     [Fact]
     public void Unrealized_losses_of_open_positions_count_toward_the_daily_loss_limit_for_new_entries()
     {
-        // Realized -60 and an open position 45 under water: -105 is past the 100 limit.
-        var context = RiskContext.From(Now, [], [-45m, 10m]);
+        // Realized -60 (a stored trade) and an open position 45 under water: -105 is past the 100 limit.
+        var lost60 = new[] { Closed("a", -60m, Now.AddMinutes(-5)) };
+        var context = RiskContext.From(Now, lost60, [-45m, 10m]);
 
         AssertRejected(Check(state: Active with { DailyRealizedPnl = -60m }, context: context), "daily loss limit");
-        Assert.True(Gate.CheckEntry(Check(state: Active with { DailyRealizedPnl = -60m }, context: RiskContext.From(Now, [], [-30m]))).Approved);
+        Assert.True(Gate.CheckEntry(Check(state: Active with { DailyRealizedPnl = -60m }, context: RiskContext.From(Now, lost60, [-30m]))).Approved);
+    }
+
+    [Fact]
+    public void A_loss_whose_state_write_failed_still_counts_toward_the_daily_loss_limit()
+    {
+        // The trade is stored (-100) but the second write, to the scalping state, failed: the state still says 0.
+        var context = RiskContext.From(Now, [Closed("a", -100m, Now.AddMinutes(-5))], []);
+
+        AssertRejected(Check(state: Active with { DailyRealizedPnl = 0m }, context: context), "daily loss limit");
+    }
+
+    [Fact]
+    public void Drawdown_counts_from_the_highest_equity_a_scan_saw_including_unrealized_gains()
+    {
+        // A scan saw +200 unrealized; now the only position is 60 under water: drawdown 260 >= 150 (MaxDrawdown).
+        var context = RiskContext.From(Now, [], [-60m]);
+        var state = Active.WithEquitySeen(200m, Now);
+
+        Assert.Equal(200m, state.DayPeakEquity);
+        AssertRejected(Check(state: state, context: context), "drawdown 260");
+
+        // Counting realized trades only (none today), the drawdown would be 60: under the limit, and the entry passes.
+        Assert.True(Gate.CheckEntry(Check(state: Active, context: context)).Approved);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class ScalpingScenarioTests
     }
 
     [Fact]
-    public async Task A_limit_entry_below_the_ask_fills_nothing_and_leaves_no_resting_order()
+    public async Task A_limit_entry_below_the_ask_is_not_sent_because_nothing_in_the_book_crosses_it()
     {
         var scenario = new Scenario(5);
         var below = scenario.SaneBuy("BTC/USDT", "limit-1") with { OrderType = OrderType.Limit, EntryPrice = Math.Round(scenario.Market.Mid("BTC/USDT") * 0.995m, 2) };
@@ -92,7 +92,8 @@ public sealed class ScalpingScenarioTests
         var result = await scenario.EnterAsync(below);
 
         Assert.Null(result.Opened);
-        Assert.Contains("filled nothing (Canceled)", result.Decision.HoldReason, StringComparison.Ordinal);
+        // Sized to the book before sending: no ask is at or under the limit, so no order (and no resting order) at all.
+        Assert.Contains("the book cannot fill the minimum order now", result.Decision.HoldReason, StringComparison.Ordinal);
         Assert.Empty(await scenario.OpenOrdersAsync());
         await scenario.AssertInvariantsAsync(0, true);
     }
@@ -200,7 +201,7 @@ public sealed class ScalpingScenarioTests
             var paper = Options.Create(new PaperExchangeOptions { StartingBalance = StartingBalance, TakerFeePercent = _rnd.Next(0, 3) * 0.05m });
             _exchange = new PaperExchange(_market, _account, paper, _time, NullLogger<PaperExchange>.Instance);
             var gate = new RiskGate(_options);
-            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance);
+            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions));
             var brainOptions = Options.Create(new BrainOptions());
             var maker = new DecisionMaker(_exchange, new NeverAskedBrain(), new DecisionValidator(brainOptions), _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
             _engine = new ScalpingEngine(_exchange, maker, _desk, gate, _decisions, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
@@ -262,10 +263,17 @@ public sealed class ScalpingScenarioTests
             var both = open.Select(p => p.Id).Intersect(closed.Select(p => p.Id), StringComparer.Ordinal).ToList();
             Assert.True(both.Count == 0, $"{where}: {string.Join(",", both)} both open and closed; closed: {string.Join(" | ", closed.Select(p => $"{p.Id} {p.Amount} {p.ExitReason} {p.ClosedAt:O}"))}; open: {string.Join(" | ", open.Select(p => $"{p.Id} {p.Amount}"))}");
 
-            // Equity bookkeeping: the account's cash and coins are exactly what the positions and trades say.
+            // Equity bookkeeping: the account's cash and coins are exactly what the positions and trades say. The paper
+            // account charges fees as Binance spot does (a buy's in the base asset received), so a long holds its fill
+            // less that fee, dust stays in the account, and a short's buy-back pays its fee in coins.
             var balances = await _exchange.FetchBalanceAsync(CancellationToken.None);
             var realized = closed.Sum(p => p.RealizedPnl!.Value);
+            var dust = closed.Where(p => p.ExitReason == ExitReason.Dust).ToList();
+            var shortExitCoinFees = closed.Where(p => p.Side == PositionSide.Short && p.ExitReason != ExitReason.Dust)
+                .Select(p => (p.Symbol, Coins: FeeCharge.In(p.ExitCharges, p.Base), Value: FeeCharge.In(p.ExitCharges, p.Base) * p.ExitPrice!.Value)).ToList();
             var expectedCash = StartingBalance + realized
+                - dust.Sum(p => p.Amount * p.ExitPrice!.Value)
+                + shortExitCoinFees.Sum(f => f.Value)
                 - open.Where(p => p.Side == PositionSide.Long).Sum(p => p.EntryNotional + p.EntryFee)
                 + open.Where(p => p.Side == PositionSide.Short).Sum(p => p.EntryNotional - p.EntryFee);
             // Exact for market fills; a limit order filled while resting reports its average price rounded to 8 places
@@ -273,7 +281,9 @@ public sealed class ScalpingScenarioTests
             Assert.True(Math.Abs(Total(balances, "USDT") - expectedCash) < 0.000001m, $"{where}: cash {Total(balances, "USDT")} != {expectedCash}");
             foreach (var symbol in ScenarioMarket.All)
             {
-                var coins = open.Where(p => p.Symbol == symbol).Sum(p => p.Side == PositionSide.Long ? p.Amount : -p.Amount);
+                var coins = open.Where(p => p.Symbol == symbol).Sum(p => p.Side == PositionSide.Long ? p.Amount : -p.Amount)
+                    + dust.Where(p => p.Symbol == symbol).Sum(p => p.Side == PositionSide.Long ? p.Amount : -p.Amount)
+                    - shortExitCoinFees.Where(f => f.Symbol == symbol).Sum(f => f.Coins);
                 Assert.True(Total(balances, MarketSymbol.Base(symbol)) == coins, $"{where}: {symbol} holdings {Total(balances, MarketSymbol.Base(symbol))} != {coins}");
             }
 

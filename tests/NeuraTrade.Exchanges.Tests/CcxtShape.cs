@@ -145,6 +145,7 @@ internal static class CcxtShape
         ["remaining"] = o.Remaining,
         ["status"] = o.Status.ToString().ToLowerInvariant(),
         ["fee"] = o.FeeCurrency.Length == 0 ? null : new Dictionary<string, object?> { ["cost"] = o.Fee, ["currency"] = o.FeeCurrency },
+        ["fees"] = o.FeeCharges.Select(c => new Dictionary<string, object?> { ["cost"] = c.Amount, ["currency"] = c.Currency }).ToList(),
     };
 
     private static Dictionary<string, object?> Trade(Trade t) => new()

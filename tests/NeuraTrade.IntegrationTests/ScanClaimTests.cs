@@ -72,6 +72,42 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RenewAsync_by_the_holder_extends_the_claim_so_no_other_owner_takes_it_before_the_new_until()
+    {
+        await using var app = TestApp.Create(azurite, Start, Settings());
+        var store = app.Get<IScanClaimStore>();
+        var held = (await store.TryClaimAsync("scan", "a", Start, Start.AddMinutes(1), CancellationToken.None))!;
+
+        var renewed = await store.RenewAsync(held, Start.AddMinutes(3), CancellationToken.None);
+        var pastOldUntil = await store.TryClaimAsync("scan", "b", Start.AddMinutes(2), Start.AddMinutes(4), CancellationToken.None);
+        var atNewUntil = await store.TryClaimAsync("scan", "c", Start.AddMinutes(3), Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.NotNull(renewed);
+        Assert.Equal(new ScanClaim("scan", "a", Start.AddMinutes(3), renewed.Token), renewed);
+        Assert.NotEqual(held.Token, renewed.Token);
+        Assert.Null(pastOldUntil);
+        Assert.NotNull(atNewUntil);
+    }
+
+    [Fact]
+    public async Task RenewAsync_after_a_takeover_or_a_release_returns_null_and_leaves_the_new_holder_in_place()
+    {
+        await using var app = TestApp.Create(azurite, Start, Settings());
+        var store = app.Get<IScanClaimStore>();
+        var old = (await store.TryClaimAsync("scan", "a", Start, Start.AddMinutes(1), CancellationToken.None))!;
+        var takeover = (await store.TryClaimAsync("scan", "b", Start.AddMinutes(1), Start.AddMinutes(2), CancellationToken.None))!;
+
+        var lateRenew = await store.RenewAsync(old, Start.AddMinutes(5), CancellationToken.None);
+        var whileTakenOver = await store.TryClaimAsync("scan", "c", Start.AddMinutes(1.5), Start.AddMinutes(3), CancellationToken.None);
+        await store.ReleaseAsync(takeover, CancellationToken.None);
+        var afterRelease = await store.RenewAsync(takeover, Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.Null(lateRenew);
+        Assert.Null(whileTakenOver);
+        Assert.Null(afterRelease);
+    }
+
+    [Fact]
     public async Task After_a_crash_between_the_entry_fill_and_its_position_the_next_scan_adopts_the_fill_once()
     {
         var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);

@@ -7,7 +7,8 @@ namespace NeuraTrade.Core.Backtesting;
 /// <summary>
 /// The <c>--html</c> page: one self-contained file (inline CSS and SVG, no script, no external resource), so it
 /// opens offline in any browser. Equity against buy-and-hold, drawdown, each market's closes with the trades
-/// marked, then the metrics, exit reasons, calibration and the trades.
+/// marked, then the metrics, the positions still open and the dust at the end, the books against the paper account, exit
+/// reasons, calibration and the trades.
 /// </summary>
 public static class BacktestHtml
 {
@@ -43,7 +44,7 @@ public static class BacktestHtml
         ]));
 
         html.Append("<h2>Drawdown</h2>");
-        var peak = 0m;
+        var peak = m.StartingBalance;
         var drawdown = new List<(DateTimeOffset, decimal)>();
         foreach (var e in report.Equity)
         {
@@ -90,7 +91,11 @@ public static class BacktestHtml
         Row(html, "average hold / exposure", $"{m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.##}%");
         Row(html, "decisions", $"{m.Decisions}");
         Row(html, "LLM calls / tokens in, out / cost", $"{m.Llm.Calls} / {m.Llm.InputTokens}, {m.Llm.OutputTokens} / ${m.Llm.CostUsd:0.####}");
-        html.Append("</table><h2>Exit reasons</h2><table>");
+        Row(html, "open at the end / dust parts", $"{report.OpenPositions.Count} / {report.Dust.Count}");
+        Row(html, "books against the paper account", report.Reconciliation.Agrees ? "agree" : "DISAGREE");
+        html.Append("</table>");
+        Books(html, report);
+        html.Append("<h2>Exit reasons</h2><table>");
         foreach (var (reason, count) in m.ExitReasons)
         {
             Row(html, reason, count.ToString(CultureInfo.InvariantCulture));
@@ -111,6 +116,49 @@ public static class BacktestHtml
 
         html.Append("</table></body></html>\n");
         return html.ToString();
+    }
+
+    /// <summary>Open positions and dust at the end, then the reconciliation, currency by currency and in equity.</summary>
+    private static void Books(StringBuilder html, BacktestReport report)
+    {
+        html.Append(H($"<h2 id=\"open-positions\">Positions open at the end ({report.OpenPositions.Count})</h2>"));
+        if (report.OpenPositions.Count > 0)
+        {
+            html.Append("<table><tr><th>id</th><th>symbol</th><th>side</th><th>opened (UTC)</th><th>amount</th><th>entry</th><th>mark</th><th>unrealized PnL</th></tr>");
+            foreach (var p in report.OpenPositions)
+            {
+                html.Append(H($"<tr><td>{E(p.Id)}</td><td>{E(p.Symbol)}</td><td>{p.Side}</td><td>{p.OpenedAt:yyyy-MM-dd HH:mm:ss}</td><td>{p.Amount}</td><td>{p.EntryPrice}</td><td>{p.MarkPrice}</td><td>{p.UnrealizedPnl:0.########}</td></tr>"));
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append(H($"<h2 id=\"dust\">Dust: closed in the books, coins still held ({report.Dust.Count})</h2>"));
+        if (report.Dust.Count > 0)
+        {
+            html.Append("<table><tr><th>id</th><th>symbol</th><th>closed (UTC)</th><th>amount</th><th>booked at</th><th>mark</th><th>value</th></tr>");
+            foreach (var d in report.Dust)
+            {
+                html.Append(H($"<tr><td>{E(d.Id)}</td><td>{E(d.Symbol)}</td><td>{d.ClosedAt:yyyy-MM-dd HH:mm:ss}</td><td>{d.Amount}</td><td>{d.ExitPrice}</td><td>{d.MarkPrice}</td><td>{d.Value:0.########}</td></tr>"));
+            }
+
+            html.Append("</table>");
+        }
+
+        var r = report.Reconciliation;
+        html.Append(H($"<h2 id=\"reconciliation\">Books against the paper account: {(r.Agrees ? "agree" : "DISAGREE")} ({r.Fills} fills)</h2>"));
+        html.Append("<table><tr><th>currency</th><th>books</th><th>account</th><th>difference</th><th>tolerance</th><th>verdict</th></tr>");
+        foreach (var c in r.Currencies)
+        {
+            html.Append(H($"<tr><td>{E(c.Currency)}</td><td>{c.Expected}</td><td>{c.Actual}</td><td>{c.Difference}</td><td>{c.Tolerance}</td><td>{(c.Agrees ? "agrees" : "DISAGREES")}</td></tr>"));
+        }
+
+        if (r.Equity is { } q)
+        {
+            html.Append(H($"<tr><td>equity</td><td>{q.ExpectedEquity:0.########}</td><td>{q.AccountEquity:0.########}</td><td>{q.Difference}</td><td>{q.Tolerance}</td><td>{(q.Agrees ? "agrees" : "DISAGREES")}</td></tr>"));
+        }
+
+        html.Append("</table>");
     }
 
     private static string Svg(string id, decimal lo, decimal hi, IEnumerable<string> content) =>

@@ -1,4 +1,5 @@
 using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Backtesting;
 
@@ -78,6 +79,27 @@ public sealed class BacktestMarks
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The prices <see cref="Equity"/> values the account at after the step opening at <paramref name="open"/>: each base
+    /// currency at its market's last close (0 before its first candle), the quote currency at 1.
+    /// </summary>
+    public static EquityMarks At(BacktestSettings settings, DateTimeOffset? open)
+    {
+        var marks = new BacktestMarks(settings);
+        if (open is { } at)
+        {
+            marks.Advance(at);
+        }
+
+        var prices = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var currency in marks._bases)
+        {
+            prices.TryAdd(currency, marks.Price(currency));
+        }
+
+        return new EquityMarks(settings.QuoteCurrency, prices);
     }
 
     /// <summary>The last close of the market whose base is <paramref name="currency"/> (0 when none is known).</summary>

@@ -54,8 +54,18 @@ public sealed record BacktestMetrics(
     LlmCost Llm,
     IReadOnlyList<CalibrationBucket> Calibration);
 
-/// <summary>The whole report: metrics, trades, and the equity curve (for the HTML page).</summary>
-public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<BacktestTrade> Trades, IReadOnlyList<EquityPoint> Equity, IReadOnlyList<BacktestMarket> Markets)
+/// <summary>
+/// The whole report: metrics, trades, the equity curve (for the HTML page), the positions still open at the end, the dust
+/// parts, and the books reconciled with the paper account.
+/// </summary>
+public sealed record BacktestReport(
+    BacktestMetrics Metrics,
+    IReadOnlyList<BacktestTrade> Trades,
+    IReadOnlyList<EquityPoint> Equity,
+    IReadOnlyList<BacktestMarket> Markets,
+    IReadOnlyList<BacktestOpenPosition> OpenPositions,
+    IReadOnlyList<BacktestDust> Dust,
+    BacktestReconciliation Reconciliation)
 {
     /// <summary>Computes the report of <paramref name="run"/>; <paramref name="rulesBaseline"/> is the rules brain's net return over the same span, when run.</summary>
     public static BacktestReport Create(BacktestRun run, string profile, decimal? rulesBaseline)
@@ -67,7 +77,7 @@ public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<Backt
         var final = equity.Count > 0 ? equity[^1].Equity : settings.StartingBalance;
         var exitCost = (settings.TakerFeePercent + settings.SlippagePercent) / 100m;
         var bh = equity.Count > 0 ? settings.StartingBalance + ((equity[^1].BuyAndHold - settings.StartingBalance) - (equity[^1].BuyAndHold * exitCost)) : settings.StartingBalance;
-        var (sharpe, sortino) = Ratios(equity, settings.Interval);
+        var (sharpe, sortino) = Ratios(settings.StartingBalance, equity, settings.Interval);
         var wins = trades.Where(t => t.Pnl > 0m).ToList();
         var grossWin = wins.Sum(t => t.Pnl);
         var grossLoss = -trades.Where(t => t.Pnl <= 0m).Sum(t => t.Pnl);
@@ -86,7 +96,7 @@ public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<Backt
             rulesBaseline,
             sharpe,
             sortino,
-            MaxDrawdownPercent(equity),
+            MaxDrawdownPercent(settings.StartingBalance, equity),
             trades.Count,
             Percent(wins.Count, trades.Count),
             grossLoss > 0m ? Math.Round(grossWin / grossLoss, 4) : null,
@@ -98,7 +108,8 @@ public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<Backt
             trades.GroupBy(t => t.ExitReason).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             new LlmCost(s.Ledger.Calls, s.Ledger.InputTokens, s.Ledger.OutputTokens, s.Ledger.CostUsd, s.Ledger.UnpricedCalls),
             Calibration(trades));
-        return new BacktestReport(metrics, trades, equity, settings.Markets);
+        var (open, dust, reconciliation) = BacktestBooks.Create(run);
+        return new BacktestReport(metrics, trades, equity, settings.Markets, open, dust, reconciliation);
     }
 
     private static BacktestTrade ToTrade(Position p, InMemoryDecisionStore decisions)
@@ -128,24 +139,30 @@ public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<Backt
         ExitReason.Timeout => "timeout",
         ExitReason.TrailingStop => "trailing_stop",
         ExitReason.Manual => "manual",
+        ExitReason.Dust => "dust",
         _ => "kill_switch",
     };
 
     private static decimal Percent(decimal part, decimal whole) => whole == 0m ? 0m : Math.Round(part / whole * 100m, 6);
 
-    /// <summary>Sharpe and Sortino of per-candle returns, annualized by √(candles per year), risk-free rate 0.</summary>
-    private static (double Sharpe, double Sortino) Ratios(IReadOnlyList<EquityPoint> equity, TimeSpan interval)
+    /// <summary>
+    /// Sharpe and Sortino of per-candle returns, annualized by √(candles per year), risk-free rate 0. The first return is
+    /// the first step's, from <paramref name="startingBalance"/> to the first point; 0 for both with fewer than two returns.
+    /// </summary>
+    public static (double Sharpe, double Sortino) Ratios(decimal startingBalance, IReadOnlyList<EquityPoint> equity, TimeSpan interval)
     {
-        if (equity.Count < 3)
+        if (equity.Count < 2)
         {
             return (0d, 0d);
         }
 
-        var returns = new double[equity.Count - 1];
-        for (var i = 1; i < equity.Count; i++)
+        var returns = new double[equity.Count];
+        var before = (double)startingBalance;
+        for (var i = 0; i < equity.Count; i++)
         {
-            var before = (double)equity[i - 1].Equity;
-            returns[i - 1] = before == 0d ? 0d : ((double)equity[i].Equity / before) - 1d;
+            var after = (double)equity[i].Equity;
+            returns[i] = before == 0d ? 0d : (after / before) - 1d;
+            before = after;
         }
 
         var mean = returns.Average();
@@ -155,9 +172,10 @@ public sealed record BacktestReport(BacktestMetrics Metrics, IReadOnlyList<Backt
         return (sd == 0d ? 0d : Math.Round(mean / sd * annual, 6), downside == 0d ? 0d : Math.Round(mean / downside * annual, 6));
     }
 
-    private static decimal MaxDrawdownPercent(IReadOnlyList<EquityPoint> equity)
+    /// <summary>The deepest fall of marked equity from its highest point so far, the starting balance being the first, in percent.</summary>
+    public static decimal MaxDrawdownPercent(decimal startingBalance, IReadOnlyList<EquityPoint> equity)
     {
-        decimal peak = 0m, worst = 0m;
+        decimal peak = startingBalance, worst = 0m;
         foreach (var e in equity)
         {
             peak = Math.Max(peak, e.Equity);

@@ -91,14 +91,33 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
                 continue;
             }
 
-            if (ExitRules.Evaluate(position, ticker, now, session.Scalping.PositionHoldTime) is not { } reason
-                || (reason == ExitReason.TakeProfit && StopReachedInCandle(position, ticker)))
+            if (DueInCandle(position, ticker, now, session.Scalping.PositionHoldTime) is not { } reason)
             {
                 continue;
             }
 
-            await session.Desk.ExitAsync(position, reason, cancellationToken);
+            await session.Desk.ExitAsync(position, reason, cancellationToken, ticker);
         }
+    }
+
+    /// <summary>
+    /// The engine's exit rule at an instant inside the candle, with the conservative tie-break: a take-profit seen while
+    /// the candle also reaches the stop waits (the stop is assumed first), but the hold time still applies then, so a
+    /// position past its hold time exits as a timeout instead of being carried on.
+    /// </summary>
+    public static ExitReason? DueInCandle(Position position, Ticker ticker, DateTimeOffset now, TimeSpan holdTime)
+    {
+        if (ExitRules.Evaluate(position, ticker, now, holdTime) is not { } reason)
+        {
+            return null;
+        }
+
+        if (reason == ExitReason.TakeProfit && StopReachedInCandle(position, ticker))
+        {
+            return now - position.OpenedAt >= holdTime ? ExitReason.Timeout : null;
+        }
+
+        return reason;
     }
 
     /// <summary>

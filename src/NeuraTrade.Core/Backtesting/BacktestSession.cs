@@ -19,4 +19,5 @@ public sealed record BacktestSession(
     InMemoryPositionStore Positions,
     InMemoryScalpingStateStore State,
     InMemoryPaperAccountStore Account,
-    InMemoryLlmUsageLedger Ledger);
+    InMemoryLlmUsageLedger Ledger,
+    InMemoryEntryAdmission Admission);

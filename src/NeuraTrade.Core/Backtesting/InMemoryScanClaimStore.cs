@@ -26,6 +26,21 @@ public sealed class InMemoryScanClaimStore : IScanClaimStore
         }
     }
 
+    public Task<ScanClaim?> RenewAsync(ScanClaim claim, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_claims.TryGetValue(claim.Key, out var held) || held.Token != claim.Token)
+            {
+                return Task.FromResult<ScanClaim?>(null);
+            }
+
+            var renewed = claim with { Until = until, Token = Guid.NewGuid().ToString("N") };
+            _claims[claim.Key] = renewed;
+            return Task.FromResult<ScanClaim?>(renewed);
+        }
+    }
+
     public Task ReleaseAsync(ScanClaim claim, CancellationToken cancellationToken)
     {
         lock (_lock)

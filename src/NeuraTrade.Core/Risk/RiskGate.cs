@@ -65,7 +65,7 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             return Block.Toggled;
         }
 
-        if (state.DailyRealizedPnl + (context?.UnrealizedLoss ?? 0m) <= -_options.MaxDailyLoss)
+        if (Realized(state, context) + (context?.UnrealizedLoss ?? 0m) <= -_options.MaxDailyLoss)
         {
             return Block.DailyLoss;
         }
@@ -113,7 +113,18 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
         return spreadPercent > _options.MaxSpreadPercent ? Block.Spread : Block.None;
     }
 
-    private static decimal Drawdown(ScalpingState state, RiskContext context) => context.DayPeakPnl - (state.DailyRealizedPnl + context.UnrealizedPnl);
+    /// <summary>
+    /// The UTC day's realized PnL: from the stored closed trades when the context was read from them (the state's running
+    /// figure is a second write after each close, and a failed second write must not hide a loss), else the state's.
+    /// </summary>
+    private static decimal Realized(ScalpingState state, RiskContext? context) => context?.DayRealizedPnl ?? state.DailyRealizedPnl;
+
+    /// <summary>
+    /// How far the day's equity (realized plus unrealized PnL) is below its peak: the peak of the closed trades' running
+    /// total, or the higher equity a scan observed with positions open (<see cref="ScalpingState.DayPeakEquity"/>).
+    /// </summary>
+    private static decimal Drawdown(ScalpingState state, RiskContext context) =>
+        Math.Max(context.DayPeakPnl, state.DayPeakEquity) - (Realized(state, context) + context.UnrealizedPnl);
 
     private string? Describe(Block block, ScalpingState state, RiskContext? context, int openPositions, string? symbol, decimal spreadPercent)
     {
@@ -124,12 +135,13 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             case Block.DailyLoss:
             {
                 var unrealizedLoss = context?.UnrealizedLoss ?? 0m;
-                var what = unrealizedLoss < 0m ? $"{state.DailyRealizedPnl} realized {unrealizedLoss} unrealized" : $"{state.DailyRealizedPnl}";
+                var realized = Realized(state, context);
+                var what = unrealizedLoss < 0m ? $"{realized} realized {unrealizedLoss} unrealized" : $"{realized}";
                 return $"daily loss limit reached: {what} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day";
             }
 
             case Block.Drawdown:
-                return $"drawdown {Drawdown(state, context!)} from today's peak {context!.DayPeakPnl} reached Scalping:MaxDrawdown {_options.MaxDrawdown}; entries halt until it recovers or the next UTC day";
+                return $"drawdown {Drawdown(state, context!)} from today's peak {Math.Max(context!.DayPeakPnl, state.DayPeakEquity)} reached Scalping:MaxDrawdown {_options.MaxDrawdown}; entries halt until it recovers or the next UTC day";
             case Block.LossStreak:
                 return $"{context!.ConsecutiveLosses} losses in a row (Scalping:MaxConsecutiveLosses {_options.MaxConsecutiveLosses}); entries pause until {context.LastLossAt!.Value + _options.LossStreakPause:O}";
             case Block.MaxPositions:
@@ -184,12 +196,16 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             return RiskVerdict.Reject($"stop {stop} and target {takeProfit} are on the wrong sides of {reference} for a {d.Side}");
         }
 
-        if (d.EntryPrice is { } entry && entry > 0m)
+        if (reference > 0m)
         {
-            var edgePercent = Math.Abs(takeProfit - entry) / entry * 100m;
-            if (edgePercent < _options.MinSpreadPercent)
+            // The barriers follow the fill (the desk keeps their distances), so the target's distance from the reference
+            // is what a take-profit earns before costs.
+            var costs = _options.Costs;
+            var netEdge = costs.NetEdgePercent(reference, takeProfit, check.SpreadPercent);
+            if (netEdge < costs.MinNetEdgePercent)
             {
-                return RiskVerdict.Reject($"target edge {edgePercent:0.####}% is below Scalping:MinSpreadPercent {_options.MinSpreadPercent}%");
+                return RiskVerdict.Reject(
+                    $"net edge {netEdge:0.####}% is below Scalping:MinNetEdgePercent {costs.MinNetEdgePercent}%: the target is {Math.Abs(takeProfit - reference) / reference * 100m:0.####}% away and a round trip costs {costs.CostPercent(check.SpreadPercent):0.####}% (fees 2 × {costs.FeePercent}%, slippage 2 × {costs.SlippagePercent}%, spread {check.SpreadPercent:0.####}%)");
             }
         }
 

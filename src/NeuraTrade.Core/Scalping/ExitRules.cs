@@ -26,11 +26,11 @@ public static class ExitRules
             : Evaluate(position, candle.High, candle.Low, now, holdTime);
 
     /// <summary>
-    /// The stop a position should have now, given the exit-side price: moved to the entry once the price is
-    /// <paramref name="breakEvenTriggerPercent"/> in profit, and trailing <paramref name="trailingStopPercent"/> behind
+    /// The stop a position should have now, given the exit-side price: moved to break-even (the entry plus both fees, so a
+    /// break-even exit nets zero) once the price is <paramref name="breakEvenTriggerPercent"/> in profit, and trailing <paramref name="trailingStopPercent"/> behind
     /// the price. A stop only ever tightens. Null when it stays where it is.
     /// </summary>
-    public static decimal? AdjustedStop(Position position, decimal exitPrice, decimal trailingStopPercent, decimal breakEvenTriggerPercent)
+    public static decimal? AdjustedStop(Position position, decimal exitPrice, decimal trailingStopPercent, decimal breakEvenTriggerPercent, Risk.RoundTripCost costs)
     {
         var isLong = position.Side == PositionSide.Long;
         var candidate = position.StopLoss;
@@ -39,7 +39,13 @@ public static class ExitRules
             var trigger = position.EntryPrice * (isLong ? 1m + (breakEvenTriggerPercent / 100m) : 1m - (breakEvenTriggerPercent / 100m));
             if (isLong ? exitPrice >= trigger : exitPrice <= trigger)
             {
-                candidate = isLong ? Math.Max(candidate, position.EntryPrice) : Math.Min(candidate, position.EntryPrice);
+                // Break-even means a zero result after both fees: the entry's fee paid and the exit's to come.
+                // Only once the price is beyond it: a stop above the bid (below the ask) would fire at once, at a loss.
+                var breakEven = costs.BreakEvenPrice(isLong, position.EntryPrice, position.Amount, position.EntryFee);
+                if (isLong ? exitPrice > breakEven : exitPrice < breakEven)
+                {
+                    candidate = isLong ? Math.Max(candidate, breakEven) : Math.Min(candidate, breakEven);
+                }
             }
         }
 

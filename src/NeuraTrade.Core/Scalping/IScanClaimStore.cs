@@ -12,6 +12,12 @@ public interface IScanClaimStore
     /// <summary>Takes <paramref name="key"/> until <paramref name="until"/> when it is free or its lease lapsed by <paramref name="now"/>; null when someone else holds it.</summary>
     Task<ScanClaim?> TryClaimAsync(string key, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Extends a claim this owner still holds to <paramref name="until"/> (a scan that outlives its lease renews it);
+    /// null when the claim lapsed and someone else took it, or it is gone.
+    /// </summary>
+    Task<ScanClaim?> RenewAsync(ScanClaim claim, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>Gives the claim back if it is still this one (a lapsed claim taken over by another owner is left alone).</summary>
     Task ReleaseAsync(ScanClaim claim, CancellationToken cancellationToken);
 }

@@ -18,11 +18,21 @@ public enum ExitReason
     TrailingStop,
     Manual,
     KillSwitch,
+
+    /// <summary>
+    /// A remainder below the venue's amount step or minimum notional: it can never be sold, so it is closed in the books
+    /// at the mark (the coins stay in the account as dust) and frees its position slot.
+    /// </summary>
+    Dust,
 }
 
 /// <summary>
-/// A position from entry fill to exit fill. Fees are in quote currency on both legs. Realized PnL is
-/// (exit − entry) × amount for a long, (entry − exit) × amount for a short, minus both fees.
+/// A position from entry fill to exit fill. <see cref="Amount"/> is what the account holds: the entry's fill less a
+/// fee the venue took in the base asset (Binance charges a spot BUY in the asset received). <see cref="EntryFees"/>
+/// and <see cref="ExitFees"/> are the charges as the venue booked them, each in its currency;
+/// <see cref="EntryFee"/> and <see cref="ExitFee"/> are their value in quote currency (a base-asset fee at the fill
+/// price). Realized PnL is (exit − entry) × amount for a long, (entry − exit) × amount for a short, minus both fees.
+/// Rows written before fees had currencies have no charge lists: their fees were in quote currency.
 /// </summary>
 public sealed record Position(
     string Id,
@@ -41,8 +51,20 @@ public sealed record Position(
     decimal? ExitFee = null,
     DateTimeOffset? ClosedAt = null,
     ExitReason? ExitReason = null,
-    string? ExitOrderId = null)
+    string? ExitOrderId = null,
+    FeeList? EntryFees = null,
+    FeeList? ExitFees = null)
 {
+    public string Base => Markets.MarketSymbol.Base(Symbol);
+
+    public string Quote => Markets.MarketSymbol.Quote(Symbol);
+
+    /// <summary>The entry's charges; a row without them (written before fees had currencies) paid its fee in quote.</summary>
+    public FeeList EntryCharges => EntryFees ?? (EntryFee != 0m ? new FeeList([new FeeCharge(Quote, EntryFee)]) : FeeList.Empty);
+
+    /// <summary>The exit's charges, as <see cref="EntryCharges"/>.</summary>
+    public FeeList ExitCharges => ExitFees ?? (ExitFee is { } f && f != 0m ? new FeeList([new FeeCharge(Quote, f)]) : FeeList.Empty);
+
     public bool IsOpen => ClosedAt is null;
 
     /// <summary>Quote currency committed at entry (amount × entry price).</summary>
@@ -86,7 +108,14 @@ public sealed record Position(
     /// replaces the open row); the remainder, if any, gets a new id <c>{Id}-r{n}</c> and the entry fee is split pro rata,
     /// so nothing is counted twice. Closed is null when nothing filled.
     /// </summary>
-    public (Position? Closed, Position? Remainder) CloseFilled(Order exitOrder, ExitReason reason, DateTimeOffset closedAt)
+    public (Position? Closed, Position? Remainder) CloseFilled(Order exitOrder, ExitReason reason, DateTimeOffset closedAt) =>
+        CloseFilled(exitOrder, exitOrder.FeeCharges, exitOrder.Fee, reason, closedAt);
+
+    /// <summary>
+    /// <see cref="CloseFilled(Order, ExitReason, DateTimeOffset)"/> with the exit's charges and their value in quote
+    /// currency as the trade desk established them (from the order's fills or the account's trades).
+    /// </summary>
+    public (Position? Closed, Position? Remainder) CloseFilled(Order exitOrder, IReadOnlyList<FeeCharge> exitCharges, decimal exitFeeValue, ExitReason reason, DateTimeOffset closedAt)
     {
         var filled = Math.Min(exitOrder.Filled, Amount);
         if (filled <= 0m)
@@ -97,20 +126,42 @@ public sealed record Position(
         var closed = this with
         {
             ExitPrice = exitOrder.Average,
-            ExitFee = exitOrder.Fee,
+            ExitFee = exitFeeValue,
+            ExitFees = FeeList.Of(exitCharges),
             ClosedAt = closedAt,
             ExitReason = reason,
             ExitOrderId = exitOrder.Id,
         };
-        if (filled == Amount)
+        return filled == Amount ? (closed, null) : Split(closed, filled);
+    }
+
+    /// <summary>
+    /// Closes <paramref name="amount"/> of this position in the books without an order, at <paramref name="mark"/> and no
+    /// fee (dust: too small to sell; the coins stay in the account). The rest, if any, stays open as a remainder.
+    /// </summary>
+    public (Position Closed, Position? Remainder) CloseInBooks(decimal amount, decimal mark, ExitReason reason, DateTimeOffset closedAt)
+    {
+        var part = Math.Min(amount, Amount);
+        var closed = this with { ExitPrice = mark, ExitFee = 0m, ExitFees = FeeList.Empty, ClosedAt = closedAt, ExitReason = reason, ExitOrderId = null };
+        if (part == Amount)
         {
             return (closed, null);
         }
 
-        var entryFeePart = Math.Round(EntryFee * filled / Amount, 8, MidpointRounding.ToZero);
-        closed = closed with { Amount = filled, EntryFee = entryFeePart };
-        var remainder = this with { Id = RemainderId(Id), Amount = Amount - filled, EntryFee = EntryFee - entryFeePart };
-        return (closed, remainder);
+        var (c, r) = Split(closed, part);
+        return (c, r);
+    }
+
+    /// <summary>Splits <paramref name="closed"/> (this position, closed) into its closed part of <paramref name="part"/> and the open remainder; the entry fees are split pro rata so nothing is counted twice.</summary>
+    private (Position Closed, Position Remainder) Split(Position closed, decimal part)
+    {
+        var share = part / Amount;
+        var entryFeePart = Math.Round(EntryFee * share, 8, MidpointRounding.ToZero);
+        var chargesPart = EntryCharges.Select(c => c with { Amount = Math.Round(c.Amount * share, 12, MidpointRounding.ToZero) }).ToArray();
+        var chargesRest = EntryCharges.Select((c, i) => c with { Amount = c.Amount - chargesPart[i].Amount }).ToArray();
+        var closedPart = closed with { Amount = part, EntryFee = entryFeePart, EntryFees = new FeeList(chargesPart) };
+        var remainder = this with { Id = RemainderId(Id), Amount = Amount - part, EntryFee = EntryFee - entryFeePart, EntryFees = new FeeList(chargesRest) };
+        return (closedPart, remainder);
     }
 
     private static string RemainderId(string id)

@@ -62,7 +62,7 @@ public sealed class PositionReconciler(
                     continue;
                 }
 
-                var adopted = Adopt(order);
+                var adopted = Adopt(order, fills.Where(f => f.OrderId == order.Id && f.FeeCurrency.Length > 0).Select(f => new FeeCharge(f.FeeCurrency, f.Fee)));
                 await positionStore.SaveOpenAsync(adopted, cancellationToken);
                 open.Add(adopted);
                 known.Add(order.Id);
@@ -89,23 +89,28 @@ public sealed class PositionReconciler(
         return findings;
     }
 
-    private Position Adopt(Order order)
+    /// <summary>The position an entry fill without one opens: booked as the desk books it (what the account holds after a fee in the base asset), with the account's fee charges.</summary>
+    private Position Adopt(Order order, IEnumerable<FeeCharge> tradeFees)
     {
         var decisionId = order.ClientOrderId[ClientOrderIds.EntryPrefix.Length..];
         var isLong = order.Side == OrderSide.Buy;
         var distance = order.Average * _options.ReconcileBarrierPercent / 100m;
+        var charges = order.FeesKnown ? order.FeeCharges : tradeFees;
+        var fees = FillBooking.Value(charges, MarketSymbol.Base(order.Symbol), MarketSymbol.Quote(order.Symbol), order.Average, static _ => null);
+        var side = isLong ? PositionSide.Long : PositionSide.Short;
         return new Position(
             $"pos-{decisionId}",
             order.Symbol,
-            isLong ? PositionSide.Long : PositionSide.Short,
-            order.Filled,
+            side,
+            FillBooking.Held(side, order.Filled, fees.Charges, MarketSymbol.Base(order.Symbol)),
             order.Average,
-            order.Fee,
+            fees.QuoteValue,
             isLong ? order.Average - distance : order.Average + distance,
             isLong ? order.Average + distance : order.Average - distance,
             order.Timestamp,
             order.Id,
             decisionId,
-            order.Timestamp);
+            order.Timestamp,
+            EntryFees: fees.Charges);
     }
 }

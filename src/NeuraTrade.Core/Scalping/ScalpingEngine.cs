@@ -47,13 +47,18 @@ public sealed class ScalpingEngine(
             return new ScanReport(startedAt, time.GetUtcNow(), true, [], ScanReport.AnotherScanRunning);
         }
 
+        var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, time, logger);
         try
         {
-            return await RunClaimedScanAsync(startedAt, cancellationToken);
+            return await RunClaimedScanAsync(startedAt, lease, cancellationToken);
         }
         finally
         {
-            await claims.ReleaseAsync(claim, CancellationToken.None);
+            await lease.DisposeAsync();
+            if (lease.Current is { } held)
+            {
+                await claims.ReleaseAsync(held, CancellationToken.None);
+            }
         }
     }
 
@@ -78,7 +83,7 @@ public sealed class ScalpingEngine(
         return closed;
     }
 
-    private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
     {
         var state = (await stateStore.GetAsync(cancellationToken)).On(startedAt);
         IReadOnlyList<string> reconciled = [];
@@ -121,6 +126,14 @@ public sealed class ScalpingEngine(
         }
 
         var context = await desk.ReadRiskContextAsync(open, tickers, cancellationToken);
+
+        // The day's equity peak counts unrealized gains: a day up 200 unrealized that falls to -100 has drawn down 300.
+        var equity = context.DayRealizedPnl + context.UnrealizedPnl;
+        if (equity > state.DayPeakEquity)
+        {
+            state = await stateStore.UpdateAsync(s => s.WithEquitySeen(equity, context.Now), cancellationToken);
+        }
+
         var decided = await ForEachAsync(
             Enumerable.Range(0, symbols.Length).ToArray(),
             (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
@@ -138,6 +151,12 @@ public sealed class ScalpingEngine(
             }
 
             EntryResult entry;
+            if (entriesStopped is null && decided[i]!.IsEntry && !await lease.RenewIfDueAsync(cancellationToken))
+            {
+                // The lease lapsed (a slow brain) and another scan took it over: it may be entering the same markets.
+                entriesStopped = "entries stopped this scan: its lease lapsed and another scan took over";
+            }
+
             if (entriesStopped is not null)
             {
                 var held = decided[i]!.IsEntry ? decided[i]!.AsHold(entriesStopped) : decided[i]!;
@@ -214,7 +233,7 @@ public sealed class ScalpingEngine(
         {
             var position = held;
             var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-            if (ExitRules.AdjustedStop(position, exitPrice, _options.TrailingStopPercent, _options.BreakEvenTriggerPercent) is { } stop)
+            if (ExitRules.AdjustedStop(position, exitPrice, _options.TrailingStopPercent, _options.BreakEvenTriggerPercent, _options.Costs) is { } stop)
             {
                 position = position with { StopLoss = stop };
                 await positionStore.SaveOpenAsync(position, cancellationToken);
@@ -227,7 +246,7 @@ public sealed class ScalpingEngine(
                 continue;
             }
 
-            if (await desk.ExitAsync(position, reason, cancellationToken) is { } done)
+            if (await desk.ExitAsync(position, reason, cancellationToken, ticker) is { } done)
             {
                 open.Remove(position);
                 closed.Add(done);

@@ -43,9 +43,35 @@ public sealed class ScalpingOptions
     /// <summary>A position still open after this long is closed (<c>timeout</c>).</summary>
     public TimeSpan PositionHoldTime { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Smallest edge a trade may target: take-profit distance from entry, percent.</summary>
+    /// <summary>
+    /// Smallest net edge an entry may target, percent: the take-profit's distance from the entry less the round-trip
+    /// cost (both taker fees <see cref="FeePercent"/>, slippage <see cref="ExpectedSlippagePercent"/> on both legs, and the
+    /// current spread). See <see cref="Risk.RoundTripCost"/>.
+    /// </summary>
     [Range(0.0, 100.0)]
-    public decimal MinSpreadPercent { get; set; } = 0.02m;
+    public decimal MinNetEdgePercent { get; set; } = 0.02m;
+
+    /// <summary>
+    /// The seed's <c>min_spread_percent</c>: kept as another name for <see cref="MinNetEdgePercent"/> (it always meant
+    /// "the least a trade must earn"; as a raw target distance it let trades through that lose the fees).
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public decimal MinSpreadPercent
+    {
+        get => MinNetEdgePercent;
+        set => MinNetEdgePercent = value;
+    }
+
+    /// <summary>Taker fee per leg the venue charges, percent of the fill's value (Binance spot 0.1); the cost model's fee.</summary>
+    [Range(0.0, 5.0)]
+    public decimal FeePercent { get; set; } = 0.1m;
+
+    /// <summary>Slippage expected per market-order leg beyond the touch, percent; the cost model's slippage.</summary>
+    [Range(0.0, 5.0)]
+    public decimal ExpectedSlippagePercent { get; set; } = 0.02m;
+
+    /// <summary>The round-trip cost model these settings describe.</summary>
+    public Risk.RoundTripCost Costs => new(FeePercent, ExpectedSlippagePercent, MinNetEdgePercent);
 
     /// <summary>Widest bid/ask spread at which a new entry is allowed, percent of mid.</summary>
     [Range(0.0, 100.0)]

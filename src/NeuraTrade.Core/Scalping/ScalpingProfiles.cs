@@ -19,7 +19,7 @@ public static class ScalpingProfiles
             case Conservative:
                 options.Profile = Conservative;
                 options.MaxPositions = 2;
-                options.MinSpreadPercent = 0.05m;
+                options.MinNetEdgePercent = 0.05m;
                 options.MaxPositionSize = 50m;
                 options.MaxDailyLoss = 50m;
                 options.PositionHoldTime = TimeSpan.FromMinutes(5);
@@ -27,7 +27,7 @@ public static class ScalpingProfiles
             case Aggressive:
                 options.Profile = Aggressive;
                 options.MaxPositions = 5;
-                options.MinSpreadPercent = 0.01m;
+                options.MinNetEdgePercent = 0.01m;
                 options.MaxPositionSize = 200m;
                 options.MaxDailyLoss = 200m;
                 options.PositionHoldTime = TimeSpan.FromMinutes(1);

@@ -15,6 +15,19 @@ public sealed record ScalpingState(
     string? LastScanSummary,
     DateTimeOffset? UpdatedAt)
 {
+    /// <summary>
+    /// The highest equity (realized plus unrealized PnL) a scan saw on <see cref="PnlDay"/>: the drawdown limit measures
+    /// from it, so a day at +200 unrealized that falls to −100 has a drawdown of 300, not 100. Restarts each UTC day.
+    /// </summary>
+    public decimal DayPeakEquity { get; init; }
+
+    /// <summary>This state with <paramref name="equity"/> (today's realized plus unrealized PnL, seen at <paramref name="now"/>) counted in the day's peak.</summary>
+    public ScalpingState WithEquitySeen(decimal equity, DateTimeOffset now)
+    {
+        var today = On(now);
+        return equity > today.DayPeakEquity ? today with { DayPeakEquity = equity } : today;
+    }
+
     public static ScalpingState Initial(bool active, DateTimeOffset now) =>
         new(active, DateOnly.FromDateTime(now.UtcDateTime), 0m, 0m, 0, 0, null, null, null);
 
@@ -22,7 +35,7 @@ public sealed record ScalpingState(
     public ScalpingState On(DateTimeOffset now)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0 };
+        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0, DayPeakEquity = 0m };
     }
 
     /// <summary>Adds one closed trade's realized PnL, counted on <paramref name="closedAt"/>'s UTC day.</summary>

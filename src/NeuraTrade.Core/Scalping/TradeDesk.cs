@@ -10,11 +10,17 @@ namespace NeuraTrade.Core.Scalping;
 /// <summary>Outcome of an entry attempt: the decision as journaled (executed, or HOLD with why) and the position opened.</summary>
 public sealed record EntryResult(TradingDecision Decision, Position? Opened, string Outcome);
 
+/// <summary>What the risk gate says of an entry now, with the inputs the desk read for it (the same question whoever asks).</summary>
+public sealed record EntryAssessment(RiskVerdict Verdict, TradingDecision? Held, RiskContext? Context);
+
 /// <summary>
-/// The one place orders are placed: the scanner and the model's execution tools both come here. Entries
-/// pass the <see cref="RiskGate"/> against freshly read positions, balances and state, one at a time, so
-/// limits hold whoever asks. Exits close the position, book the PnL for the UTC day and link the result
-/// back to the decision.
+/// The one place orders are placed: the scanner, the HTTP decision and the model's execution tools all come here.
+/// Entries pass the <see cref="RiskGate"/> against freshly read positions, balances and risk context, then reserve a
+/// position slot and the symbol across processes (<see cref="IEntryAdmission"/>) before the order is sent, so limits
+/// hold whoever asks and however many hosts run. Fills are booked as the venue books them: the position holds what the
+/// account holds after a fee taken in the base asset, fees keep their currency (read from the account's trades when the
+/// order does not say), the barriers follow the fill, and a holding too small to sell is closed in the books as dust.
+/// Exits look their order up by client id before sending it, so a retry after a crash never sells twice.
 /// </summary>
 public sealed class TradeDesk(
     IExchange exchange,
@@ -25,8 +31,12 @@ public sealed class TradeDesk(
     IScanClaimStore claims,
     IOptions<ScalpingOptions> options,
     TimeProvider time,
-    ILogger<TradeDesk> logger) : IDisposable
+    ILogger<TradeDesk> logger,
+    IEntryAdmission admission) : IDisposable
 {
+    /// <summary>Client order ids an exit may use in turn when an earlier one filled nothing (paper answers a reused id with the first order).</summary>
+    private const int ExitAttempts = 5;
+
     private readonly ScalpingOptions _options = options.Value;
     private readonly SemaphoreSlim _entries = new(1, 1);
     private readonly string _owner = $"desk-{Guid.NewGuid():N}";
@@ -68,6 +78,36 @@ public sealed class TradeDesk(
         return RiskContext.From(now, closed, unrealized);
     }
 
+    /// <summary>
+    /// What the risk gate would answer for <paramref name="decision"/> now, from freshly read state, positions, balances
+    /// and risk context: the question <see cref="EnterAsync"/> asks before it places anything, and the answer the
+    /// model's <c>check_risk</c> tool gets.
+    /// </summary>
+    public async Task<EntryAssessment> AssessAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
+    {
+        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        var open = await positionStore.GetOpenAsync(cancellationToken);
+        var balances = await exchange.FetchBalanceAsync(cancellationToken);
+        if (time.GetUtcNow() - decision.CreatedAt > _options.MaxDecisionAge)
+        {
+            // Also what keeps a replayed duplicate from matching an order older than the trades we still look up.
+            var reason = $"decision is older than Scalping:MaxDecisionAge {_options.MaxDecisionAge}";
+            return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold(reason), null);
+        }
+
+        if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
+        {
+            // A retried or duplicated decision: its client order id would return the first fill, never a second position.
+            const string reason = "this decision was already executed";
+            return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold(reason), null);
+        }
+
+        var portfolio = PortfolioReader.Create(decision.Symbol, balances, open, state);
+        var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
+        var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
+        return new EntryAssessment(verdict, verdict.Approved ? null : decision.AsHold($"risk gate: {verdict.Reason}"), context);
+    }
+
     /// <summary>Gates and executes an entry decision; the result's decision is what should be journaled.</summary>
     public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
     {
@@ -79,33 +119,30 @@ public sealed class TradeDesk(
         await _entries.WaitAsync(cancellationToken);
         try
         {
-            var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
-            var open = await positionStore.GetOpenAsync(cancellationToken);
-            var balances = await exchange.FetchBalanceAsync(cancellationToken);
-            if (time.GetUtcNow() - decision.CreatedAt > _options.MaxDecisionAge)
+            var assessment = await AssessAsync(decision, ticker, cancellationToken);
+            if (assessment.Held is { } held)
             {
-                // Also what keeps a replayed duplicate from matching an order older than the trades we still look up.
-                var stale = decision.AsHold($"decision is older than Scalping:MaxDecisionAge {_options.MaxDecisionAge}");
-                return new EntryResult(stale, null, $"hold: {stale.HoldReason}");
-            }
-
-            if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
-            {
-                // A retried or duplicated decision: its client order id would return the first fill, never a second position.
-                var duplicate = decision.AsHold("this decision was already executed");
-                return new EntryResult(duplicate, null, $"hold: {duplicate.HoldReason}");
-            }
-
-            var portfolio = PortfolioReader.Create(decision.Symbol, balances, open, state);
-            var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
-            var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
-            if (!verdict.Approved)
-            {
-                var held = decision.AsHold($"risk gate: {verdict.Reason}");
                 return new EntryResult(held, null, $"hold: {held.HoldReason}");
             }
 
-            return await OpenAsync(decision, ticker, verdict.Notional, cancellationToken);
+            // Exclusive across processes: the slot and the symbol are reserved before the order is sent.
+            var now = time.GetUtcNow();
+            var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, now, now + _options.ScanLeaseTime, cancellationToken);
+            if (admitted.Slot is not { } slot)
+            {
+                var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
+                return new EntryResult(refused, null, $"hold: {refused.HoldReason}");
+            }
+
+            try
+            {
+                return await OpenAsync(decision, ticker, assessment.Verdict.Notional, cancellationToken);
+            }
+            finally
+            {
+                // The position (if any) is stored by now and counts by itself; a failed entry gives its slot back.
+                await admission.ReleaseAsync(slot, CancellationToken.None);
+            }
         }
         finally
         {
@@ -115,9 +152,11 @@ public sealed class TradeDesk(
 
     /// <summary>
     /// Closes a position at market; null when the exchange refused or another process is closing it (the next scan
-    /// tries again). Only what the exit order filled is closed: the remainder stays open under a new id.
+    /// tries again). The exit sells what the account holds, floored to the amount step; only what it filled is closed,
+    /// the rest stays open under a new id, and a rest too small to sell is closed in the books as dust.
+    /// <paramref name="ticker"/> is the current quote when the caller has it (the dust mark).
     /// </summary>
-    public async Task<Position?> ExitAsync(Position position, ExitReason reason, CancellationToken cancellationToken)
+    public async Task<Position?> ExitAsync(Position position, ExitReason reason, CancellationToken cancellationToken, Ticker? ticker = null)
     {
         var now = time.GetUtcNow();
         var claim = await claims.TryClaimAsync($"exit-{position.Id}", _owner, now, now + _options.ScanLeaseTime, cancellationToken);
@@ -136,47 +175,61 @@ public sealed class TradeDesk(
                 return null;
             }
 
-            var request = new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, current.Amount, null, current.ExitClientOrderId);
-            Order order;
+            MarketInfo market;
             try
             {
-                order = await exchange.CreateOrderAsync(request, cancellationToken);
+                market = await MarketAsync(current.Symbol, cancellationToken);
+                ticker ??= await exchange.FetchTickerAsync(current.Symbol, cancellationToken);
             }
             catch (ExchangeException ex)
             {
-                logger.LogError("Exit order for {PositionId} failed ({ErrorType}): {Error}; retried next scan", current.Id, ex.ErrorType, ex.Message);
+                logger.LogWarning("Exit of {PositionId} postponed: {ErrorType} {Error}; retried next scan", current.Id, ex.ErrorType, ex.Message);
+                return null;
+            }
+
+            var mark = current.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+            var sellable = FillBooking.Sellable(market, current.Amount, mark);
+            if (sellable <= 0m)
+            {
+                // Nothing of it can ever be sold: close it in the books and free its slot.
+                var (dust, _) = current.CloseInBooks(current.Amount, mark, ExitReason.Dust, time.GetUtcNow());
+                await BookClosedAsync(dust, null, cancellationToken);
+                logger.LogWarning("{PositionId} {Symbol}: {Amount} is below what the venue accepts ({Rule}); closed in the books as dust at {Mark}", current.Id, current.Symbol, current.Amount, market.Violation(market.AmountToPrecision(current.Amount), mark, true), mark);
+                return dust;
+            }
+
+            if (await PlaceExitAsync(current, sellable, cancellationToken) is not { } order)
+            {
                 return null;
             }
 
             var closedAt = time.GetUtcNow();
-            var (done, remainder) = current.CloseFilled(order, reason, closedAt);
+            var fees = await BookFeesAsync(order, cancellationToken);
+            var (done, remainder) = current.CloseFilled(order, fees.Charges, fees.QuoteValue, reason, closedAt);
             if (done is null)
             {
                 logger.LogWarning("Exit order {OrderId} for {PositionId} filled nothing ({Status}); retried next scan", order.Id, current.Id, order.Status);
                 return null;
             }
 
+            Position? dustRest = null;
+            if (remainder is not null && FillBooking.Sellable(market, remainder.Amount, mark) <= 0m)
+            {
+                // What is left after the sell is below the lot step or the minimum notional: never sellable, so dust.
+                (dustRest, _) = remainder.CloseInBooks(remainder.Amount, order.Average > 0m ? order.Average : mark, ExitReason.Dust, closedAt);
+                remainder = null;
+            }
+
             if (remainder is not null)
             {
-                // Remainder first: a crash before the close leaves both rows, and the retried exit (same client order id) mends it.
+                // Remainder first: a crash before the close leaves both rows, and the retried exit (which finds the
+                // filled order by its client id) mends it.
                 await positionStore.SaveOpenAsync(remainder, cancellationToken);
                 logger.LogWarning("Exit of {PositionId} filled {Filled} of {Amount}; {Remaining} stays open as {RemainderId}", current.Id, order.Filled, current.Amount, remainder.Amount, remainder.Id);
             }
 
-            await positionStore.CloseAsync(done, cancellationToken);
-            var pnl = done.RealizedPnl!.Value;
-            await stateStore.UpdateAsync(s => s.WithClosedTrade(pnl, closedAt), cancellationToken);
-            if (remainder is null)
-            {
-                // The decision's result is the sum of every part closed for it (one part unless an exit filled partly).
-                var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
-                var total = ClosedWhole(done)
-                    ? pnl
-                    : PartsTotal(done, [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]);
-                await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
-            }
-
-            logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, done.Symbol, reason, done.ExitPrice, pnl);
+            await BookClosedAsync(done, dustRest, cancellationToken, stillOpen: remainder is not null);
+            logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, done.Symbol, reason, done.ExitPrice, done.RealizedPnl);
             return done;
         }
         finally
@@ -201,6 +254,152 @@ public sealed class TradeDesk(
     }
 
     public void Dispose() => _entries.Dispose();
+
+    /// <summary>The client order id of an exit's <paramref name="attempt"/>-th order (the first is <see cref="Position.ExitClientOrderId"/>).</summary>
+    public static string ExitClientOrderId(Position position, int attempt) =>
+        attempt <= 1 ? position.ExitClientOrderId : ClientOrderIds.Exit($"{position.Id}.{attempt}");
+
+    /// <summary>
+    /// Stores closed parts (the exit's, and dust split off after it), books their PnL for the UTC day, and when nothing of
+    /// the decision stays open links the result (the sum of every part) back to the decision.
+    /// </summary>
+    private async Task BookClosedAsync(Position done, Position? dust, CancellationToken cancellationToken, bool stillOpen = false)
+    {
+        if (dust is not null)
+        {
+            await positionStore.CloseAsync(dust, cancellationToken);
+        }
+
+        await positionStore.CloseAsync(done, cancellationToken);
+        var closedAt = done.ClosedAt!.Value;
+        var pnl = done.RealizedPnl!.Value + (dust?.RealizedPnl ?? 0m);
+        await stateStore.UpdateAsync(s => s.WithClosedTrade(pnl, closedAt), cancellationToken);
+        if (stillOpen)
+        {
+            return;
+        }
+
+        var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
+        var total = ClosedWhole(done) && dust is null
+            ? pnl
+            : PartsTotal(done, [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]);
+        await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the exit order of <paramref name="amount"/>, after asking the venue for an earlier order under the same client
+    /// id: an exit that filled before a crash (or a timeout) is booked, never sent again. Null when the venue refused or
+    /// the earlier order's fate is unknown (the next scan tries again).
+    /// </summary>
+    private async Task<Order?> PlaceExitAsync(Position current, decimal amount, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= ExitAttempts; attempt++)
+        {
+            var clientOrderId = ExitClientOrderId(current, attempt);
+            try
+            {
+                var earlier = await exchange.FetchOrderByClientIdAsync(clientOrderId, current.Symbol, cancellationToken);
+                if (earlier is not null)
+                {
+                    if (earlier.Status == OrderStatus.Open)
+                    {
+                        earlier = await CancelRestAsync(earlier, cancellationToken);
+                    }
+
+                    if (earlier.Filled > 0m)
+                    {
+                        logger.LogWarning("Exit order {ClientOrderId} of {PositionId} had already filled {Filled}: booking it, not sending again", clientOrderId, current.Id, earlier.Filled);
+                        return earlier;
+                    }
+
+                    continue; // It filled nothing: the next attempt gets its own id.
+                }
+
+                var order = await exchange.CreateOrderAsync(new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, amount, null, clientOrderId), cancellationToken);
+                return order.Status == OrderStatus.Open ? await CancelRestAsync(order, cancellationToken) : order;
+            }
+            catch (ExchangeException ex)
+            {
+                logger.LogError("Exit order for {PositionId} failed ({ErrorType}): {Error}; retried next scan", current.Id, ex.ErrorType, ex.Message);
+                return null;
+            }
+        }
+
+        logger.LogError("Exit of {PositionId}: {Attempts} exit orders filled nothing; retried next scan", current.Id, ExitAttempts);
+        return null;
+    }
+
+    /// <summary>
+    /// The order's fee charges, valued in quote. An order that filled without saying its fees (no <c>fills</c> in the
+    /// answer, a cancelled or looked-up order) gets them from the account's trades; a currency that is neither base nor
+    /// quote is valued at the venue's ticker. What cannot be found or valued is logged as such, never taken as 0 silently.
+    /// </summary>
+    private async Task<BookedFees> BookFeesAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.Filled <= 0m)
+        {
+            return BookedFees.None;
+        }
+
+        var charges = order.FeeCharges;
+        if (!order.FeesKnown)
+        {
+            var trades = await exchange.FetchMyTradesAsync(order.Symbol, order.Timestamp.AddMinutes(-1), null, cancellationToken);
+            var own = trades.Where(t => t.OrderId == order.Id).ToList();
+            charges = FeeCharge.Merge(own.Where(t => t.FeeCurrency.Length > 0).Select(t => new FeeCharge(t.FeeCurrency, t.Fee)));
+            if (own.Count == 0)
+            {
+                logger.LogError("Order {OrderId} {Symbol} filled {Filled} but neither the order nor the account's trades say its fees: booked without fees", order.Id, order.Symbol, order.Filled);
+            }
+        }
+
+        var baseCurrency = MarketSymbol.Base(order.Symbol);
+        var quote = MarketSymbol.Quote(order.Symbol);
+        var rates = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        foreach (var c in charges.Where(c => c.Currency != baseCurrency && c.Currency != quote))
+        {
+            rates[c.Currency] = await RateInAsync(c.Currency, quote, cancellationToken);
+        }
+
+        var booked = FillBooking.Value(charges, baseCurrency, quote, order.Average, c => rates.GetValueOrDefault(c));
+        if (booked.Unvalued.Count > 0)
+        {
+            logger.LogError("Order {OrderId}: fees {Fees} have no {Quote} rate on {Exchange}; they are kept with the position but not in its PnL", order.Id, booked.Unvalued, quote, exchange.Name);
+        }
+
+        return booked;
+    }
+
+    /// <summary>The price of one <paramref name="currency"/> in <paramref name="quote"/> at the venue (its ticker, or the inverse market's); null when neither exists.</summary>
+    private async Task<decimal?> RateInAsync(string currency, string quote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var direct = await exchange.FetchTickerAsync($"{currency}/{quote}", cancellationToken);
+            return direct.Mid > 0m ? direct.Mid : null;
+        }
+        catch (ExchangeException)
+        {
+        }
+
+        try
+        {
+            var inverse = await exchange.FetchTickerAsync($"{quote}/{currency}", cancellationToken);
+            return inverse.Mid > 0m ? 1m / inverse.Mid : null;
+        }
+        catch (ExchangeException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<MarketInfo> MarketAsync(string symbol, CancellationToken cancellationToken)
+    {
+        var markets = await exchange.LoadMarketsAsync(cancellationToken);
+        return markets.TryGetValue(symbol, out var market)
+            ? market
+            : throw new ExchangeException(ExchangeErrorType.BadSymbol, $"{exchange.Name} has no market {symbol}");
+    }
 
     private async Task<Order> CancelRestAsync(Order order, CancellationToken cancellationToken)
     {
@@ -233,6 +432,15 @@ public sealed class TradeDesk(
         Order order;
         try
         {
+            var market = await MarketAsync(decision.Symbol, cancellationToken);
+            var book = await exchange.FetchOrderBookAsync(decision.Symbol, null, cancellationToken);
+            request = SizedToBook(request, market, book, out var refusal);
+            if (refusal is not null)
+            {
+                var thin = decision.AsHold(refusal);
+                return new EntryResult(thin, null, $"hold: {thin.HoldReason}");
+            }
+
             order = await exchange.CreateOrderAsync(request, cancellationToken);
             if (order.Status == OrderStatus.Open)
             {
@@ -261,18 +469,61 @@ public sealed class TradeDesk(
         }
 
         var now = time.GetUtcNow();
-        var position = OpenedPosition(decision, order, now);
+        var position = FillBooking.Opened(decision, order, await BookFeesAsync(order, cancellationToken), now);
+        var marketInfo = await MarketAsync(decision.Symbol, cancellationToken);
+        var mark = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+        if (FillBooking.Sellable(marketInfo, position.Amount, mark) <= 0m)
+        {
+            // A (partial) fill too small to ever sell: it never becomes a position that holds a slot.
+            var (dust, _) = position.CloseInBooks(position.Amount, position.EntryPrice, ExitReason.Dust, now);
+            await BookClosedAsync(dust, null, cancellationToken);
+            logger.LogWarning("Entry {DecisionId} {Symbol} filled only {Amount}, below what the venue would buy back; booked as dust", decision.Id, decision.Symbol, position.Amount);
+            return new EntryResult(Executed(decision, now), null, $"filled {position.Amount} below the minimum order: booked as dust");
+        }
+
         await positionStore.SaveOpenAsync(position, cancellationToken);
         logger.LogInformation(
-            "Opened {PositionId} {Symbol} {Side} {Amount} at {Price} (stop {StopLoss}, target {TakeProfit})",
+            "Opened {PositionId} {Symbol} {Side} {Amount} at {Price} (stop {StopLoss}, target {TakeProfit}, fees {Fees})",
             position.Id,
             position.Symbol,
             position.Side,
             position.Amount,
             position.EntryPrice,
             position.StopLoss,
-            position.TakeProfit);
+            position.TakeProfit,
+            position.EntryCharges);
         return new EntryResult(Executed(decision, now), position, $"opened {position.Side.ToString().ToLowerInvariant()} {position.Amount} at {position.EntryPrice}");
+    }
+
+    /// <summary>
+    /// The entry order cut to what the book can fill now (for a limit order, the levels at or better than its price), so
+    /// a thin book gives a smaller position instead of a partial fill below the minimum notional; a refusal when even
+    /// that breaks the market's minimum amount or notional. Shared with the backtest driver.
+    /// </summary>
+    public static OrderRequest SizedToBook(OrderRequest request, MarketInfo market, OrderBook book, out string? refusal)
+    {
+        refusal = null;
+        var levels = request.Side == OrderSide.Buy ? book.Asks : book.Bids;
+        decimal depth = 0m;
+        foreach (var level in levels)
+        {
+            if (request.Price is { } limit && (request.Side == OrderSide.Buy ? level.Price > limit : level.Price < limit))
+            {
+                break;
+            }
+
+            depth += level.Amount;
+        }
+
+        var amount = market.AmountToPrecision(Math.Min(request.Amount, depth));
+        var touch = levels.Count > 0 ? levels[0].Price : request.Price ?? 0m;
+        if (market.Violation(amount, request.Price ?? touch, request.Type == OrderType.Market) is { } violation)
+        {
+            refusal = depth < request.Amount ? $"the book cannot fill the minimum order now ({violation})" : violation;
+            return request;
+        }
+
+        return request with { Amount = amount };
     }
 
     /// <summary>
@@ -288,22 +539,6 @@ public sealed class TradeDesk(
         var amount = Math.Round(notional / (sizingPrice * (1m + (sizingBufferPercent / 100m))), 8, MidpointRounding.ToZero);
         return new OrderRequest(decision.Symbol, limit is null ? OrderType.Market : OrderType.Limit, side, amount, limit, ClientOrderIds.Entry(decision.Id));
     }
-
-    /// <summary>The position an entry fill opens (what filled, at its average price and fee, with the decision's barriers).</summary>
-    public static Position OpenedPosition(TradingDecision decision, Order order, DateTimeOffset now) =>
-        new(
-            $"pos-{decision.Id}",
-            decision.Symbol,
-            decision.Side == OrderSide.Buy ? PositionSide.Long : PositionSide.Short,
-            order.Filled,
-            order.Average,
-            order.Fee,
-            decision.StopLoss!.Value,
-            decision.TakeProfit!.Value,
-            now,
-            order.Id,
-            decision.Id,
-            decision.CreatedAt);
 
     /// <summary>The decision as journaled once its entry filled.</summary>
     public static TradingDecision Executed(TradingDecision decision, DateTimeOffset now) => decision with { ExecutedAt = now, Outcome = DecisionOutcome.Pending };

@@ -19,13 +19,13 @@ public sealed class TradingToolbox(
     IExchange exchange,
     IPositionStore positions,
     IScalpingStateStore state,
-    RiskGate riskGate,
     TradeDesk desk,
     DecisionValidator validator,
     IDecisionStore journal,
     IOptions<ScalpingOptions> scalping,
     IOptions<BrainOptions> brain,
-    TimeProvider time)
+    TimeProvider time,
+    EntryReview review)
 {
     private const int MaxCandles = 200;
 
@@ -44,7 +44,7 @@ public sealed class TradingToolbox(
         Add(registry, TradingToolKind.MarketData, "get_order_book", "Order book for a symbol: top levels per side as [price, amount], plus bid/ask depth and imbalance.", GetOrderBookAsync);
         Add(registry, TradingToolKind.Portfolio, "get_portfolio", "Free balances, open position count, today's realized PnL and the remaining daily loss budget.", GetPortfolioAsync);
         Add(registry, TradingToolKind.Portfolio, "get_positions", "Open positions with entry, stop-loss, take-profit and current unrealized PnL.", GetPositionsAsync);
-        Add(registry, TradingToolKind.Portfolio, "check_risk", "Whether an entry of size_percent at this confidence would pass the hard risk limits, and the notional it would get.", CheckRiskAsync);
+        Add(registry, TradingToolKind.Portfolio, "check_risk", "Whether an entry (side, size_percent, stop_loss, take_profit, confidence) would pass the validator and the hard risk limits exactly as an order would, and the notional it would get. Places nothing.", CheckRiskAsync);
         Add(registry, TradingToolKind.Execution, "place_order", "Open a position (side buy or sell) with stop-loss and take-profit; validated and risk-gated like every other order.", PlaceOrderAsync);
         Add(registry, TradingToolKind.Execution, "cancel_order", "Cancel an open order by its id and symbol.", CancelOrderAsync);
         Add(registry, TradingToolKind.Execution, "close_position", "Close an open position at market by its id.", ClosePositionAsync);
@@ -131,18 +131,63 @@ public sealed class TradingToolbox(
         return new { positions = views };
     }
 
-    private async Task<object> CheckRiskAsync([Description("BASE/QUOTE")] string symbol, [Description("percent of free quote balance")] decimal size_percent, [Description("0 to 1")] decimal confidence, CancellationToken cancellationToken) =>
+    private async Task<object> CheckRiskAsync(
+        [Description("BASE/QUOTE")] string symbol,
+        [Description("buy or sell")] string side,
+        [Description("percent of free quote balance")] decimal size_percent,
+        [Description("stop-loss price")] decimal stop_loss,
+        [Description("take-profit price")] decimal take_profit,
+        [Description("0 to 1")] decimal confidence,
+        CancellationToken cancellationToken) =>
         await GuardAsync(symbol, async s =>
         {
-            var ticker = await exchange.FetchTickerAsync(s, cancellationToken);
-            var today = (await state.GetAsync(cancellationToken)).On(time.GetUtcNow());
-            var open = await positions.GetOpenAsync(cancellationToken);
-            var portfolio = PortfolioReader.Create(s, await exchange.FetchBalanceAsync(cancellationToken), open, today);
-            var probe = new TradingDecision("probe", s, TradingStrategy.Scalping, TradeAction.Buy, OrderSide.Buy, size_percent, ticker.Ask, null, null, confidence,
-                string.Empty, string.Empty, string.Empty, "tool", 0, time.GetUtcNow(), DecisionSource.Api, ticker.Mid);
-            var verdict = riskGate.CheckEntry(new EntryCheck(probe, today, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent));
-            return (object)new { approved = verdict.Approved, notional = verdict.Notional, reason = verdict.Reason };
+            // Exactly what the desk would ask for this entry: the validated decision, against fresh positions, balances,
+            // state and the risk context (drawdown, losing streak, cooldown, unrealized loss). Nothing is placed.
+            if (await ProposedEntryAsync(s, side, size_percent, stop_loss, take_profit, confidence, "check_risk probe", cancellationToken) is not { } proposed)
+            {
+                return Error("side must be buy or sell");
+            }
+
+            var (decision, ticker) = proposed;
+            if (!decision.IsEntry)
+            {
+                return new { approved = false, notional = 0m, reason = decision.HoldReason };
+            }
+
+            var assessment = await desk.AssessAsync(decision, ticker, cancellationToken);
+            return (object)new { approved = assessment.Verdict.Approved, notional = assessment.Verdict.Notional, reason = assessment.Verdict.Reason };
         });
+
+    /// <summary>The validated (and, with <c>AI:RiskReview</c>, reviewed) entry decision for a tool's order arguments at the current market; null for a side that is neither buy nor sell.</summary>
+    private async Task<(TradingDecision Decision, Ticker Ticker)?> ProposedEntryAsync(string symbol, string side, decimal sizePercent, decimal stopLoss, decimal takeProfit, decimal confidence, string reasoning, CancellationToken cancellationToken)
+    {
+        var action = side.Trim().ToLowerInvariant() switch
+        {
+            "buy" => TradeAction.Buy,
+            "sell" => TradeAction.Sell,
+            _ => TradeAction.Hold,
+        };
+        if (action == TradeAction.Hold)
+        {
+            return null;
+        }
+
+        var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
+        var candles = await exchange.FetchOhlcvAsync(symbol, brain.Value.Timeframe, brain.Value.HistoryCandles, cancellationToken);
+        var market = MarketSnapshot.Create(ticker, candles);
+        var entry = action == TradeAction.Buy ? ticker.Ask : ticker.Bid;
+        var proposal = new TradeProposal(action, sizePercent, entry, stopLoss, takeProfit, confidence, reasoning, string.Empty, string.Empty, "tool:place_order", 0);
+        var now = time.GetUtcNow();
+        var decision = validator.Validate(proposal, market, TradingStrategy.Scalping, DecisionSource.Api, Guid.CreateVersion7(now).ToString("N"), now);
+        if (decision.IsEntry && review.Reviewer is { } reviewer)
+        {
+            // The same AI risk review a scan's or an HTTP entry gets: it may reduce or block, never enlarge.
+            var portfolio = PortfolioReader.Create(symbol, await exchange.FetchBalanceAsync(cancellationToken), await positions.GetOpenAsync(cancellationToken), (await state.GetAsync(cancellationToken)).On(now));
+            decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
+        }
+
+        return (decision, ticker);
+    }
 
     private async Task<object> PlaceOrderAsync(
         [Description("BASE/QUOTE")] string symbol,
@@ -155,24 +200,12 @@ public sealed class TradingToolbox(
         CancellationToken cancellationToken) =>
         await GuardAsync(symbol, async s =>
         {
-            var action = side.Trim().ToLowerInvariant() switch
-            {
-                "buy" => TradeAction.Buy,
-                "sell" => TradeAction.Sell,
-                _ => TradeAction.Hold,
-            };
-            if (action == TradeAction.Hold)
+            if (await ProposedEntryAsync(s, side, size_percent, stop_loss, take_profit, confidence, reasoning, cancellationToken) is not { } proposed)
             {
                 return Error("side must be buy or sell");
             }
 
-            var ticker = await exchange.FetchTickerAsync(s, cancellationToken);
-            var candles = await exchange.FetchOhlcvAsync(s, brain.Value.Timeframe, brain.Value.HistoryCandles, cancellationToken);
-            var market = MarketSnapshot.Create(ticker, candles);
-            var entry = action == TradeAction.Buy ? ticker.Ask : ticker.Bid;
-            var proposal = new TradeProposal(action, size_percent, entry, stop_loss, take_profit, confidence, reasoning, string.Empty, string.Empty, "tool:place_order", 0);
-            var now = time.GetUtcNow();
-            var decision = validator.Validate(proposal, market, TradingStrategy.Scalping, DecisionSource.Api, Guid.CreateVersion7(now).ToString("N"), now);
+            var (decision, ticker) = proposed;
             var result = await desk.EnterAsync(decision, ticker, cancellationToken);
             await journal.SaveAsync(result.Decision, cancellationToken);
             return result.Opened is { } p

@@ -52,6 +52,13 @@ public interface IExchange
     /// <summary>One order by exchange id; <see cref="ExchangeErrorType.OrderNotFound"/> when unknown.</summary>
     Task<Order> FetchOrderAsync(string id, string symbol, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One order by the client order id this app gave it (ccxt: fetchOrder with <c>origClientOrderId</c>); null when the
+    /// venue has no such order. An exit retried after a crash asks this first, so a filled order is never sent twice
+    /// (Binance refuses a duplicate client id only while the first order is still open).
+    /// </summary>
+    Task<Order?> FetchOrderByClientIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken);
+
     /// <summary>Open orders of one market, or of all markets when <paramref name="symbol"/> is null.</summary>
     Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken);
 

@@ -38,11 +38,12 @@ public static class BacktestSessionFactory
         var account = new InMemoryPaperAccountStore();
         var exchange = new CompactingPaperExchange(new BacktestMarketData(settings.Markets, exchangeOpts, clock), account, exchangeOpts, clock);
         var claims = new InMemoryScanClaimStore();
+        var admission = new InMemoryEntryAdmission(positions);
         var riskGate = new RiskGate(scalpingOptions);
         var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
-        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance);
+        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission);
         var engine = new ScalpingEngine(exchange, maker, desk, riskGate, decisions, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
-        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, decisions, positions, state, account, ledger);
+        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, decisions, positions, state, account, ledger, admission);
     }
 
     /// <summary>The clock a run over <paramref name="settings"/> starts at: the first step's open.</summary>

@@ -52,6 +52,8 @@ public sealed class CompactingPaperExchange(IMarketDataFeed feed, InMemoryPaperA
 
     public Task<Order> FetchOrderAsync(string id, string symbol, CancellationToken cancellationToken) => _inner.FetchOrderAsync(id, symbol, cancellationToken);
 
+    public Task<Order?> FetchOrderByClientIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken) => _inner.FetchOrderByClientIdAsync(clientOrderId, symbol, cancellationToken);
+
     public Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken) => _inner.FetchOpenOrdersAsync(symbol, cancellationToken);
 
     public Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>

@@ -33,6 +33,7 @@ public sealed class FastRulesRunner
     private readonly BrainOptions _brainOptions;
     private readonly PaperExchangeOptions _exchange;
     private readonly RiskGate _gate;
+    private readonly RoundTripCost _costs;
     private readonly DecisionValidator _validator;
     private readonly RulesBrain _brain = new();
     private readonly Market[] _markets;
@@ -63,6 +64,7 @@ public sealed class FastRulesRunner
         _brainOptions = brainOptions;
         _exchange = exchangeOptions;
         _gate = new RiskGate(Options.Create(_scalping));
+        _costs = _scalping.Costs;
         _validator = new DecisionValidator(Options.Create(brainOptions));
         _minConfidence = Math.Max(_scalping.MinConfidence, brainOptions.MinConfidence);
         _balances = new Dictionary<string, decimal>(StringComparer.Ordinal) { [exchangeOptions.QuoteCurrency] = exchangeOptions.StartingBalance };
@@ -162,13 +164,12 @@ public sealed class FastRulesRunner
             }
 
             var ticker = market.Ticker(now, _exchange);
-            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is not { } reason
-                || (reason == ExitReason.TakeProfit && BacktestRunner.StopReachedInCandle(position, ticker)))
+            if (BacktestRunner.DueInCandle(position, ticker, now, _scalping.PositionHoldTime) is not { } reason)
             {
                 continue;
             }
 
-            Exit(position, reason, now);
+            Exit(position, reason, ticker, now);
         }
     }
 
@@ -199,6 +200,13 @@ public sealed class FastRulesRunner
 
         // Decisions, all made against the portfolio after the exits; entries then placed one by one.
         var current = _session.Positions.Open;
+        if (current.Count > 0)
+        {
+            // The engine's equity peak (realized plus unrealized); with nothing open it cannot pass the realized peak.
+            var seen = Context(current, tickers, now);
+            _state = _state.WithEquitySeen(seen.DayRealizedPnl + seen.UnrealizedPnl, now);
+        }
+
         List<(Market Market, TradingDecision Decision, Ticker Ticker)>? entries = null;
         for (var i = 0; i < _markets.Length; i++)
         {
@@ -228,14 +236,14 @@ public sealed class FastRulesRunner
         {
             var position = held;
             var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-            if (ExitRules.AdjustedStop(position, exitPrice, _scalping.TrailingStopPercent, _scalping.BreakEvenTriggerPercent) is { } stop)
+            if (ExitRules.AdjustedStop(position, exitPrice, _scalping.TrailingStopPercent, _scalping.BreakEvenTriggerPercent, _costs) is { } stop)
             {
                 position = position with { StopLoss = stop };
                 Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
                 open[open.IndexOf(held)] = position;
             }
 
-            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is { } reason && Exit(position, reason, now) is not null)
+            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is { } reason && Exit(position, reason, ticker, now) is not null)
             {
                 open.Remove(position);
             }
@@ -332,30 +340,70 @@ public sealed class FastRulesRunner
             throw new InvalidOperationException($"the fast backtest path fills market entries only, and {decision.ModelUsed} asked for a {request.Type} entry: use --engine full");
         }
 
-        if (Fill(market, request, now) is not { Filled: > 0m } order)
+        var (quote, candle) = market.Quote(now, _exchange);
+        request = TradeDesk.SizedToBook(request, market.Info, ReplayMarketData.ModelOrderBook(quote, candle, _exchange, null, request.Side), out var refusal);
+        if (refusal is not null || Fill(market, request, now) is not { Filled: > 0m } order)
         {
             return false;
         }
 
-        Wait(_session.Positions.SaveOpenAsync(TradeDesk.OpenedPosition(decision, order, now), CancellationToken.None));
+        var position = FillBooking.Opened(decision, order, Fees(order), now);
+        var mark = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+        if (FillBooking.Sellable(market.Info, position.Amount, mark) <= 0m)
+        {
+            var (dust, _) = position.CloseInBooks(position.Amount, position.EntryPrice, ExitReason.Dust, now);
+            BookClosed(dust, null, now, stillOpen: false);
+        }
+        else
+        {
+            Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
+        }
+
         Wait(_session.Decisions.SaveAsync(TradeDesk.Executed(decision, now), CancellationToken.None));
         return true;
     }
 
-    /// <summary><see cref="TradeDesk.ExitAsync"/>: closes what the market order filled, books the PnL, links the result to the decision.</summary>
-    private Position? Exit(Position position, ExitReason reason, DateTimeOffset now)
+    /// <summary>The paper fill's charges valued as the desk values them (paper charges base or quote only).</summary>
+    private static BookedFees Fees(Order order) =>
+        order.Filled <= 0m ? BookedFees.None : FillBooking.Value(order.FeeCharges, MarketSymbol.Base(order.Symbol), MarketSymbol.Quote(order.Symbol), order.Average, static _ => null);
+
+    /// <summary><see cref="TradeDesk.ExitAsync"/>: sells what is held (floored to the step), closes what filled, dust in the books, links the result to the decision.</summary>
+    private Position? Exit(Position position, ExitReason reason, Ticker ticker, DateTimeOffset now)
     {
         var store = _session.Positions;
         var current = store.Open.FirstOrDefault(p => p.Id == position.Id);
-        if (current is null || Fill(_bySymbol[current.Symbol], new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, current.Amount, null, current.ExitClientOrderId), now) is not { } order)
+        if (current is null)
         {
             return null;
         }
 
-        var (done, remainder) = current.CloseFilled(order, reason, now);
+        var market = _bySymbol[current.Symbol];
+        var mark = current.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
+        var sellable = FillBooking.Sellable(market.Info, current.Amount, mark);
+        if (sellable <= 0m)
+        {
+            var (dust, _) = current.CloseInBooks(current.Amount, mark, ExitReason.Dust, now);
+            BookClosed(dust, null, now, stillOpen: false);
+            return dust;
+        }
+
+        if (Fill(market, new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, sellable, null, current.ExitClientOrderId), now) is not { } order)
+        {
+            return null;
+        }
+
+        var fees = Fees(order);
+        var (done, remainder) = current.CloseFilled(order, fees.Charges, fees.QuoteValue, reason, now);
         if (done is null)
         {
             return null;
+        }
+
+        Position? dustRest = null;
+        if (remainder is not null && FillBooking.Sellable(market.Info, remainder.Amount, mark) <= 0m)
+        {
+            (dustRest, _) = remainder.CloseInBooks(remainder.Amount, order.Average > 0m ? order.Average : mark, ExitReason.Dust, now);
+            remainder = null;
         }
 
         if (remainder is not null)
@@ -363,17 +411,29 @@ public sealed class FastRulesRunner
             Wait(store.SaveOpenAsync(remainder, CancellationToken.None));
         }
 
-        Wait(store.CloseAsync(done, CancellationToken.None));
-        Follow(done, now);
-        var pnl = done.RealizedPnl!.Value;
-        _state = _state.WithClosedTrade(pnl, now);
-        if (remainder is null)
+        BookClosed(done, dustRest, now, stillOpen: remainder is not null);
+        return done;
+    }
+
+    /// <summary>The desk's booking of closed parts: stored, followed by the risk context, counted for the day, the decision's result when nothing stays open.</summary>
+    private void BookClosed(Position done, Position? dust, DateTimeOffset now, bool stillOpen)
+    {
+        var store = _session.Positions;
+        if (dust is not null)
         {
-            var total = TradeDesk.ClosedWhole(done) ? pnl : TradeDesk.PartsTotal(done, ClosedRecently(now));
-            Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, CancellationToken.None));
+            Wait(store.CloseAsync(dust, CancellationToken.None));
+            Follow(dust, now);
         }
 
-        return done;
+        Wait(store.CloseAsync(done, CancellationToken.None));
+        Follow(done, now);
+        var pnl = done.RealizedPnl!.Value + (dust?.RealizedPnl ?? 0m);
+        _state = _state.WithClosedTrade(pnl, now);
+        if (!stillOpen)
+        {
+            var total = TradeDesk.ClosedWhole(done) && dust is null ? pnl : TradeDesk.PartsTotal(done, ClosedRecently(now));
+            Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, CancellationToken.None));
+        }
     }
 
     /// <summary>A market order through the paper exchange's own fill code and the modelled book; null when the exchange would refuse it.</summary>

@@ -62,10 +62,10 @@ public static class BinanceParsers
         var average = filled > 0m ? cost / filled : 0m;
         var price = Dec(o, "price") is { } p and > 0m ? p : (average > 0m ? average : (decimal?)null);
         var type = o.GetProperty("type").GetString()!;
-        var (fee, feeCurrency) = Fees(o);
+        var (fees, fee, feeCurrency) = Fees(o, filled);
         return new Order(
             Text(o.GetProperty("orderId")),
-            o.TryGetProperty("clientOrderId", out var c) ? c.GetString()! : string.Empty,
+            ClientOrderId(o),
             symbol,
             type.Contains("LIMIT", StringComparison.Ordinal) ? OrderType.Limit : OrderType.Market,
             Side(o.GetProperty("side").GetString()!),
@@ -79,7 +79,8 @@ public static class BinanceParsers
             Time(o, "time") ?? Time(o, "transactTime") ?? Time(o, "workingTime") ?? DateTimeOffset.UnixEpoch,
             price,
             o.TryGetProperty("timeInForce", out var tif) ? tif.GetString() : null,
-            type == "LIMIT_MAKER");
+            type == "LIMIT_MAKER",
+            fees);
     }
 
     public static Trade Trade(JsonElement t, string symbol)
@@ -155,16 +156,53 @@ public static class BinanceParsers
     /// <summary>Decimals as Binance wants them: invariant, no exponent, no trailing zeros.</summary>
     public static string Format(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
-    private static (decimal Fee, string Currency) Fees(JsonElement o)
+    /// <summary>
+    /// An order's fees from its <c>fills</c>, summed per commission asset (Binance charges a spot BUY in the base asset,
+    /// a SELL in the quote asset, or BNB, and may mix them across fills). Only a FULL order answer lists fills; a
+    /// RESULT or ACK answer, a lookup (GET /api/v3/order) and a cancel do not, and neither does a fill list that does
+    /// not add up to what was executed: then the fees are unknown (null, no currency), never 0. Fee/currency stay
+    /// filled when a single asset was charged, as ccxt's <c>fee</c>; with several assets only <c>fees</c> says them.
+    /// </summary>
+    private static (IReadOnlyList<FeeCharge>? Fees, decimal Fee, string Currency) Fees(JsonElement o, decimal executed)
     {
-        if (!o.TryGetProperty("fills", out var fills) || fills.GetArrayLength() == 0)
+        if (!o.TryGetProperty("fills", out var fills) || fills.ValueKind != JsonValueKind.Array)
         {
-            return (0m, string.Empty);
+            return (null, 0m, string.Empty);
         }
 
-        var assets = fills.EnumerateArray().Select(f => f.GetProperty("commissionAsset").GetString() ?? string.Empty).Distinct(StringComparer.Ordinal).ToList();
-        return assets.Count == 1 ? (fills.EnumerateArray().Sum(f => Dec(f, "commission") ?? 0m), assets[0]) : (0m, string.Empty);
+        var charged = new List<FeeCharge>();
+        var filled = 0m;
+        foreach (var f in fills.EnumerateArray())
+        {
+            filled += Dec(f, "qty") ?? 0m;
+            var asset = f.TryGetProperty("commissionAsset", out var a) ? a.GetString() ?? string.Empty : string.Empty;
+            var commission = Dec(f, "commission") ?? 0m;
+            if (asset.Length == 0 && commission != 0m)
+            {
+                return (null, 0m, string.Empty);
+            }
+
+            charged.Add(new FeeCharge(asset, commission));
+        }
+
+        if (filled != executed)
+        {
+            return (null, 0m, string.Empty);
+        }
+
+        var assets = charged.Select(c => c.Currency).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var fees = FeeCharge.Merge(charged);
+        return assets.Count == 1 ? (fees, charged.Sum(c => c.Amount), assets[0]) : (fees, 0m, string.Empty);
     }
+
+    /// <summary>
+    /// The order's own client id. A cancel answer's <c>clientOrderId</c> is the id of the cancel request; the order's
+    /// id is then in <c>origClientOrderId</c>.
+    /// </summary>
+    private static string ClientOrderId(JsonElement o) =>
+        o.TryGetProperty("origClientOrderId", out var original) && original.GetString() is { Length: > 0 } id ? id
+        : o.TryGetProperty("clientOrderId", out var c) ? c.GetString() ?? string.Empty
+        : string.Empty;
 
     private static OrderSide Side(string side) => side == "BUY" ? OrderSide.Buy : OrderSide.Sell;
 

@@ -238,6 +238,21 @@ public sealed partial class BinanceSpotExchange(
         return side == OrderSide.Buy ? t.Ask : t.Bid;
     }
 
+    public async Task<Order?> FetchOrderByClientIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken)
+    {
+        var info = (await MarketAsync(symbol, cancellationToken)).Info;
+        try
+        {
+            using var doc = await rest.SignedAsync(HttpMethod.Get, "/api/v3/order", [new("symbol", info.Id), new("origClientOrderId", ClientOrderId(clientOrderId))], 4, cancellationToken);
+            return BinanceParsers.Order(doc.RootElement, info.Symbol);
+        }
+        catch (ExchangeException ex) when (ex.ErrorType == ExchangeErrorType.OrderNotFound)
+        {
+            // Only "no such order" means it was never placed; any other failure leaves the order's fate unknown and throws.
+            return null;
+        }
+    }
+
     private async Task<Order?> TryFetchByClientOrderIdAsync(MarketInfo info, string clientOrderId, CancellationToken cancellationToken)
     {
         try

@@ -117,6 +117,9 @@ public sealed class PaperExchange(
             _orders!.Values.FirstOrDefault(o => o.Id == id && o.Symbol == symbol)
                 ?? throw new ExchangeException(ExchangeErrorType.OrderNotFound, $"no paper order {id} on {symbol}")), cancellationToken);
 
+    public Task<Order?> FetchOrderByClientIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken) =>
+        WithAccountAsync(() => Task.FromResult(_orders!.TryGetValue(clientOrderId, out var order) && order.Symbol == symbol ? order : null), cancellationToken);
+
     public Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken) =>
         WithAccountAsync(() => Task.FromResult<IReadOnlyList<Order>>(
             _orders!.Values.Where(o => o.Status == OrderStatus.Open && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.Timestamp).ToArray()), cancellationToken);
@@ -157,10 +160,19 @@ public sealed class PaperExchange(
         var walk = PaperFillModel.Walk(levels, request.Side, amount, null);
         var price = PaperFillModel.Slipped(walk.AveragePrice, request.Side, options.SlippagePercent, null);
         var cost = walk.Filled * price;
-        var fee = PaperFillModel.Fee(cost, options.TakerFeePercent);
+        var fee = FeeOf(request.Side, walk.Filled, cost, options.TakerFeePercent, options);
         Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve: 0m);
         return NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Expired, null, now);
     }
+
+    /// <summary>
+    /// The fee of a fill and the asset it is charged in: as Binance spot by default (a BUY pays in the base asset it
+    /// receives, a SELL in the quote asset), or every fee in quote (<see cref="PaperExchangeOptions.FeeAsset"/>).
+    /// </summary>
+    public static FeeCharge FeeOf(OrderSide side, decimal filled, decimal cost, decimal feePercent, PaperExchangeOptions options) =>
+        side == OrderSide.Buy && options.BuyFeeInBase
+            ? new FeeCharge(FeeAssets.Received, PaperFillModel.Fee(filled, feePercent))
+            : new FeeCharge(FeeAssets.Quote, PaperFillModel.Fee(cost, feePercent));
 
     private static void CheckAmount(OrderRequest request)
     {
@@ -189,7 +201,7 @@ public sealed class PaperExchange(
         var walk = marketable ? PaperFillModel.Walk(levels, request.Side, amount, limit) : default;
         var price = walk.Filled > 0m ? PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, limit) : 0m;
         var cost = walk.Filled * price;
-        var fee = PaperFillModel.Fee(cost, _options.TakerFeePercent);
+        var fee = FeeOf(request.Side, walk.Filled, cost, _options.TakerFeePercent, _options);
         var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit, time.GetUtcNow());
         var reserve = order.Status == OrderStatus.Open ? Reservation(order).Amount : 0m;
         Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve);
@@ -197,37 +209,42 @@ public sealed class PaperExchange(
     }
 
     /// <summary>Checks the free balance and books a fill plus the reservation of what rests (quote for a buy, base for a sell).</summary>
-    private static void Settle(OrderSide side, MarketInfo market, decimal filled, decimal cost, decimal fee, Dictionary<string, decimal> balances, decimal reserve)
+    /// <param name="fee">The fee and where it is charged: <see cref="FeeAssets.Received"/> (the base asset a BUY receives) or <see cref="FeeAssets.Quote"/>.</param>
+    private static void Settle(OrderSide side, MarketInfo market, decimal filled, decimal cost, FeeCharge fee, Dictionary<string, decimal> balances, decimal reserve)
     {
         var quoteFree = balances.GetValueOrDefault(market.Quote);
         var baseFree = balances.GetValueOrDefault(market.Base);
+        var feeInBase = fee.Currency == FeeAssets.Received;
         if (side == OrderSide.Buy)
         {
-            var needed = cost + fee + reserve;
+            var needed = cost + (feeInBase ? 0m : fee.Amount) + reserve;
             if (quoteFree < needed)
             {
-                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {needed:0.########} {market.Quote}, has {quoteFree}");
+                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"Account has insufficient balance for requested action: needs {needed:0.########} {market.Quote}, has {quoteFree}");
             }
 
             balances[market.Quote] = quoteFree - needed;
-            balances[market.Base] = baseFree + filled;
+            balances[market.Base] = baseFree + filled - (feeInBase ? fee.Amount : 0m);
         }
         else
         {
             var needed = filled + reserve;
             if (baseFree < needed)
             {
-                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"needs {needed} {market.Base}, has {baseFree}");
+                throw new ExchangeException(ExchangeErrorType.InsufficientFunds, $"Account has insufficient balance for requested action: needs {needed} {market.Base}, has {baseFree}");
             }
 
             balances[market.Base] = baseFree - needed;
-            balances[market.Quote] = quoteFree + cost - fee;
+            balances[market.Quote] = quoteFree + cost - fee.Amount;
         }
     }
 
-    private static Order NewOrder(OrderRequest request, decimal amount, decimal filled, decimal average, decimal cost, decimal fee, OrderStatus status, decimal? limit, DateTimeOffset now) =>
-        new($"paper-{request.ClientOrderId}", request.ClientOrderId, request.Symbol, request.Type, request.Side, status, amount, filled, average, cost, fee,
-            MarketSymbol.Quote(request.Symbol), now, limit ?? (filled > 0m ? average : null), limit is null ? null : "GTC", request.PostOnly);
+    private static Order NewOrder(OrderRequest request, decimal amount, decimal filled, decimal average, decimal cost, FeeCharge fee, OrderStatus status, decimal? limit, DateTimeOffset now) =>
+        new($"paper-{request.ClientOrderId}", request.ClientOrderId, request.Symbol, request.Type, request.Side, status, amount, filled, average, cost, fee.Amount,
+            FeeCurrency(request.Symbol, fee), now, limit ?? (filled > 0m ? average : null), limit is null ? null : "GTC", request.PostOnly);
+
+    private static string FeeCurrency(string symbol, FeeCharge fee) =>
+        fee.Currency == FeeAssets.Received ? MarketSymbol.Base(symbol) : MarketSymbol.Quote(symbol);
 
     /// <summary>What an open order holds back: quote (remaining × price plus the maker fee) for a buy, base for a sell.</summary>
     private (string Currency, decimal Amount) Reservation(Order order)
@@ -238,7 +255,7 @@ public sealed class PaperExchange(
         }
 
         var cost = order.Remaining * order.Price!.Value;
-        return (MarketSymbol.Quote(order.Symbol), cost + PaperFillModel.Fee(cost, _options.MakerFeePercent));
+        return (MarketSymbol.Quote(order.Symbol), cost + (_options.BuyFeeInBase ? 0m : PaperFillModel.Fee(cost, _options.MakerFeePercent)));
     }
 
     /// <summary>Fills resting limit orders the market has traded through since they were placed, whole, at their price (maker).</summary>
@@ -267,19 +284,20 @@ public sealed class PaperExchange(
 
             var (currency, reserved) = Reservation(order);
             var cost = order.Remaining * limit;
-            var fee = PaperFillModel.Fee(cost, _options.MakerFeePercent);
+            var fee = FeeOf(order.Side, order.Remaining, cost, _options.MakerFeePercent, _options);
+            var feeInBase = fee.Currency == FeeAssets.Received;
             next[currency] = next.GetValueOrDefault(currency) + reserved;
             var quote = MarketSymbol.Quote(order.Symbol);
             var baseCurrency = MarketSymbol.Base(order.Symbol);
             if (order.Side == OrderSide.Buy)
             {
-                next[quote] = next.GetValueOrDefault(quote) - cost - fee;
-                next[baseCurrency] = next.GetValueOrDefault(baseCurrency) + order.Remaining;
+                next[quote] = next.GetValueOrDefault(quote) - cost - (feeInBase ? 0m : fee.Amount);
+                next[baseCurrency] = next.GetValueOrDefault(baseCurrency) + order.Remaining - (feeInBase ? fee.Amount : 0m);
             }
             else
             {
                 next[baseCurrency] = next.GetValueOrDefault(baseCurrency) - order.Remaining;
-                next[quote] = next.GetValueOrDefault(quote) + cost - fee;
+                next[quote] = next.GetValueOrDefault(quote) + cost - fee.Amount;
             }
 
             var totalCost = order.Cost + cost;
@@ -289,7 +307,8 @@ public sealed class PaperExchange(
                 Filled = order.Amount,
                 Cost = totalCost,
                 Average = PaperFillModel.Round(totalCost / order.Amount),
-                Fee = order.Fee + fee,
+                Fee = order.Fee + fee.Amount,
+                FeeCurrency = FeeCurrency(order.Symbol, fee),
             });
         }
 

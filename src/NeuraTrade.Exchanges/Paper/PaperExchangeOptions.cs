@@ -33,11 +33,22 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 1_000_000_000.0)]
     public decimal StartingBalance { get; set; } = 10_000m;
 
-    /// <summary>Taker fee (market orders, and limit orders that cross at once), percent of the fill's cost, charged in quote currency.</summary>
+    /// <summary>
+    /// Which asset pays the fee, as on the venue the paper account imitates: <c>received</c> (Binance spot, default: a
+    /// BUY pays in the base asset it receives, a SELL in the quote) or <c>quote</c> (every fee in the quote currency).
+    /// </summary>
+    [Required]
+    [RegularExpression("^(received|quote)$", ErrorMessage = "Exchange:FeeAsset must be 'received' (Binance spot) or 'quote'")]
+    public string FeeAsset { get; set; } = FeeAssets.Received;
+
+    /// <summary>True when a BUY's fee is taken from the base asset received.</summary>
+    public bool BuyFeeInBase => string.Equals(FeeAsset, FeeAssets.Received, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Taker fee (market orders, and limit orders that cross at once), percent of the fill (in the asset <see cref="FeeAsset"/> names).</summary>
     [Range(0.0, 5.0)]
     public decimal TakerFeePercent { get; set; } = 0.1m;
 
-    /// <summary>Maker fee (resting limit orders that fill later), percent of the fill's cost, charged in quote currency.</summary>
+    /// <summary>Maker fee (resting limit orders that fill later), percent of the fill (in the asset <see cref="FeeAsset"/> names).</summary>
     [Range(0.0, 5.0)]
     public decimal MakerFeePercent { get; set; } = 0.1m;
 
@@ -80,4 +91,11 @@ public sealed class PaperExchangeOptions
     /// <summary>Quote value per modelled level when the candle has no volume.</summary>
     [Range(0.0, 1_000_000_000.0)]
     public decimal BookFallbackLevelNotional { get; set; } = 10_000m;
+}
+
+/// <summary>Values of <see cref="PaperExchangeOptions.FeeAsset"/>.</summary>
+public static class FeeAssets
+{
+    public const string Received = "received";
+    public const string Quote = "quote";
 }

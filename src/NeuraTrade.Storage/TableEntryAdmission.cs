@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
+
+namespace NeuraTrade.Storage;
+
+/// <summary>
+/// Entry admission across processes on one storage account. One row of the <c>entryslots</c> table holds every live
+/// reservation (JSON); a reservation is a read of that row, a read of the open positions, the
+/// <see cref="EntrySlotRule"/> check, and a write of the row conditional on the ETag that was read (insert when the
+/// row was absent). When another process wrote in between, the write fails (412, or 409 on insert) and the whole
+/// step starts over on fresh reads, so every admission was decided on a view nobody changed before it stuck.
+/// </summary>
+/// <remarks>
+/// The row is read before the positions, and that order is what makes it safe. A process saves its position
+/// before it releases its reservation, so a position is always covered by its reservation, its stored row, or both
+/// (counted once, by decision id). Whoever reads the row after a release therefore finds the position when it reads
+/// the positions next; reading the positions first could miss both (positions read before the save, row read after
+/// the release) and admit one too many. Positions closing in between only make the view more cautious than needed.
+/// </remarks>
+public sealed class TableEntryAdmission(TableStore tables, IPositionStore positions, ILogger<TableEntryAdmission> logger) : IEntryAdmission
+{
+    /// <summary>Prefixed like every table.</summary>
+    public const string TableName = "entryslots";
+
+    /// <summary>Conditional writes tried before giving up; each lost one means another process's write went through.</summary>
+    public const int MaxAttempts = 12;
+
+    private const string Partition = "admission";
+    private const string Row = "slots";
+    private const string SlotsColumn = "Slots";
+
+    public async Task<Admission> TryReserveAsync(
+        string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(until, now);
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var row = await ReadAsync(table, cancellationToken);
+            var live = EntrySlotRule.Live(Slots(row), now);
+            var open = await positions.GetOpenAsync(cancellationToken); // After the row: see the remarks.
+            if (EntrySlotRule.Refusal(symbol, maxPositions, live, open) is { } refusal)
+            {
+                return Admission.Refused(refusal);
+            }
+
+            var slot = new EntrySlot(symbol, decisionId, until, Guid.NewGuid().ToString("N"));
+            live.Add(slot);
+            if (await TryWriteAsync(table, row, live, cancellationToken))
+            {
+                return new Admission(slot, null);
+            }
+
+            await BackOffAsync(attempt, cancellationToken);
+        }
+
+        logger.LogWarning(new EventId(4201, "EntryAdmissionContended"), "Entry of {DecisionId} {Symbol} not admitted: the entry slots changed under {Attempts} attempts", decisionId, symbol, MaxAttempts);
+        return Admission.Refused($"the entry slots kept changing under {MaxAttempts} attempts (other entries at the same time); {symbol} was not admitted, try again");
+    }
+
+    public async Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var row = await ReadAsync(table, cancellationToken);
+            var slots = Slots(row);
+            if (slots.RemoveAll(r => r.Token == slot.Token) == 0)
+            {
+                return; // Released already, or lapsed and dropped by a later reservation.
+            }
+
+            if (await TryWriteAsync(table, row, slots, cancellationToken))
+            {
+                return;
+            }
+
+            await BackOffAsync(attempt, cancellationToken);
+        }
+
+        // Harmless beyond a delay: the slot stops counting at its Until.
+        logger.LogWarning(new EventId(4202, "EntrySlotReleaseContended"), "Entry slot of {DecisionId} {Symbol} not released under {Attempts} attempts; it lapses at {Until}", slot.DecisionId, slot.Symbol, MaxAttempts, slot.Until);
+    }
+
+    private static async Task<TableEntity?> ReadAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    private static List<EntrySlot> Slots(TableEntity? row) =>
+        row?.GetString(SlotsColumn) is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<List<EntrySlot>>(json) ?? throw new InvalidDataException($"{TableName} row {Partition}/{Row} holds no slot list")
+            : [];
+
+    /// <summary>Writes <paramref name="slots"/> only if the row is still as <paramref name="read"/> found it (absent: not yet created).</summary>
+    private static async Task<bool> TryWriteAsync(TableClient table, TableEntity? read, List<EntrySlot> slots, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(Partition, Row) { [SlotsColumn] = JsonSerializer.Serialize(slots) };
+        try
+        {
+            if (read is null)
+            {
+                await table.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false; // Another process wrote (or removed) the row since we read it.
+        }
+    }
+
+    /// <summary>A few jittered milliseconds, growing with each lost write, so contenders stop colliding in lockstep.</summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 << Math.Min(attempt, 4))), cancellationToken);
+}

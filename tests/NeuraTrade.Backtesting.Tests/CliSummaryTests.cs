@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Core.Markets;
+
+namespace NeuraTrade.Backtesting.Tests;
+
+/// <summary><c>neuratrade backtest</c>'s printed summary names the positions still open and the books' verdict against the paper account.</summary>
+public sealed partial class CliSummaryTests
+{
+    [Fact]
+    public async Task The_summary_lists_the_open_position_and_says_the_books_agree()
+    {
+        // A cut where the bundled run holds a position (the library run; the command's fast path reports the same).
+        var span = Bundled.Btc.Take(3000).ToArray();
+        var whole = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", span)));
+        var last = Enumerable.Range(0, whole.Equity.Count).First(i => whole.Equity[i].Exposed && i > 100);
+        var to = span[last].OpenTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+
+        var dir = Directory.CreateTempSubdirectory("nt-cli-");
+        try
+        {
+            var json = Path.Combine(dir.FullName, "report.json");
+            var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName };
+            foreach (var a in (string[])[CtrlCTests.CliDll(), "backtest", "--data", Bundled.BtcPath, "--to", to, "--json", json])
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var cli = Process.Start(start)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var stdout = cli.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = cli.StandardError.ReadToEndAsync(timeout.Token);
+            await cli.WaitForExitAsync(timeout.Token);
+            var said = $"\nstdout:\n{await stdout}\nstderr:\n{await stderr}";
+            Assert.True(cli.ExitCode == 0, $"exit code {cli.ExitCode}.{said}");
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var open = Assert.Single(document.RootElement.GetProperty("open_positions").EnumerateArray());
+            var id = open.GetProperty("id").GetString()!;
+
+            // The table may wrap a value over rows: read the value column of each metric's rows, joined.
+            var rows = Rows(await stdout);
+            Assert.True(rows.TryGetValue("open at the end", out var listed), said);
+            Assert.StartsWith($"1: {id} BTC/USDT long", listed, StringComparison.Ordinal);
+            Assert.Equal("none", rows["dust (coins held, closed in books)"]);
+            Assert.StartsWith("agree (", rows["books vs paper account"], StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The summary table as metric → value, a wrapped row's lines joined (the metric column is blank on continuation lines).</summary>
+    private static Dictionary<string, string> Rows(string printed)
+    {
+        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? metric = null;
+        foreach (var line in printed.Split('\n'))
+        {
+            if (TableRow().Match(line) is not { Success: true } row)
+            {
+                continue;
+            }
+
+            var name = row.Groups["metric"].Value.Trim();
+            var value = row.Groups["value"].Value.Trim();
+            if (name.Length > 0)
+            {
+                metric = name;
+                rows[metric] = value;
+            }
+            else if (metric is not null)
+            {
+                rows[metric] = $"{rows[metric]} {value}";
+            }
+        }
+
+        return rows;
+    }
+
+    [GeneratedRegex(@"^│(?<metric>[^│]*)│(?<value>[^│]*)│\s*$")]
+    private static partial Regex TableRow();
+}
