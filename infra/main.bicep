@@ -252,8 +252,14 @@ param scalpingMaxDailyLoss string = ''
 @description('Scalping__PositionHoldTime. Empty: the profile\'s value (default profile: 00:02:00).')
 param scalpingPositionHoldTime string = ''
 
-@description('Scalping__MinSpreadPercent. Empty: the profile\'s value (default profile: 0.02).')
-param scalpingMinSpreadPercent string = ''
+@description('Scalping__MinNetEdgePercent: how far a target must beat the round-trip cost (the seed\'s min_spread_percent). Empty: the profile\'s value (default profile: 0.02).')
+param scalpingMinNetEdgePercent string = ''
+
+@description('Scalping__FeePercent: taker fee per leg in the round-trip cost model.')
+param scalpingFeePercent string = '0.1'
+
+@description('Scalping__ExpectedSlippagePercent: slippage per leg in the round-trip cost model.')
+param scalpingExpectedSlippagePercent string = '0.02'
 
 @description('Scalping__MaxSpreadPercent.')
 param scalpingMaxSpreadPercent string = '0.25'
@@ -281,6 +287,13 @@ param exchangeQuoteCurrency string = 'USDT'
 
 @description('Exchange__StartingBalance.')
 param exchangeStartingBalance string = '10000'
+
+@description('Exchange__FeeAsset: where the paper exchange charges a BUY\'s fee: received (the base asset, as Binance spot) or quote.')
+@allowed([
+  'received'
+  'quote'
+])
+param exchangeFeeAsset string = 'received'
 
 @description('Exchange__TakerFeePercent.')
 param exchangeTakerFeePercent string = '0.1'
@@ -386,7 +399,9 @@ var appConfiguration = {
   Scalping__MaxPositionSize: scalpingMaxPositionSize
   Scalping__MaxDailyLoss: scalpingMaxDailyLoss
   Scalping__PositionHoldTime: scalpingPositionHoldTime
-  Scalping__MinSpreadPercent: scalpingMinSpreadPercent
+  Scalping__MinNetEdgePercent: scalpingMinNetEdgePercent
+  Scalping__FeePercent: scalpingFeePercent
+  Scalping__ExpectedSlippagePercent: scalpingExpectedSlippagePercent
   Scalping__MaxSpreadPercent: scalpingMaxSpreadPercent
   Scalping__MinConfidence: scalpingMinConfidence
   Scalping__MinOrderNotional: scalpingMinOrderNotional
@@ -396,6 +411,7 @@ var appConfiguration = {
   Exchange__ReplaySpeed: exchangeReplaySpeed
   Exchange__QuoteCurrency: exchangeQuoteCurrency
   Exchange__StartingBalance: exchangeStartingBalance
+  Exchange__FeeAsset: exchangeFeeAsset
   Exchange__TakerFeePercent: exchangeTakerFeePercent
   Exchange__SlippagePercent: exchangeSlippagePercent
   Exchange__MinSpreadPercent: exchangeMinSpreadPercent

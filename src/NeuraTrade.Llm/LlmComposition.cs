@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Tools;
 
 namespace NeuraTrade.Llm;
@@ -36,7 +37,7 @@ public static class LlmComposition
             var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
             if (IsRules(options))
             {
-                return new RulesBrain();
+                return new RulesBrain(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Costs);
             }
 
             var time = sp.GetRequiredService<TimeProvider>();

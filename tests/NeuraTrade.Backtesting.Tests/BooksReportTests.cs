@@ -12,7 +12,8 @@ namespace NeuraTrade.Backtesting.Tests;
 /// </summary>
 public sealed class BooksReportTests
 {
-    private static readonly Candle[] Span = Bundled.Btc.Take(3000).ToArray();
+    // The whole bundled file: the rules brain trades only where a target clears the round-trip cost (243 trades here).
+    private static readonly Candle[] Span = [.. Bundled.Btc];
 
     [Theory]
     [InlineData(BacktestEngines.Full)]
@@ -52,7 +53,7 @@ public sealed class BooksReportTests
     [Fact]
     public async Task A_run_that_ends_with_a_position_open_lists_it()
     {
-        // Where the 3000-candle run holds a position at a step's end, a run cut there ends with it open (decisions are causal).
+        // Where the whole run holds a position at a step's end, a run cut there ends with it open (decisions are causal).
         var whole = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Span)));
         var last = Enumerable.Range(0, whole.Equity.Count).First(i => whole.Equity[i].Exposed && i > 100);
         var cut = Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Span)) with { To = Span[last].OpenTime };

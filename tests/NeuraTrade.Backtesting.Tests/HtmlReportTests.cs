@@ -34,7 +34,7 @@ public sealed class HtmlReportTests
     [Fact]
     public async Task The_html_report_is_one_self_contained_file_with_equity_drawdown_and_trade_markers()
     {
-        var report = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Bundled.Btc.Take(1500).ToArray())));
+        var report = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", [.. Bundled.Btc])));
         var html = BacktestHtml.Render(report);
         Assert.Contains("<svg id=\"equity\"", html, StringComparison.Ordinal);
         Assert.Contains("<svg id=\"drawdown\"", html, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class HtmlReportTests
     [ChromiumFact]
     public async Task The_html_report_renders_offline_in_headless_chromium()
     {
-        var report = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Bundled.Btc.Take(1500).ToArray())));
+        var report = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", [.. Bundled.Btc])));
         var dir = Directory.CreateTempSubdirectory("nt-html-");
         try
         {

@@ -51,22 +51,33 @@ public sealed class PaperFillTests
         Assert.Equal(OrderStatus.Expired, order.Status);
         Assert.Equal(depth, order.Filled);
         Assert.Equal(depth * 2m, order.Remaining);
-        Assert.Equal(depth, (await exchange.FetchBalanceAsync(CancellationToken.None)).Free("BTC"));
+
+        // Binance spot takes a BUY's taker fee (0.1%) from the asset bought, to the 8th decimal: the account holds the fill less it.
+        var fee = Math.Round(depth / 1000m, 8, MidpointRounding.AwayFromZero);
+        Assert.Equal("BTC", order.FeeCurrency);
+        Assert.Equal(fee, order.Fee);
+        Assert.Equal(depth - fee, (await exchange.FetchBalanceAsync(CancellationToken.None)).Free("BTC"));
     }
 
-    [Fact]
-    public async Task Limit_buy_below_the_market_rests_reserving_quote_then_fills_at_its_price_with_the_maker_fee()
+    [Theory]
+    [InlineData(FeeAssets.Received)]
+    [InlineData(FeeAssets.Quote)]
+    public async Task Limit_buy_below_the_market_rests_reserving_quote_then_fills_at_its_price_with_the_maker_fee(string feeAsset)
     {
-        var (exchange, store, time) = Create(new PaperExchangeOptions { MakerFeePercent = 0.05m });
+        var (exchange, store, time) = Create(new PaperExchangeOptions { MakerFeePercent = 0.05m, FeeAsset = feeAsset });
         var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
         var limit = Math.Round(ticker.Bid * 0.999m, 2);
+        var inQuote = feeAsset == FeeAssets.Quote;
 
         var placed = await exchange.CreateOrderAsync(new OrderRequest(Btc, OrderType.Limit, OrderSide.Buy, 0.01m, limit, "rest"), CancellationToken.None);
         var reserved = await exchange.FetchBalanceAsync(CancellationToken.None);
 
         Assert.Equal(OrderStatus.Open, placed.Status);
         Assert.Equal(0m, placed.Filled);
-        var reserve = (0.01m * limit) + Math.Round(0.01m * limit * 0.0005m, 8);
+
+        // A fee paid in quote is reserved with the order; a fee taken from the BTC received needs no quote.
+        var quoteFee = Math.Round(0.01m * limit * 0.0005m, 8);
+        var reserve = (0.01m * limit) + (inQuote ? quoteFee : 0m);
         Assert.Equal(reserve, reserved.ByCurrency["USDT"].Used);
         Assert.Equal(10_000m - reserve, reserved.Free("USDT"));
         Assert.Single(await exchange.FetchOpenOrdersAsync(Btc, CancellationToken.None));
@@ -81,8 +92,11 @@ public sealed class PaperFillTests
         var after = await exchange.FetchBalanceAsync(CancellationToken.None);
         Assert.Equal(OrderStatus.Closed, filled.Status);
         Assert.Equal(limit, filled.Average);
-        Assert.Equal(Math.Round(0.01m * limit * 0.0005m, 8), filled.Fee);
-        Assert.Equal(0.01m, after.Free("BTC"));
+
+        // The maker fee, 0.05%: 0.000005 BTC of the 0.01 BTC received, or 0.05% of its cost in USDT.
+        Assert.Equal(inQuote ? quoteFee : 0.000005m, filled.Fee);
+        Assert.Equal(inQuote ? "USDT" : "BTC", filled.FeeCurrency);
+        Assert.Equal(inQuote ? 0.01m : 0.009995m, after.Free("BTC"));
         Assert.Equal(10_000m - reserve, after.Free("USDT"));
         Assert.Equal(0m, after.ByCurrency["USDT"].Used);
         Assert.Equal(TakerOrMaker.Maker, Assert.Single(await exchange.FetchMyTradesAsync(Btc, null, null, CancellationToken.None)).TakerOrMaker);

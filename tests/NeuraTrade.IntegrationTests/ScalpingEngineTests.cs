@@ -74,7 +74,12 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
     {
         var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
         await using var app = TestApp.Create(azurite, buyAt, BtcOnly);
-        await app.Get<IScalpingStateStore>().UpdateAsync(s => s.WithClosedTrade(-100m, buyAt), CancellationToken.None);
+        // A trade closed earlier today lost 100 USDT (bought 1 BTC at 20,000, sold at 19,900, no fees): the whole daily
+        // budget. The gate reads the day's loss from the stored trades, so this row alone must stop entries.
+        var lost = new Position("pos-lost", "BTC/USDT", PositionSide.Long, 1m, 20_000m, 0m, 19_800m, 20_200m, buyAt.AddMinutes(-30), "o-lost", "d-lost", buyAt.AddMinutes(-30))
+            with { ExitPrice = 19_900m, ExitFee = 0m, ClosedAt = buyAt.AddMinutes(-20), ExitReason = ExitReason.StopLoss, ExitOrderId = "o-lost-exit" };
+        Assert.Equal(-100m, lost.RealizedPnl);
+        await app.Get<IPositionStore>().CloseAsync(lost, CancellationToken.None);
 
         var report = await app.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
 

@@ -126,8 +126,9 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
 
         var adopted = Assert.Single(await restarted.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
         Assert.Equal("lost-decision", adopted.DecisionId);
-        Assert.Equal(0.001m, adopted.Amount);
-        Assert.Contains(report.Reconciled!, f => f.StartsWith("adopted long 0.001", StringComparison.Ordinal) && f.Contains("BTC/USDT", StringComparison.Ordinal));
+        // Bought 0.001 BTC; the paper venue took its 0.1% taker fee from the BTC, as Binance spot does: 0.000999 is held.
+        Assert.Equal(0.000999m, adopted.Amount);
+        Assert.Contains(report.Reconciled!, f => f.StartsWith("adopted long 0.000999", StringComparison.Ordinal) && f.Contains("BTC/USDT", StringComparison.Ordinal));
         Assert.Null(Assert.Single(report.Symbols).Opened);
         Assert.Empty(again.Reconciled ?? []);
         Assert.Contains("reconciled: adopted", status.LastScanResult, StringComparison.Ordinal);

@@ -15,6 +15,7 @@ public sealed record BacktestSession(
     ManualClock Clock,
     ScalpingOptions Scalping,
     string BrainModel,
+    Brain.ITradingBrain Brain,
     InMemoryDecisionStore Decisions,
     InMemoryPositionStore Positions,
     InMemoryScalpingStateStore State,

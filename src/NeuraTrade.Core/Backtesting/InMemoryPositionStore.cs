@@ -12,6 +12,7 @@ public sealed class InMemoryPositionStore : IPositionStore
     private readonly List<Position> _open = [];
     private readonly List<Position> _closed = [];
     private readonly Dictionary<DateOnly, List<Position>> _closedByDay = [];
+    private readonly Dictionary<string, Position> _closedIds = new(StringComparer.Ordinal);
     private IReadOnlyList<Position> _openView = [];
 
     public int OpenCount => _open.Count;
@@ -31,21 +32,35 @@ public sealed class InMemoryPositionStore : IPositionStore
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stores a closed part and removes its open row, as the table store does: a part that was never open (dust split off
+    /// an exit or an entry) is stored all the same, and closing the same part again replaces it (never a second row).
+    /// </summary>
     public Task CloseAsync(Position closed, CancellationToken cancellationToken)
     {
+        var day = DateOnly.FromDateTime(closed.ClosedAt!.Value.UtcDateTime);
         if (_open.RemoveAll(p => p.Id == closed.Id) > 0)
         {
-            _closed.Add(closed);
-            var day = DateOnly.FromDateTime(closed.ClosedAt!.Value.UtcDateTime);
-            if (!_closedByDay.TryGetValue(day, out var list))
-            {
-                _closedByDay[day] = list = [];
-            }
-
-            list.Add(closed);
             _openView = [.. _open];
         }
 
+        if (_closedIds.TryGetValue(closed.Id, out var earlier))
+        {
+            _closed[_closed.IndexOf(earlier)] = closed;
+            _closedByDay[DateOnly.FromDateTime(earlier.ClosedAt!.Value.UtcDateTime)].Remove(earlier);
+        }
+        else
+        {
+            _closed.Add(closed);
+        }
+
+        _closedIds[closed.Id] = closed;
+        if (!_closedByDay.TryGetValue(day, out var list))
+        {
+            _closedByDay[day] = list = [];
+        }
+
+        list.Add(closed);
         return Task.CompletedTask;
     }
 

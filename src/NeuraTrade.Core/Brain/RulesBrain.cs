@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Risk;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -7,10 +8,14 @@ namespace NeuraTrade.Core.Brain;
 /// The deterministic no-LLM brain (<c>rules-v1</c>). A long-only momentum scalp:
 /// BUY when the fast EMA(9) is above the slow EMA(21), the last close is above the fast EMA, the
 /// 3-candle momentum is positive, volatility (ATR(14) / price) is at least 0.05%, and the spread is at most
-/// 0.10%. Entry at the ask, stop-loss 1 ATR below, take-profit 1.5 ATR above, 10% of free funds.
+/// 0.10%. Entry at the ask, stop-loss 1 ATR below, take-profit 1.5 ATR above, 10% of free funds, and only when that
+/// target beats the round trip's cost (<see cref="RoundTripCost"/>: both fees, slippage, the spread now) by the minimum
+/// net edge, exactly as the risk gate will judge it: a rule that proposes entries the gate must refuse only wastes scans.
 /// Confidence grows with trend strength ((EMA9 − EMA21) / ATR), from 0.55 to 0.95. Anything else is HOLD.
 /// </summary>
-public sealed class RulesBrain : ITradingBrain
+/// <param name="costs">The cost model the risk gate applies (<c>Scalping:FeePercent</c>, <c>ExpectedSlippagePercent</c>,
+/// <c>MinNetEdgePercent</c>); <see cref="RoundTripCost.Default"/> when not given.</param>
+public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
 {
     public const string ModelName = "rules-v1";
     internal const decimal MinVolatilityPercent = 0.05m;
@@ -22,8 +27,14 @@ public sealed class RulesBrain : ITradingBrain
 
     public string Model => ModelName;
 
+    /// <summary>The round-trip cost a target must clear.</summary>
+    public RoundTripCost Costs { get; } = costs ?? RoundTripCost.Default;
+
+    /// <summary>This rule judging targets with <paramref name="other"/> costs (itself when they are the same).</summary>
+    public RulesBrain WithCosts(RoundTripCost other) => other == Costs ? this : new RulesBrain(other);
+
     public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Propose(request.Market));
+        Task.FromResult(Propose(request.Market, Costs));
 
     public Task<MarketAnalysis> AnalyzeAsync(MarketSnapshot market, CancellationToken cancellationToken)
     {
@@ -42,7 +53,7 @@ public sealed class RulesBrain : ITradingBrain
         return Task.FromResult(analysis);
     }
 
-    internal static TradeProposal Propose(MarketSnapshot market)
+    internal static TradeProposal Propose(MarketSnapshot market, RoundTripCost costs)
     {
         var read = Read(market);
         var description = Describe(market);
@@ -53,12 +64,23 @@ public sealed class RulesBrain : ITradingBrain
 
         var atr = market.Indicators.Atr!.Value;
         var entry = market.Ticker.Ask;
+        var target = Math.Round(entry + (TargetAtr * atr), 8, MidpointRounding.AwayFromZero);
+        var spread = market.Ticker.SpreadPercent;
+        if (!costs.Clears(entry, target, spread))
+        {
+            return TradeProposal.Hold(
+                F($"Long setup, but the {TargetAtr} ATR target is {(target - entry) / entry * 100m:0.####}% away and a round trip costs {costs.CostPercent(spread):0.####}% (fees, slippage, spread): net edge {costs.NetEdgePercent(entry, target, spread):0.####}% is below {costs.MinNetEdgePercent}%."),
+                description,
+                ModelName,
+                read.Confidence);
+        }
+
         return new TradeProposal(
             TradeAction.Buy,
             SizePercent,
             entry,
             Math.Round(entry - (StopAtr * atr), 8, MidpointRounding.AwayFromZero),
-            Math.Round(entry + (TargetAtr * atr), 8, MidpointRounding.AwayFromZero),
+            target,
             read.Confidence,
             read.Reasoning,
             description,

@@ -46,7 +46,8 @@ public static class FillBooking
             }
         }
 
-        return new BookedFees(new FeeList(merged), Math.Round(value, 8, MidpointRounding.AwayFromZero), new FeeList(unvalued));
+        // Not rounded: a base charge costs exactly its amount at the fill price, so PnL equals the cash the account moved.
+        return new BookedFees(new FeeList(merged), value, new FeeList(unvalued));
     }
 
     /// <summary>

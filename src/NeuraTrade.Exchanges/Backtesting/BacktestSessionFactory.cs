@@ -26,6 +26,9 @@ public static class BacktestSessionFactory
         ManualClock clock)
     {
         scalping.Symbols = [.. settings.Markets.Select(m => m.Symbol)];
+
+        // The rules brain judges a target's costs as the session's risk gate does (one cost model per run).
+        brain = brain is RulesBrain rules ? rules.WithCosts(scalping.Costs) : brain;
         exchangeOptions.StartingBalance = settings.StartingBalance;
         exchangeOptions.QuoteCurrency = settings.QuoteCurrency;
         var scalpingOptions = Options.Create(scalping);
@@ -43,7 +46,7 @@ public static class BacktestSessionFactory
         var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
         var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission);
         var engine = new ScalpingEngine(exchange, maker, desk, riskGate, decisions, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
-        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, decisions, positions, state, account, ledger, admission);
+        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission);
     }
 
     /// <summary>The clock a run over <paramref name="settings"/> starts at: the first step's open.</summary>

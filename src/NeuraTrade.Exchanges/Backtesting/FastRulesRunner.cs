@@ -35,7 +35,7 @@ public sealed class FastRulesRunner
     private readonly RiskGate _gate;
     private readonly RoundTripCost _costs;
     private readonly DecisionValidator _validator;
-    private readonly RulesBrain _brain = new();
+    private readonly RulesBrain _brain;
     private readonly Market[] _markets;
     private readonly Dictionary<string, Market> _bySymbol = new(StringComparer.Ordinal);
     private readonly decimal _minConfidence;
@@ -59,6 +59,7 @@ public sealed class FastRulesRunner
         }
 
         _session = session;
+        _brain = session.Brain as RulesBrain ?? throw new InvalidOperationException("the fast backtest path runs the rules brain only");
         _settings = settings;
         _scalping = session.Scalping;
         _brainOptions = brainOptions;

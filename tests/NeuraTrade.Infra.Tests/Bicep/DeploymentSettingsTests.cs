@@ -18,7 +18,7 @@ public sealed partial class DeploymentSettingsTests
 
     // Left empty in Azure so Scalping__Profile decides them (ScalpingProfiles.Apply); explicit values would override every profile.
     private static readonly string[] ProfileGovernedKeys =
-        ["Scalping__MaxPositions", "Scalping__MaxPositionSize", "Scalping__MaxDailyLoss", "Scalping__PositionHoldTime", "Scalping__MinSpreadPercent"];
+        ["Scalping__MaxPositions", "Scalping__MaxPositionSize", "Scalping__MaxDailyLoss", "Scalping__PositionHoldTime", "Scalping__MinNetEdgePercent"];
 
     [Fact]
     public async Task Every_setting_of_local_settings_example_is_an_app_setting_with_the_seed_default()
