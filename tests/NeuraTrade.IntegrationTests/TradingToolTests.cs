@@ -55,6 +55,64 @@ public sealed class TradingToolTests(AzuriteFixture azurite)
         Assert.Empty(await app.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
     }
 
+    /// <summary>
+    /// check_risk asks exactly what the desk would ask: the stop and target the model gives, the net edge over costs, and
+    /// the risk context (here the day's stored trades: a stop-loss cooldown, then the daily loss). Nothing is placed.
+    /// </summary>
+    [Fact]
+    public async Task Check_risk_judges_the_entry_as_the_desk_would_and_places_nothing()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        await using var app = TestApp.Create(azurite, buyAt, new Dictionary<string, string?> { ["AI:ExecutionTools"] = "true" });
+        var tools = app.Get<ToolRegistry>();
+        var ask = (await CallAsync(tools, "get_market_data", new() { ["symbol"] = "BTC/USDT" })).GetProperty("ask").GetDecimal();
+        var before = await app.Get<NeuraTrade.Core.Trading.IExchange>().FetchBalanceAsync(CancellationToken.None);
+
+        var good = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.01m));
+        var thin = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.001m));
+
+        // 10% of 10,000 USDT free is 1,000, capped by Scalping:MaxPositionSize 100.
+        Assert.True(good.GetProperty("approved").GetBoolean(), good.ToString());
+        Assert.Equal(100m, good.GetProperty("notional").GetDecimal());
+
+        // A target 0.1% away cannot pay two 0.1% fees, slippage and the spread.
+        Assert.False(thin.GetProperty("approved").GetBoolean());
+        Assert.Contains("net edge", thin.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // A BTC/USDT stop-loss 2 minutes ago (30 USDT lost): the 5-minute cooldown refuses the same probe.
+        await app.Get<IPositionStore>().CloseAsync(Lost("pos-stopped", buyAt.AddMinutes(-2), 30m), CancellationToken.None);
+        var cooling = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.01m));
+        Assert.False(cooling.GetProperty("approved").GetBoolean());
+        Assert.Contains("cooling down", cooling.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Another 70 USDT lost earlier today: 100 in all, the whole Scalping:MaxDailyLoss.
+        await app.Get<IPositionStore>().CloseAsync(Lost("pos-earlier", buyAt.AddMinutes(-40), 70m), CancellationToken.None);
+        var spent = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.01m));
+        Assert.False(spent.GetProperty("approved").GetBoolean());
+        Assert.Contains("daily loss", spent.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        Assert.Empty(await app.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
+        Assert.Empty(await app.Get<NeuraTrade.Core.Trading.IExchange>().FetchOpenOrdersAsync(null, CancellationToken.None));
+        var after = await app.Get<NeuraTrade.Core.Trading.IExchange>().FetchBalanceAsync(CancellationToken.None);
+        Assert.Equal(before.Free("USDT"), after.Free("USDT"));
+        Assert.Equal(before.Free("BTC"), after.Free("BTC"));
+    }
+
+    /// <summary>A BTC/USDT long of 1 BTC bought at 20,000 and stopped out <paramref name="loss"/> lower at <paramref name="closedAt"/>, no fees.</summary>
+    private static Position Lost(string id, DateTimeOffset closedAt, decimal loss) =>
+        new Position(id, "BTC/USDT", PositionSide.Long, 1m, 20_000m, 0m, 20_000m - loss, 20_100m, closedAt.AddMinutes(-5), $"o-{id}", $"d-{id}", closedAt.AddMinutes(-5))
+            with { ExitPrice = 20_000m - loss, ExitFee = 0m, ClosedAt = closedAt, ExitReason = ExitReason.StopLoss, ExitOrderId = $"x-{id}" };
+
+    private static AIFunctionArguments Probe(decimal ask, decimal stop, decimal target) => new()
+    {
+        ["symbol"] = "BTC/USDT",
+        ["side"] = "buy",
+        ["size_percent"] = 10m,
+        ["stop_loss"] = Math.Round(stop, 2),
+        ["take_profit"] = Math.Round(target, 2),
+        ["confidence"] = 0.9m,
+    };
+
     private static AIFunctionArguments Order(decimal ask, decimal stop, decimal target, decimal confidence) => new()
     {
         ["symbol"] = "BTC/USDT",

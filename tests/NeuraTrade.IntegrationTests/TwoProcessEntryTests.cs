@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Storage;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>
+/// Two <c>neuratrade serve</c> processes (two OS processes, as two Functions instances would be) on one Azurite and one
+/// table prefix, both asking a loopback LLM that answers BUY for every symbol every time. A burst of concurrent
+/// <c>execute:true</c> decisions hits both while their timers scan every two seconds. The entry admission in Table
+/// Storage must hold the hard limits across the processes: never more than <c>Scalping:MaxPositions</c> open, never two
+/// positions on one symbol.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    // Three bundled replay markets over the same days; the paper account is funded in their quote currency, BTC.
+    private static readonly string[] Symbols = ["ETH/BTC", "LTC/BTC", "XMR/BTC"];
+    private readonly ConcurrentBag<string> _asked = [];
+    private WebApplication _llm = null!;
+    private string _endpoint = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _llm = builder.Build();
+        _llm.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
+        {
+            var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!;
+            var prompt = string.Join("\n", body["messages"]!.AsArray().Select(m => m!["content"]?.ToString() ?? string.Empty));
+            var symbol = SymbolIn().Match(prompt).Groups[1].Value;
+            var ask = decimal.Parse(AskIn().Match(prompt).Groups[1].Value, CultureInfo.InvariantCulture);
+            _asked.Add(symbol);
+            return Results.Json(new JsonObject
+            {
+                ["id"] = "chatcmpl-burst",
+                ["object"] = "chat.completion",
+                ["created"] = 1_700_000_000,
+                ["model"] = "gpt-4o-mini",
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Buy(symbol, ask) },
+                    ["finish_reason"] = "stop",
+                }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 100, ["completion_tokens"] = 50, ["total_tokens"] = 150 },
+            });
+        });
+        await _llm.StartAsync();
+        _endpoint = _llm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _llm.StopAsync();
+        await _llm.DisposeAsync();
+    }
+
+    /// <remarks>
+    /// Each process serializes its own entries, so a breach needs the two processes to enter at the same moment: with one
+    /// slot, the burst's first pair already does (checked by disabling the admission: this test then fails); with two, the
+    /// symbols must collide as well.
+    /// </remarks>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_burst_of_executed_decisions_and_scans_in_two_processes_never_breaks_max_positions_or_one_per_symbol(int maxPositions)
+    {
+        var prefix = AzuriteFixture.UniquePrefix();
+        await using var first = await ServeProcess.StartAsync(Settings(prefix, maxPositions));
+        await using var second = await ServeProcess.StartAsync(Settings(prefix, maxPositions));
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+
+        // 24 requests, 8 per symbol, half to each process, all released at once.
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var burst = Enumerable.Range(0, 24).Select(async i =>
+        {
+            await go.Task;
+            var host = i % 2 == 0 ? first : second;
+            using var response = await http.PostAsJsonAsync(new Uri(host.Address, "/api/v1/ai/decision"), new { symbol = Symbols[i % Symbols.Length], execute = true });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }).ToList();
+        go.SetResult();
+        var answers = await Task.WhenAll(burst);
+
+        // Let the timers scan a few more times against the full book, then stop both processes before reading.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        var tables = new TableStore(new TableServiceClient(azurite.ConnectionString), Options.Create(new TableStorageOptions { TablePrefix = prefix }));
+        var store = new TablePositionStore(tables);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var parts = (await store.GetOpenAsync(CancellationToken.None))
+            .Concat(await store.GetClosedAsync(today, CancellationToken.None))
+            .Concat(await store.GetClosedAsync(today.AddDays(-1), CancellationToken.None))
+            .ToList();
+
+        // One interval per decision (an exit that filled in parts leaves several rows): from its fill to its last close.
+        var held = parts.GroupBy(p => p.DecisionId)
+            .Select(g => (g.First().Symbol, From: g.Min(p => p.OpenedAt), To: g.Any(p => p.IsOpen) ? DateTimeOffset.MaxValue : g.Max(p => p.ClosedAt!.Value)))
+            .ToList();
+        Assert.True(held.Count >= maxPositions, $"the burst should fill the book: {held.Count} positions were opened");
+        Assert.InRange(MostAtOnce(held), 1, maxPositions);
+        foreach (var symbol in Symbols)
+        {
+            Assert.InRange(MostAtOnce(held.Where(h => h.Symbol == symbol).ToList()), 0, 1);
+        }
+
+        // What the API answered agrees: a decision was executed only where a position came of it; every other one is a hold.
+        var executed = answers.Where(a => a.TryGetProperty("executed_at", out var at) && at.ValueKind == JsonValueKind.String).Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.All(executed, id => Assert.Contains(parts, p => p.DecisionId == id));
+        Assert.All(answers.Where(a => !executed.Contains(a.GetProperty("id").GetString())), a => Assert.Equal("hold", a.GetProperty("action").GetString()));
+        Assert.True(_asked.Count >= answers.Length, $"the LLM was asked {_asked.Count} times");
+    }
+
+    /// <summary>The most intervals open at one instant (a close at the same instant as an open frees its slot first).</summary>
+    private static int MostAtOnce(IReadOnlyList<(string Symbol, DateTimeOffset From, DateTimeOffset To)> held)
+    {
+        var events = held.SelectMany(h => new[] { (At: h.From, Delta: 1), (At: h.To, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int now = 0, most = 0;
+        foreach (var e in events)
+        {
+            now += e.Delta;
+            most = Math.Max(most, now);
+        }
+
+        return most;
+    }
+
+    private Dictionary<string, string> Settings(string prefix, int maxPositions) => new()
+    {
+        ["Storage__ConnectionString"] = azurite.ConnectionString,
+        ["Storage__TablePrefix"] = prefix,
+        ["AI__Provider"] = "openai",
+        ["AI__Model"] = "gpt-4o-mini",
+        ["AI__ApiKey"] = "sk-test-not-a-real-key",
+        ["AI__Endpoint"] = _endpoint,
+        ["AI__RetryBaseDelayMs"] = "1",
+        ["Scalping__Symbols"] = string.Join(',', Symbols),
+        ["Scalping__MaxPositions"] = maxPositions.ToString(CultureInfo.InvariantCulture),
+        ["Exchange__QuoteCurrency"] = "BTC",
+        ["Exchange__StartingBalance"] = "100",
+        ["Exchange__MinNotional"] = "0.0001",
+        ["Scalping__MinOrderNotional"] = "0.001",
+        ["Scalping__MaxPositionSize"] = "1",
+        ["Scalping__MaxDailyLoss"] = "0.5",
+        ["Scalping__MaxDrawdown"] = "0.75",
+        ["ScalpingScanSchedule"] = "*/2 * * * * *",
+    };
+
+    /// <summary>A BUY at the ask with the stop 0.5% below and the target 1% above: inside the entry band, clear of the round-trip cost.</summary>
+    private static string Buy(string symbol, decimal ask) => new JsonObject
+    {
+        ["symbol"] = symbol,
+        ["action"] = "buy",
+        ["side"] = "buy",
+        ["size_percent"] = 10,
+        ["entry_price"] = ask,
+        ["stop_loss"] = Math.Round(ask * 0.995m, 8),
+        ["take_profit"] = Math.Round(ask * 1.01m, 8),
+        ["order_type"] = "market",
+        ["confidence"] = 0.9,
+        ["reasoning"] = "burst test: always buy",
+        ["market_analysis"] = "n/a",
+        ["risk_assessment"] = "n/a",
+        ["invalidation"] = "n/a",
+    }.ToJsonString();
+
+    [GeneratedRegex("\"symbol\"\\s*:\\s*\"([A-Z]+/[A-Z]+)\"")]
+    private static partial Regex SymbolIn();
+
+    [GeneratedRegex("\"ask\"\\s*:\\s*([0-9.]+)")]
+    private static partial Regex AskIn();
+
+    /// <summary><c>dotnet neuratrade.dll serve</c> on a free loopback port, its settings as environment variables.</summary>
+    private sealed partial class ServeProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _output;
+        private int _disposed;
+
+        private ServeProcess(Process process, Uri address, ConcurrentQueue<string> output)
+        {
+            _process = process;
+            Address = address;
+            _output = output;
+        }
+
+        public Uri Address { get; }
+
+        public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "neuratrade.dll");
+            Assert.True(File.Exists(dll), $"neuratrade.dll not found at '{dll}'");
+            var start = new ProcessStartInfo(DotnetHost())
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = AppContext.BaseDirectory,
+            };
+            start.ArgumentList.Add(dll);
+            start.ArgumentList.Add("serve");
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add("http://127.0.0.1:0");
+            foreach (var (key, value) in settings)
+            {
+                start.Environment[key] = value;
+            }
+
+            var output = new ConcurrentQueue<string>();
+            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not { } line)
+                {
+                    return;
+                }
+
+                output.Enqueue(line);
+                if (ListeningOn().Match(line) is { Success: true } m)
+                {
+                    listening.TrySetResult(new Uri(m.Groups[1].Value));
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line)
+                {
+                    output.Enqueue(line);
+                }
+            };
+            process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("neuratrade serve exited before listening:\n" + string.Join('\n', output)));
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
+            {
+                var address = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
+                return new ServeProcess(process, address, output);
+            }
+            catch
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        public override string ToString() => string.Join('\n', _output);
+
+        private static string DotnetHost() =>
+            Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+            : "dotnet";
+
+        [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:[0-9]+)")]
+        private static partial Regex ListeningOn();
+    }
+}
