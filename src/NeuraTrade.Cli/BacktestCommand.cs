@@ -116,6 +116,15 @@ internal static class BacktestCommand
             throw new InvalidOperationException("all markets of one backtest must share the quote currency and the timeframe");
         }
 
+        if (!string.Equals(quotes[0], exchange.QuoteCurrency, StringComparison.OrdinalIgnoreCase))
+        {
+            // The limits and the starting balance are amounts of Exchange:QuoteCurrency: on these markets they would silently
+            // mean as many BTC as they say USDT. The account is funded in the data's quote currency only when asked to.
+            throw new InvalidOperationException(
+                $"{string.Join(", ", job.Markets.Select(m => m.Symbol).Distinct())} {(job.Markets.Count == 1 ? "is" : "are")} quoted in {quotes[0]}, but the account's currency (Exchange:QuoteCurrency) is {exchange.QuoteCurrency}: "
+                + $"set Exchange__QuoteCurrency={quotes[0]} and give the amounts in {quotes[0]} (Exchange__StartingBalance, Exchange__MinNotional, Scalping__MaxPositionSize, Scalping__MinOrderNotional, Scalping__MaxDailyLoss, Scalping__MaxDrawdown)");
+        }
+
         return new BacktestSettings(job.Markets, CandleSeries.ParseTimeframe(timeframes[0]), exchange.StartingBalance, quotes[0], exchange.TakerFeePercent, exchange.SlippagePercent, job.From, job.To);
     }
 

@@ -105,6 +105,8 @@ public static class ExchangeComposition
         services.AddSingleton<IExchange>(sp => sp.GetRequiredService<IOptions<TradingOptions>>().Value.ParsedMode == TradingMode.Paper
             ? sp.GetRequiredService<PaperExchange>()
             : sp.GetRequiredService<BinanceSpotExchange>());
+        // Exchange:QuoteCurrency is the account's currency on every venue: the limits and the day's PnL are amounts in it.
+        services.AddSingleton(sp => new AccountValuation(sp.GetRequiredService<IExchange>(), sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.QuoteCurrency));
         services.AddHostedService<TradingModeAnnouncement>();
         return services;
     }

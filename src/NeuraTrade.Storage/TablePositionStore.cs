@@ -86,6 +86,7 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         ["RealizedPnl"] = Text(p.RealizedPnl),
         ["EntryFees"] = FeeCharges.Text(p.EntryFees),
         ["ExitFees"] = FeeCharges.Text(p.ExitFees),
+        ["QuoteRate"] = Text(p.QuoteRate),
     };
 
     private static Position FromEntity(TableEntity e) => new(
@@ -107,5 +108,6 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         OptionalEnum<ExitReason>(e, "ExitReason"),
         e.GetString("ExitOrderId"),
         FeeCharges.Parse(e.GetString("EntryFees")),
-        FeeCharges.Parse(e.GetString("ExitFees")));
+        FeeCharges.Parse(e.GetString("ExitFees")),
+        OptionalDecimal(e, "QuoteRate"));
 }

@@ -54,6 +54,69 @@ public sealed partial class CliSummaryTests
         }
     }
 
+    /// <summary>
+    /// XMR/BTC in the default USDT account is refused (its limits would mean BTC); funded in BTC explicitly it trades, and
+    /// the position it used to hold for 20 days (a remainder below the minimum order) closes: nothing stays open.
+    /// </summary>
+    [Fact]
+    public async Task A_btc_quoted_backtest_needs_the_account_in_btc_and_then_leaves_nothing_open()
+    {
+        var data = Path.Combine(AppContext.BaseDirectory, "data", "candles", "XMR_BTC-5m.csv");
+        var dir = Directory.CreateTempSubdirectory("nt-cli-");
+        try
+        {
+            var json = Path.Combine(dir.FullName, "report.json");
+            var (refusedCode, refused) = await RunAsync(dir.FullName, ["backtest", "--data", data], new Dictionary<string, string>());
+            Assert.NotEqual(0, refusedCode);
+            Assert.Contains("quoted in BTC, but the account's currency (Exchange:QuoteCurrency) is USDT", refused, StringComparison.Ordinal);
+            Assert.Contains("Exchange__QuoteCurrency=BTC", refused, StringComparison.Ordinal);
+
+            var btcAccount = new Dictionary<string, string>
+            {
+                ["Exchange__QuoteCurrency"] = "BTC",
+                ["Exchange__StartingBalance"] = "1",
+                ["Exchange__MinNotional"] = "0.0001",
+                ["Scalping__MinOrderNotional"] = "0.001",
+                ["Scalping__MaxPositionSize"] = "0.1",
+                ["Scalping__MaxDailyLoss"] = "0.05",
+                ["Scalping__MaxDrawdown"] = "0.075",
+            };
+            var (code, said) = await RunAsync(dir.FullName, ["backtest", "--data", data, "--json", json], btcAccount);
+            Assert.True(code == 0, said);
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            Assert.True(document.RootElement.GetProperty("metrics").GetProperty("trades").GetInt32() > 0, said);
+            Assert.Empty(document.RootElement.GetProperty("open_positions").EnumerateArray());
+            Assert.True(document.RootElement.GetProperty("reconciliation").GetProperty("agrees").GetBoolean(), said);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int Code, string Said)> RunAsync(string workingDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add(CtrlCTests.CliDll());
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var cli = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var stdout = cli.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = cli.StandardError.ReadToEndAsync(timeout.Token);
+        await cli.WaitForExitAsync(timeout.Token);
+        return (cli.ExitCode, $"exit code {cli.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+    }
+
     /// <summary>The summary table as metric → value, a wrapped row's lines joined (the metric column is blank on continuation lines).</summary>
     private static Dictionary<string, string> Rows(string printed)
     {

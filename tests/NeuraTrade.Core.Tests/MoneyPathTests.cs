@@ -117,6 +117,11 @@ public sealed class MoneyPathTests
                 new Trade("t-2", "ord-nt-d-4", Btc, OrderSide.Buy, TakerOrMaker.Taker, 50_000m, 0.001m, 50m, 0.0001m, "BNB", T0),
                 new Trade("t-0", "someone-else", Btc, OrderSide.Buy, TakerOrMaker.Taker, 50_000m, 1m, 50_000m, 1m, "BTC", T0),
             ]);
+        exchange.Setup(e => e.LoadMarketsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, MarketInfo>
+        {
+            [Btc] = BtcMarket,
+            ["BNB/USDT"] = new("BNB/USDT", "BNBUSDT", "BNB", "USDT", true, 0.001m, 0.1m, 0.001m, 9000m, 5m),
+        });
         exchange.Setup(e => e.FetchTickerAsync("BNB/USDT", It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Ticker("BNB/USDT", T0, 600m, 600m, 600m, 600m, 600m, 1m));
         var (desk, _, _) = Desk(exchange.Object);
@@ -179,7 +184,7 @@ public sealed class MoneyPathTests
         var positions = new InMemoryPositionStore();
         var state = new InMemoryStateStore(ScalpingState.Initial(true, T0));
         var time = new FakeTimeProvider(T0.AddSeconds(1));
-        var desk = new TradeDesk(exchange, new RiskGate(options), new InMemoryDecisionStore(), store ?? positions, state, new InMemoryScanClaimStore(), options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(store ?? positions));
+        var desk = new TradeDesk(exchange, new RiskGate(options), new InMemoryDecisionStore(), store ?? positions, state, new InMemoryScanClaimStore(), options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(store ?? positions), new AccountValuation(exchange, "USDT"));
         return (desk, positions, state);
     }
 }

@@ -201,7 +201,7 @@ public sealed class ScalpingScenarioTests
             var paper = Options.Create(new PaperExchangeOptions { StartingBalance = StartingBalance, TakerFeePercent = _rnd.Next(0, 3) * 0.05m });
             _exchange = new PaperExchange(_market, _account, paper, _time, NullLogger<PaperExchange>.Instance);
             var gate = new RiskGate(_options);
-            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions));
+            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions), new NeuraTrade.Core.Trading.AccountValuation(_exchange, "USDT"));
             var brainOptions = Options.Create(new BrainOptions());
             var maker = new DecisionMaker(_exchange, new NeverAskedBrain(), new DecisionValidator(brainOptions), _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
             _engine = new ScalpingEngine(_exchange, maker, _desk, gate, _decisions, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);

@@ -79,7 +79,7 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         var claims = new InMemoryScanClaimStore();
         using var exchange = new PaperExchange(new SyntheticFeed(names, time), new InMemoryPaperAccountStore(), paper, time, NullLogger<PaperExchange>.Instance);
         var gate = new RiskGate(options);
-        using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(positions));
+        using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(positions), new AccountValuation(exchange, "USDT"));
         var maker = new DecisionMaker(exchange, new InstantBrain(), new DecisionValidator(brainOptions), journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
         var engine = new ScalpingEngine(exchange, maker, desk, gate, journal, positions, state, claims, options, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
 

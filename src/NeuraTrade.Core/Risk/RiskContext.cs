@@ -5,7 +5,8 @@ namespace NeuraTrade.Core.Risk;
 /// <summary>
 /// What the limits beyond the day's realized PnL need, derived from stored trades and open positions (so it survives
 /// restarts without extra state): the current losing streak, the last stop-loss per symbol, the day's equity peak,
-/// and the open positions' unrealized PnL at current prices.
+/// and the open positions' unrealized PnL at current prices. Every amount is in the account's currency
+/// (<see cref="Trading.AccountValuation"/>): trades count their <see cref="Position.AccountPnl"/>.
 /// </summary>
 public sealed record RiskContext(
     DateTimeOffset Now,
@@ -37,7 +38,7 @@ public sealed record RiskContext(
         var trades = new List<(DateTimeOffset At, int Order, Position Trade, decimal Pnl)>();
         foreach (var p in closed)
         {
-            if (p.ClosedAt is { } at && p.RealizedPnl is { } pnl)
+            if (p.ClosedAt is { } at && p.AccountPnl is { } pnl)
             {
                 trades.Add((at, trades.Count, p, pnl));
             }
@@ -62,7 +63,7 @@ public sealed record RiskContext(
     /// </summary>
     public RiskContext After(Position trade)
     {
-        if (trade.ClosedAt is not { } at || trade.RealizedPnl is not { } pnl)
+        if (trade.ClosedAt is not { } at || trade.AccountPnl is not { } pnl)
         {
             return this;
         }

@@ -4,7 +4,11 @@ using NeuraTrade.Core.Scalping;
 
 namespace NeuraTrade.Core.Risk;
 
-/// <summary>What the gate needs to know about one proposed entry.</summary>
+/// <summary>
+/// What the gate needs to know about one proposed entry. <paramref name="QuoteFree"/> is in the market's quote currency;
+/// <paramref name="QuoteRate"/> is what one unit of that quote is worth in the account's currency (1 when they are the
+/// same), so that the size limits, which are account-currency amounts, bind the same on every market.
+/// </summary>
 public sealed record EntryCheck(
     TradingDecision Decision,
     ScalpingState State,
@@ -12,7 +16,8 @@ public sealed record EntryCheck(
     bool HoldsSymbol,
     decimal QuoteFree,
     decimal SpreadPercent,
-    RiskContext? Context = null);
+    RiskContext? Context = null,
+    decimal QuoteRate = 1m);
 
 /// <summary>Approved with the quote notional to commit, or rejected with the reason.</summary>
 public sealed record RiskVerdict(bool Approved, decimal Notional, string? Reason)
@@ -209,12 +214,19 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             }
         }
 
-        var sizePercent = Math.Clamp(d.SizePercent, 0m, 100m);
-        var notional = Math.Min(sizePercent / 100m * Math.Max(0m, check.QuoteFree), _options.MaxPositionSize);
-        notional = Math.Round(notional, 8, MidpointRounding.ToZero);
-        if (notional < _options.MinOrderNotional || notional <= 0m)
+        if (check.QuoteRate <= 0m)
         {
-            return RiskVerdict.Reject($"position of {notional} is below the minimum order of {_options.MinOrderNotional} (free {check.QuoteFree})");
+            return RiskVerdict.Reject($"no rate converts {d.Symbol}'s quote into the account's currency: the size limits cannot be checked");
+        }
+
+        // Scalping:MaxPositionSize and MinOrderNotional are account-currency amounts; the notional is in the market's quote.
+        var sizePercent = Math.Clamp(d.SizePercent, 0m, 100m);
+        var notional = Math.Min(sizePercent / 100m * Math.Max(0m, check.QuoteFree), _options.MaxPositionSize / check.QuoteRate);
+        notional = Math.Round(notional, 8, MidpointRounding.ToZero);
+        if (notional * check.QuoteRate < _options.MinOrderNotional || notional <= 0m)
+        {
+            var worth = check.QuoteRate == 1m ? string.Empty : $", worth {notional * check.QuoteRate:0.########} in the account's currency";
+            return RiskVerdict.Reject($"position of {notional}{worth} is below the minimum order of {_options.MinOrderNotional} (free {check.QuoteFree})");
         }
 
         return new RiskVerdict(true, notional, null);

@@ -33,6 +33,8 @@ public enum ExitReason
 /// <see cref="EntryFee"/> and <see cref="ExitFee"/> are their value in quote currency (a base-asset fee at the fill
 /// price). Realized PnL is (exit − entry) × amount for a long, (entry − exit) × amount for a short, minus both fees.
 /// Rows written before fees had currencies have no charge lists: their fees were in quote currency.
+/// <see cref="QuoteRate"/> is set on a closed part of a market quoted in another currency than the account's: the
+/// account currency one unit of the quote was worth at the close (<see cref="AccountPnl"/>).
 /// </summary>
 public sealed record Position(
     string Id,
@@ -53,7 +55,8 @@ public sealed record Position(
     ExitReason? ExitReason = null,
     string? ExitOrderId = null,
     FeeList? EntryFees = null,
-    FeeList? ExitFees = null)
+    FeeList? ExitFees = null,
+    decimal? QuoteRate = null)
 {
     public string Base => Markets.MarketSymbol.Base(Symbol);
 
@@ -80,6 +83,13 @@ public sealed record Position(
         (Side == PositionSide.Long ? price - EntryPrice : EntryPrice - price) * Amount - EntryFee - exitFee;
 
     public decimal? RealizedPnl => ExitPrice is { } exit ? PnlAt(exit, ExitFee ?? 0m) : null;
+
+    /// <summary>
+    /// <see cref="RealizedPnl"/> in the account's currency: converted at <see cref="QuoteRate"/>, the rate of this market's
+    /// quote when the part closed; as it is when no rate was needed (a market quoted in the account's currency) or none
+    /// was recorded (rows written before rates were).
+    /// </summary>
+    public decimal? AccountPnl => RealizedPnl is { } pnl ? pnl * (QuoteRate ?? 1m) : null;
 
     /// <summary>Realized PnL as a percent of the entry notional.</summary>
     public decimal? RealizedPnlPercent => RealizedPnl is { } pnl && EntryNotional != 0m ? pnl / EntryNotional * 100m : null;

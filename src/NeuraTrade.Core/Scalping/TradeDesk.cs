@@ -32,7 +32,8 @@ public sealed class TradeDesk(
     IOptions<ScalpingOptions> options,
     TimeProvider time,
     ILogger<TradeDesk> logger,
-    IEntryAdmission admission) : IDisposable
+    IEntryAdmission admission,
+    AccountValuation valuation) : IDisposable
 {
     /// <summary>Client order ids an exit may use in turn when an earlier one filled nothing (paper answers a reused id with the first order).</summary>
     private const int ExitAttempts = 5;
@@ -50,7 +51,7 @@ public sealed class TradeDesk(
 
     public void ReconcileDone() => _reconcileNeeded = false;
 
-    /// <summary>Builds the <see cref="RiskContext"/> from today's and yesterday's trades and the open positions marked at current prices.</summary>
+    /// <summary>Builds the <see cref="RiskContext"/> from today's and yesterday's trades and the open positions marked at current prices, in the account's currency.</summary>
     public async Task<RiskContext> ReadRiskContextAsync(IReadOnlyCollection<Position> open, IReadOnlyDictionary<string, Ticker>? tickers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -72,7 +73,8 @@ public sealed class TradeDesk(
                 }
             }
 
-            unrealized.Add(ticker is null ? null : p.UnrealizedPnl(p.Side == PositionSide.Long ? ticker.Bid : ticker.Ask));
+            var rate = ticker is null ? null : await valuation.RateAsync(p.Quote, cancellationToken);
+            unrealized.Add(ticker is null || rate is null ? null : p.UnrealizedPnl(p.Side == PositionSide.Long ? ticker.Bid : ticker.Ask) * rate.Value);
         }
 
         return RiskContext.From(now, closed, unrealized);
@@ -103,8 +105,14 @@ public sealed class TradeDesk(
         }
 
         var portfolio = PortfolioReader.Create(decision.Symbol, balances, open, state);
+        if (await valuation.RateAsync(portfolio.QuoteCurrency, cancellationToken) is not { } rate)
+        {
+            var reason = $"{portfolio.QuoteCurrency} cannot be valued in the account's currency {valuation.Currency} (the venue quotes neither {portfolio.QuoteCurrency}/{valuation.Currency} nor {valuation.Currency}/{portfolio.QuoteCurrency}): the limits, set in {valuation.Currency}, cannot be checked";
+            return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold($"risk gate: {reason}"), null);
+        }
+
         var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
-        var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
+        var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context, rate));
         return new EntryAssessment(verdict, verdict.Approved ? null : decision.AsHold($"risk gate: {verdict.Reason}"), context);
     }
 
@@ -193,7 +201,7 @@ public sealed class TradeDesk(
             {
                 // Nothing of it can ever be sold: close it in the books and free its slot.
                 var (dust, _) = current.CloseInBooks(current.Amount, mark, ExitReason.Dust, time.GetUtcNow());
-                await BookClosedAsync(dust, null, cancellationToken);
+                (dust, _) = await BookClosedAsync(dust, null, cancellationToken);
                 logger.LogWarning("{PositionId} {Symbol}: {Amount} is below what the venue accepts ({Rule}); closed in the books as dust at {Mark}", current.Id, current.Symbol, current.Amount, market.Violation(market.AmountToPrecision(current.Amount), mark, true), mark);
                 return dust;
             }
@@ -228,7 +236,7 @@ public sealed class TradeDesk(
                 logger.LogWarning("Exit of {PositionId} filled {Filled} of {Amount}; {Remaining} stays open as {RemainderId}", current.Id, order.Filled, current.Amount, remainder.Amount, remainder.Id);
             }
 
-            await BookClosedAsync(done, dustRest, cancellationToken, stillOpen: remainder is not null);
+            (done, _) = await BookClosedAsync(done, dustRest, cancellationToken, stillOpen: remainder is not null);
             logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, done.Symbol, reason, done.ExitPrice, done.RealizedPnl);
             return done;
         }
@@ -260,11 +268,25 @@ public sealed class TradeDesk(
         attempt <= 1 ? position.ExitClientOrderId : ClientOrderIds.Exit($"{position.Id}.{attempt}");
 
     /// <summary>
-    /// Stores closed parts (the exit's, and dust split off after it), books their PnL for the UTC day, and when nothing of
+    /// Stores closed parts (the exit's, and dust split off after it, with the quote's rate when the market is quoted in
+    /// another currency than the account's), books their PnL in the account's currency for the UTC day, and when nothing of
     /// the decision stays open links the result (the sum of every part) back to the decision.
     /// </summary>
-    private async Task BookClosedAsync(Position done, Position? dust, CancellationToken cancellationToken, bool stillOpen = false)
+    private async Task<(Position Done, Position? Dust)> BookClosedAsync(Position done, Position? dust, CancellationToken cancellationToken, bool stillOpen = false)
     {
+        if (!valuation.IsAccountCurrency(done.Quote))
+        {
+            // The day's PnL and the limits are in the account's currency: record what the quote was worth at the close.
+            var rate = await valuation.RateAsync(done.Quote, cancellationToken);
+            if (rate is null)
+            {
+                logger.LogWarning("{PositionId} {Symbol}: no {Quote}/{Account} rate at the close; its PnL counts unconverted in the day's figures", done.Id, done.Symbol, done.Quote, valuation.Currency);
+            }
+
+            done = done with { QuoteRate = rate };
+            dust = dust is null ? null : dust with { QuoteRate = rate };
+        }
+
         if (dust is not null)
         {
             await positionStore.CloseAsync(dust, cancellationToken);
@@ -272,18 +294,19 @@ public sealed class TradeDesk(
 
         await positionStore.CloseAsync(done, cancellationToken);
         var closedAt = done.ClosedAt!.Value;
-        var pnl = done.RealizedPnl!.Value + (dust?.RealizedPnl ?? 0m);
-        await stateStore.UpdateAsync(s => s.WithClosedTrade(pnl, closedAt), cancellationToken);
+        var accountPnl = done.AccountPnl!.Value + (dust?.AccountPnl ?? 0m);
+        await stateStore.UpdateAsync(s => s.WithClosedTrade(accountPnl, closedAt), cancellationToken);
         if (stillOpen)
         {
-            return;
+            return (done, dust);
         }
 
         var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
         var total = ClosedWhole(done) && dust is null
-            ? pnl
+            ? done.RealizedPnl!.Value
             : PartsTotal(done, [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]);
         await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
+        return (done, dust);
     }
 
     /// <summary>
@@ -358,7 +381,7 @@ public sealed class TradeDesk(
         var rates = new Dictionary<string, decimal?>(StringComparer.Ordinal);
         foreach (var c in charges.Where(c => c.Currency != baseCurrency && c.Currency != quote))
         {
-            rates[c.Currency] = await RateInAsync(c.Currency, quote, cancellationToken);
+            rates[c.Currency] = await valuation.RateInAsync(c.Currency, quote, cancellationToken);
         }
 
         var booked = FillBooking.Value(charges, baseCurrency, quote, order.Average, c => rates.GetValueOrDefault(c));
@@ -368,29 +391,6 @@ public sealed class TradeDesk(
         }
 
         return booked;
-    }
-
-    /// <summary>The price of one <paramref name="currency"/> in <paramref name="quote"/> at the venue (its ticker, or the inverse market's); null when neither exists.</summary>
-    private async Task<decimal?> RateInAsync(string currency, string quote, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var direct = await exchange.FetchTickerAsync($"{currency}/{quote}", cancellationToken);
-            return direct.Mid > 0m ? direct.Mid : null;
-        }
-        catch (ExchangeException)
-        {
-        }
-
-        try
-        {
-            var inverse = await exchange.FetchTickerAsync($"{quote}/{currency}", cancellationToken);
-            return inverse.Mid > 0m ? 1m / inverse.Mid : null;
-        }
-        catch (ExchangeException)
-        {
-            return null;
-        }
     }
 
     private async Task<MarketInfo> MarketAsync(string symbol, CancellationToken cancellationToken)

@@ -29,6 +29,11 @@ public static class BacktestSessionFactory
 
         // The rules brain judges a target's costs as the session's risk gate does (one cost model per run).
         brain = brain is RulesBrain rules ? rules.WithCosts(scalping.Costs) : brain;
+        if (exchangeOptions.StartingBalances.Count > 0)
+        {
+            throw new InvalidOperationException("Exchange:StartingBalances funds other currencies of a paper account; a backtest's account holds only Exchange:StartingBalance of its quote currency (leave StartingBalances empty)");
+        }
+
         exchangeOptions.StartingBalance = settings.StartingBalance;
         exchangeOptions.QuoteCurrency = settings.QuoteCurrency;
         var scalpingOptions = Options.Create(scalping);
@@ -44,7 +49,7 @@ public static class BacktestSessionFactory
         var admission = new InMemoryEntryAdmission(positions);
         var riskGate = new RiskGate(scalpingOptions);
         var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
-        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission);
+        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency));
         var engine = new ScalpingEngine(exchange, maker, desk, riskGate, decisions, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
         return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission);
     }

@@ -336,7 +336,7 @@ public sealed class PaperExchange(
             {
                 var stored = await accountStore.LoadAsync(cancellationToken);
                 _balances = stored is null
-                    ? new Dictionary<string, decimal>(StringComparer.Ordinal) { [_options.QuoteCurrency] = _options.StartingBalance }
+                    ? _options.OpeningBalances()
                     : new Dictionary<string, decimal>(stored.Balances, StringComparer.Ordinal);
                 _orders = stored is null ? new Dictionary<string, Order>(StringComparer.Ordinal) : new Dictionary<string, Order>(stored.OrdersByClientId, StringComparer.Ordinal);
             }

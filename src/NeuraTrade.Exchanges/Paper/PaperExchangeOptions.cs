@@ -34,6 +34,26 @@ public sealed class PaperExchangeOptions
     public decimal StartingBalance { get; set; } = 10_000m;
 
     /// <summary>
+    /// More currencies a new paper account starts with, beside <see cref="StartingBalance"/> of <see cref="QuoteCurrency"/>:
+    /// e.g. <c>Exchange__StartingBalances__BTC=0.05</c> funds BTC-quoted markets (ETH/BTC) in a USDT account explicitly.
+    /// </summary>
+    public Dictionary<string, decimal> StartingBalances { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every balance a new paper account starts with: <see cref="StartingBalances"/> plus <see cref="StartingBalance"/> of <see cref="QuoteCurrency"/>.</summary>
+    public Dictionary<string, decimal> OpeningBalances()
+    {
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (currency, amount) in StartingBalances)
+        {
+            var key = currency.Trim().ToUpperInvariant();
+            balances[key] = amount >= 0m ? amount : throw new InvalidOperationException($"Exchange:StartingBalances:{currency} must not be negative");
+        }
+
+        balances[QuoteCurrency] = StartingBalance;
+        return balances;
+    }
+
+    /// <summary>
     /// Which asset pays the fee, as on the venue the paper account imitates: <c>received</c> (Binance spot, default: a
     /// BUY pays in the base asset it receives, a SELL in the quote) or <c>quote</c> (every fee in the quote currency).
     /// </summary>
