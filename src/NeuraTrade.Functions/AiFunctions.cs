@@ -2,18 +2,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using NeuraTrade.Core.Brain;
-using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 
 namespace NeuraTrade.Functions;
 
-/// <summary>The brain over HTTP: a market read, and a validated, journaled decision (no order is placed).</summary>
+/// <summary>
+/// The brain over HTTP: a market read, and a validated, reviewed, journaled decision, entered through the risk gate
+/// when <c>execute</c> is true (Core's one entry use case, <see cref="DecisionMaker.DecideAndEnterAsync"/>).
+/// </summary>
 public sealed class AiFunctions(
     DecisionMaker decisions,
-    PortfolioReader portfolio,
-    IDecisionStore journal,
-    TradeDesk desk,
     SymbolUniverse universe)
 {
     [Function("AiAnalyze")]
@@ -68,15 +67,7 @@ public sealed class AiFunctions(
 
         try
         {
-            var market = await decisions.ReadMarketAsync(symbol!, cancellationToken);
-            var held = await portfolio.ReadAsync(symbol!, cancellationToken);
-            var decision = await decisions.DecideAsync(market, held, strategy, DecisionSource.Api, cancellationToken);
-            if (body.Execute == true)
-            {
-                decision = (await desk.EnterAsync(decision, market.Ticker, cancellationToken)).Decision;
-            }
-
-            await journal.SaveAsync(decision, cancellationToken);
+            var decision = await decisions.DecideAndEnterAsync(symbol!, strategy, DecisionSource.Api, body.Execute == true, cancellationToken);
             return ApiResults.Ok(DecisionResponse.From(decision));
         }
         catch (ExchangeException ex)

@@ -31,6 +31,7 @@ public static class LlmComposition
 
         services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
         services.AddSingleton<TradingToolbox>();
+        // The reviewer is keyed so that only EntryReview (and through it the EntryPipeline every entry takes) picks it up.
         services.AddSingleton(sp => new EntryReview(sp.GetRequiredService<IOptions<BrainOptions>>().Value.RiskReview ? sp.GetRequiredKeyedService<IRiskReviewer>(RiskReviewerKey) : null));
         services.AddSingleton<ITradingBrain>(sp =>
         {
@@ -56,18 +57,6 @@ public static class LlmComposition
         });
         return services;
     }
-
-    /// <summary>DecisionMaker takes the reviewer only when <c>AI:RiskReview</c> is on (the reviewer is keyed so nothing else picks it up).</summary>
-    public static IServiceCollection AddDecisionMaker(this IServiceCollection services) =>
-        services.AddSingleton(sp => new DecisionMaker(
-            sp.GetRequiredService<Core.Trading.IExchange>(),
-            sp.GetRequiredService<ITradingBrain>(),
-            sp.GetRequiredService<DecisionValidator>(),
-            sp.GetRequiredService<IDecisionStore>(),
-            sp.GetRequiredService<IOptions<BrainOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DecisionMaker>>(),
-            sp.GetRequiredService<EntryReview>().Reviewer));
 
     private const string RiskReviewerKey = "ai-risk-review";
 

@@ -203,8 +203,9 @@ public sealed class ScalpingScenarioTests
             var gate = new RiskGate(_options);
             _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions), new NeuraTrade.Core.Trading.AccountValuation(_exchange, "USDT"));
             var brainOptions = Options.Create(new BrainOptions());
-            var maker = new DecisionMaker(_exchange, new NeverAskedBrain(), new DecisionValidator(brainOptions), _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
-            _engine = new ScalpingEngine(_exchange, maker, _desk, gate, _decisions, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
+            var entries = new EntryPipeline(_exchange, new DecisionValidator(brainOptions), new EntryReview(null), _desk, new PortfolioReader(_exchange, Positions, _state, _time), _decisions, brainOptions, NullLogger<EntryPipeline>.Instance);
+            var maker = new DecisionMaker(new NeverAskedBrain(), entries, _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
+            _engine = new ScalpingEngine(_exchange, maker, _desk, entries, gate, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
         }
 
         public Task<IReadOnlyList<string>> ReconcileAsync() =>

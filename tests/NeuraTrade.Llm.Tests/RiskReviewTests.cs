@@ -72,7 +72,9 @@ public sealed class RiskReviewTests
     private static DecisionMaker MakerAnswering(string answer, BrainOptions options, IRiskReviewer reviewer)
     {
         var brain = new LlmBrain(new ScriptedChatClient(_ => ScriptedChatClient.Text(answer)), new Core.Tools.ToolRegistry(false), new LlmEndpoint("openai", "gpt-4o-mini", true), new MemoryLedger(), Options.Create(options), TimeProvider.System, NullLogger<LlmBrain>.Instance);
-        return new DecisionMaker(null!, brain, new DecisionValidator(Options.Create(options)), null!, Options.Create(options), TimeProvider.System, NullLogger<DecisionMaker>.Instance, reviewer);
+        // Only validation and review are reached: nothing is read, placed or journaled.
+        var entries = new Core.Scalping.EntryPipeline(null!, new DecisionValidator(Options.Create(options)), new EntryReview(reviewer), null!, null!, null!, Options.Create(options), NullLogger<Core.Scalping.EntryPipeline>.Instance);
+        return new DecisionMaker(brain, entries, null!, Options.Create(options), TimeProvider.System, NullLogger<DecisionMaker>.Instance);
     }
 
     private static async Task<TradingDecision> ValidBuyAsync(Core.Markets.MarketSnapshot market)

@@ -80,8 +80,9 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         using var exchange = new PaperExchange(new SyntheticFeed(names, time), new InMemoryPaperAccountStore(), paper, time, NullLogger<PaperExchange>.Instance);
         var gate = new RiskGate(options);
         using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(positions), new AccountValuation(exchange, "USDT"));
-        var maker = new DecisionMaker(exchange, new InstantBrain(), new DecisionValidator(brainOptions), journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
-        var engine = new ScalpingEngine(exchange, maker, desk, gate, journal, positions, state, claims, options, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
+        var entries = new EntryPipeline(exchange, new DecisionValidator(brainOptions), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, time), journal, brainOptions, NullLogger<EntryPipeline>.Instance);
+        var maker = new DecisionMaker(new InstantBrain(), entries, journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
+        var engine = new ScalpingEngine(exchange, maker, desk, entries, gate, positions, state, claims, options, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
 
         await engine.RunScanAsync(cancellationToken);
         var samples = new List<double>(repeats);

@@ -1,23 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Markets;
-using NeuraTrade.Core.Trading;
+using NeuraTrade.Core.Scalping;
 
 namespace NeuraTrade.Core.Brain;
 
 /// <summary>
-/// Reads the market, asks the brain, validates the answer. A brain that fails yields a HOLD with the reason,
-/// never an exception out of a scan or an HTTP call.
+/// Asks the brain, then hands its proposal to the <see cref="EntryPipeline"/> (validation, AI review, and for an
+/// executed decision the gate, the order and the journal), the same steps every entry path takes. A brain that fails
+/// yields a HOLD with the reason, never an exception out of a scan or an HTTP call.
 /// </summary>
 public sealed class DecisionMaker(
-    IExchange exchange,
     ITradingBrain brain,
-    DecisionValidator validator,
+    EntryPipeline entries,
     IDecisionStore journal,
     IOptions<BrainOptions> options,
     TimeProvider time,
-    ILogger<DecisionMaker> logger,
-    IRiskReviewer? reviewer = null)
+    ILogger<DecisionMaker> logger)
 {
     public const string PreFilterModel = "pre-filter";
     private const int LearningLookback = 20;
@@ -26,13 +25,24 @@ public sealed class DecisionMaker(
 
     public string Model => brain.Model;
 
-    public async Task<MarketSnapshot> ReadMarketAsync(string symbol, CancellationToken cancellationToken)
+    public Task<MarketSnapshot> ReadMarketAsync(string symbol, CancellationToken cancellationToken) =>
+        entries.ReadMarketAsync(symbol, cancellationToken);
+
+    /// <summary>
+    /// The whole use case for one symbol (an HTTP decision): reads the market and the portfolio, decides, and when
+    /// <paramref name="execute"/> gates and places the entry; the final decision is journaled once and returned.
+    /// </summary>
+    public async Task<TradingDecision> DecideAndEnterAsync(string symbol, TradingStrategy strategy, DecisionSource source, bool execute, CancellationToken cancellationToken)
     {
-        var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
-        var candles = await exchange.FetchOhlcvAsync(symbol, _options.Timeframe, _options.HistoryCandles, cancellationToken);
-        return MarketSnapshot.Create(ticker, candles);
+        var market = await entries.ReadMarketAsync(symbol, cancellationToken);
+        var portfolio = await entries.ReadPortfolioAsync(symbol, cancellationToken);
+        var decision = await DecideAsync(market, portfolio, strategy, source, cancellationToken);
+        return execute
+            ? (await entries.EnterAsync(decision, market.Ticker, cancellationToken)).Decision
+            : await entries.JournalAsync(decision, cancellationToken);
     }
 
+    /// <summary>The brain's proposal for <paramref name="market"/>, validated and reviewed by the <see cref="EntryPipeline"/>; nothing is placed or journaled.</summary>
     public async Task<TradingDecision> DecideAsync(
         MarketSnapshot market,
         PortfolioSnapshot portfolio,
@@ -40,8 +50,7 @@ public sealed class DecisionMaker(
         DecisionSource source,
         CancellationToken cancellationToken)
     {
-        var createdAt = time.GetUtcNow();
-        var id = NewId(createdAt);
+        var askedAt = time.GetUtcNow();
         var request = new BrainRequest(market, portfolio, strategy)
         {
             Source = source,
@@ -58,20 +67,7 @@ public sealed class DecisionMaker(
             proposal = TradeProposal.Hold($"The brain failed: {ex.GetType().Name}.", string.Empty, brain.Model) with { FailureReason = $"brain error: {ex.Message}" };
         }
 
-        var decision = validator.Validate(proposal, market, strategy, source, id, createdAt);
-        if (decision.IsEntry && reviewer is not null)
-        {
-            decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
-        }
-
-        logger.LogInformation(
-            "AI decision {DecisionId} {Symbol} {Action} {Confidence} {HoldReason}",
-            decision.Id,
-            decision.Symbol,
-            decision.Action,
-            decision.Confidence,
-            decision.HoldReason);
-        return decision;
+        return await entries.ValidateAndReviewAsync(proposal, market, portfolio, strategy, source, askedAt, cancellationToken);
     }
 
     /// <summary>A HOLD made without asking the brain, because no entry could pass the limits anyway.</summary>
@@ -79,7 +75,7 @@ public sealed class DecisionMaker(
     {
         var createdAt = time.GetUtcNow();
         return new TradingDecision(
-            NewId(createdAt), market.Symbol, strategy, TradeAction.Hold, null, 0m, null, null, null, 0m,
+            EntryPipeline.DecisionId(createdAt), market.Symbol, strategy, TradeAction.Hold, null, 0m, null, null, null, 0m,
             $"Not asked: {reason}.", string.Empty, "No position is opened.", PreFilterModel, 0, createdAt, source, market.Ticker.Mid,
             HoldReason: $"pre-filter: {reason}");
     }
@@ -89,8 +85,6 @@ public sealed class DecisionMaker(
         var market = await ReadMarketAsync(symbol, cancellationToken);
         return await brain.AnalyzeAsync(market, cancellationToken);
     }
-
-    private static string NewId(DateTimeOffset createdAt) => Guid.CreateVersion7(createdAt).ToString("N");
 
     private async Task<IReadOnlyList<RecentOutcome>> RecentOutcomesAsync(string symbol, CancellationToken cancellationToken)
     {

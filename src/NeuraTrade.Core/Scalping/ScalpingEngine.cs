@@ -12,14 +12,15 @@ namespace NeuraTrade.Core.Scalping;
 /// take-profit or hold time is hit (code, never the brain); ask the brain about every symbol where an entry
 /// is still possible (concurrently, at most <c>AI:MaxConcurrency</c> at once, so a scan takes about as long as
 /// its slowest call; where no entry could pass the limits the brain is not asked and the HOLD says why);
-/// then place entries one at a time through the <see cref="TradeDesk"/> and journal every decision.
+/// then place entries one at a time through the <see cref="EntryPipeline"/>, which journals every decision (the
+/// holds in one batch at the end).
 /// </summary>
 public sealed class ScalpingEngine(
     IExchange exchange,
     DecisionMaker decisions,
     TradeDesk desk,
+    EntryPipeline entries,
     RiskGate riskGate,
-    IDecisionStore decisionStore,
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
     IScanClaimStore claims,
@@ -140,7 +141,7 @@ public sealed class ScalpingEngine(
             cancellationToken);
 
         var results = new List<SymbolScan>(symbols.Length);
-        var holds = new List<TradingDecision>(symbols.Length);
+        var holds = new HoldBatch();
         string? entriesStopped = null;
         for (var i = 0; i < symbols.Length; i++)
         {
@@ -159,14 +160,13 @@ public sealed class ScalpingEngine(
 
             if (entriesStopped is not null)
             {
-                var held = decided[i]!.IsEntry ? decided[i]!.AsHold(entriesStopped) : decided[i]!;
-                entry = new EntryResult(held, null, $"hold: {held.HoldReason ?? held.Reasoning}");
+                entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
             }
             else
             {
                 try
                 {
-                    entry = await desk.EnterAsync(decided[i]!, market.Ticker, cancellationToken);
+                    entry = await entries.PlaceAsync(decided[i]!, market.Ticker, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -174,25 +174,17 @@ public sealed class ScalpingEngine(
                     // decision (the journal holds it until storage returns) and place no further entries this scan.
                     logger.LogError(ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order", symbols[i]);
                     entriesStopped = $"entries stopped this scan: {ex.GetType().Name}: {ex.Message}";
-                    var held = decided[i]!.IsEntry ? decided[i]!.AsHold(entriesStopped) : decided[i]!;
-                    entry = new EntryResult(held, null, $"hold: {held.HoldReason ?? held.Reasoning}");
+                    entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
                 }
             }
 
             // An executed decision is journaled at once (its position names it); holds go in one batch below.
-            if (entry.Opened is not null)
-            {
-                await decisionStore.SaveAsync(entry.Decision, cancellationToken);
-            }
-            else
-            {
-                holds.Add(entry.Decision);
-            }
+            await entries.JournalAsync(entry, holds, cancellationToken);
 
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
 
-        await decisionStore.SaveManyAsync(holds, cancellationToken);
+        await entries.JournalAsync(holds, cancellationToken);
 
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled);
         await RecordScanAsync(report, cancellationToken);
@@ -204,7 +196,7 @@ public sealed class ScalpingEngine(
     {
         try
         {
-            return (await decisions.ReadMarketAsync(symbol, cancellationToken), null);
+            return (await entries.ReadMarketAsync(symbol, cancellationToken), null);
         }
         catch (ExchangeException ex)
         {

@@ -12,20 +12,19 @@ namespace NeuraTrade.Core.Tools;
 
 /// <summary>
 /// The tools themselves. Each answers with a JSON object (never a JSON string, which would be escaped a
-/// second time); a failure is an <c>{"error": …}</c> result the model can read, not an exception. Execution
-/// tools go through the same validator, risk gate and trade desk as the scanner.
+/// second time); a failure is an <c>{"error": …}</c> result the model can read, not an exception. An entry the
+/// model proposes (<c>place_order</c>, <c>check_risk</c>) takes the <see cref="EntryPipeline"/> like every other:
+/// validation, AI review, risk gate (and for an order, admission, placement and the journal).
 /// </summary>
 public sealed class TradingToolbox(
     IExchange exchange,
     IPositionStore positions,
     IScalpingStateStore state,
     TradeDesk desk,
-    DecisionValidator validator,
-    IDecisionStore journal,
+    EntryPipeline entries,
     IOptions<ScalpingOptions> scalping,
     IOptions<BrainOptions> brain,
-    TimeProvider time,
-    EntryReview review)
+    TimeProvider time)
 {
     private const int MaxCandles = 200;
 
@@ -149,16 +148,14 @@ public sealed class TradingToolbox(
             }
 
             var (decision, ticker) = proposed;
-            if (!decision.IsEntry)
-            {
-                return new { approved = false, notional = 0m, reason = decision.HoldReason };
-            }
-
-            var assessment = await desk.AssessAsync(decision, ticker, cancellationToken);
-            return (object)new { approved = assessment.Verdict.Approved, notional = assessment.Verdict.Notional, reason = assessment.Verdict.Reason };
+            var verdict = (await entries.AssessAsync(decision, ticker, cancellationToken)).Verdict;
+            return (object)new { approved = verdict.Approved, notional = verdict.Notional, reason = verdict.Reason };
         });
 
-    /// <summary>The validated (and, with <c>AI:RiskReview</c>, reviewed) entry decision for a tool's order arguments at the current market; null for a side that is neither buy nor sell.</summary>
+    /// <summary>
+    /// The entry decision for a tool's order arguments at the current market, validated and (with <c>AI:RiskReview</c>)
+    /// reviewed by the <see cref="EntryPipeline"/>; null for a side that is neither buy nor sell.
+    /// </summary>
     private async Task<(TradingDecision Decision, Ticker Ticker)?> ProposedEntryAsync(string symbol, string side, decimal sizePercent, decimal stopLoss, decimal takeProfit, decimal confidence, string reasoning, CancellationToken cancellationToken)
     {
         var action = side.Trim().ToLowerInvariant() switch
@@ -172,21 +169,11 @@ public sealed class TradingToolbox(
             return null;
         }
 
-        var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
-        var candles = await exchange.FetchOhlcvAsync(symbol, brain.Value.Timeframe, brain.Value.HistoryCandles, cancellationToken);
-        var market = MarketSnapshot.Create(ticker, candles);
-        var entry = action == TradeAction.Buy ? ticker.Ask : ticker.Bid;
+        var market = await entries.ReadMarketAsync(symbol, cancellationToken);
+        var entry = action == TradeAction.Buy ? market.Ticker.Ask : market.Ticker.Bid;
         var proposal = new TradeProposal(action, sizePercent, entry, stopLoss, takeProfit, confidence, reasoning, string.Empty, string.Empty, "tool:place_order", 0);
-        var now = time.GetUtcNow();
-        var decision = validator.Validate(proposal, market, TradingStrategy.Scalping, DecisionSource.Api, Guid.CreateVersion7(now).ToString("N"), now);
-        if (decision.IsEntry && review.Reviewer is { } reviewer)
-        {
-            // The same AI risk review a scan's or an HTTP entry gets: it may reduce or block, never enlarge.
-            var portfolio = PortfolioReader.Create(symbol, await exchange.FetchBalanceAsync(cancellationToken), await positions.GetOpenAsync(cancellationToken), (await state.GetAsync(cancellationToken)).On(now));
-            decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
-        }
-
-        return (decision, ticker);
+        var decision = await entries.ValidateAndReviewAsync(proposal, market, null, TradingStrategy.Scalping, DecisionSource.Api, time.GetUtcNow(), cancellationToken);
+        return (decision, market.Ticker);
     }
 
     private async Task<object> PlaceOrderAsync(
@@ -206,8 +193,7 @@ public sealed class TradingToolbox(
             }
 
             var (decision, ticker) = proposed;
-            var result = await desk.EnterAsync(decision, ticker, cancellationToken);
-            await journal.SaveAsync(result.Decision, cancellationToken);
+            var result = await entries.EnterAsync(decision, ticker, cancellationToken);
             return result.Opened is { } p
                 ? new { placed = true, position_id = p.Id, p.Amount, entry_price = p.EntryPrice, decision_id = result.Decision.Id }
                 : (object)new { placed = false, reason = result.Decision.HoldReason, decision_id = result.Decision.Id };

@@ -10,8 +10,8 @@ namespace NeuraTrade.Exchanges.Backtesting;
 
 /// <summary>
 /// Wires the live engine for a backtest: <see cref="PaperExchange"/> (reloaded now and then, <see cref="CompactingPaperExchange"/>) over <see cref="BacktestMarketData"/>, the
-/// same <see cref="DecisionMaker"/>, <see cref="DecisionValidator"/>, <see cref="RiskGate"/>, <see cref="TradeDesk"/>
-/// and <see cref="ScalpingEngine"/> as live, in-memory stores and a <see cref="ManualClock"/>. Only the stores and the
+/// same <see cref="DecisionMaker"/>, <see cref="EntryPipeline"/> (<see cref="DecisionValidator"/>, AI review off, <see cref="RiskGate"/>,
+/// <see cref="TradeDesk"/>) and <see cref="ScalpingEngine"/> as live, in-memory stores and a <see cref="ManualClock"/>. Only the stores and the
 /// clock differ from paper trading.
 /// </summary>
 public static class BacktestSessionFactory
@@ -48,9 +48,10 @@ public static class BacktestSessionFactory
         var claims = new InMemoryScanClaimStore();
         var admission = new InMemoryEntryAdmission(positions);
         var riskGate = new RiskGate(scalpingOptions);
-        var maker = new DecisionMaker(exchange, brain, new DecisionValidator(brainOpts), decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
         var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency));
-        var engine = new ScalpingEngine(exchange, maker, desk, riskGate, decisions, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
+        var entries = new EntryPipeline(exchange, new DecisionValidator(brainOpts), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, clock), decisions, brainOpts, NullLogger<EntryPipeline>.Instance);
+        var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
+        var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
         return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission);
     }
 

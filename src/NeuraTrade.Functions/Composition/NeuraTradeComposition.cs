@@ -46,10 +46,11 @@ public static class NeuraTradeComposition
 
         services.AddNeuraTradeBrain(configuration);
         services.AddSingleton<DecisionValidator>();
-        services.AddDecisionMaker();
         services.AddSingleton<RiskGate>();
         services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
+        services.AddSingleton<EntryPipeline>();
+        services.AddSingleton<DecisionMaker>();
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
         services.AddSingleton<SymbolUniverse>();

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Trading;
+
+namespace NeuraTrade.Core.Scalping;
+
+/// <summary>
+/// The entry use case, once for every path (a scan, an HTTP decision, the model's <c>place_order</c> and
+/// <c>check_risk</c>): read the market, validate a proposal, give an entry the AI risk review
+/// (<see cref="EntryReview"/>), gate, admit and place it (<see cref="TradeDesk"/>), and journal the final decision
+/// once. Whoever proposed (the brain through <see cref="DecisionMaker"/>, or the model's tool arguments), the proposal
+/// takes these same steps. It never asks a brain, so the model's tools can use it without a dependency cycle.
+/// </summary>
+public sealed class EntryPipeline(
+    IExchange exchange,
+    DecisionValidator validator,
+    EntryReview review,
+    TradeDesk desk,
+    PortfolioReader portfolios,
+    IDecisionStore journal,
+    IOptions<BrainOptions> options,
+    ILogger<EntryPipeline> logger)
+{
+    private readonly BrainOptions _options = options.Value;
+
+    /// <summary>The decision id for a decision asked at <paramref name="createdAt"/> (time-ordered, unique).</summary>
+    public static string DecisionId(DateTimeOffset createdAt) => Guid.CreateVersion7(createdAt).ToString("N");
+
+    /// <summary>The ticker and the last <c>AI:HistoryCandles</c> candles of <c>AI:Timeframe</c>: the market a decision is judged against.</summary>
+    public async Task<MarketSnapshot> ReadMarketAsync(string symbol, CancellationToken cancellationToken)
+    {
+        var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
+        var candles = await exchange.FetchOhlcvAsync(symbol, _options.Timeframe, _options.HistoryCandles, cancellationToken);
+        return MarketSnapshot.Create(ticker, candles);
+    }
+
+    /// <summary>The portfolio as a brain and the reviewer see it for <paramref name="symbol"/>.</summary>
+    public Task<PortfolioSnapshot> ReadPortfolioAsync(string symbol, CancellationToken cancellationToken) =>
+        portfolios.ReadAsync(symbol, cancellationToken);
+
+    /// <summary>
+    /// Validates <paramref name="proposal"/> against <paramref name="market"/> and, when it is still an entry and
+    /// <c>AI:RiskReview</c> is on, has it reviewed (which may shrink or block it, never enlarge it). The decision is
+    /// stamped <paramref name="askedAt"/>, when it was asked for. <paramref name="portfolio"/> may be null: it is then
+    /// read only if the review needs it.
+    /// </summary>
+    public async Task<TradingDecision> ValidateAndReviewAsync(
+        TradeProposal proposal,
+        MarketSnapshot market,
+        PortfolioSnapshot? portfolio,
+        TradingStrategy strategy,
+        DecisionSource source,
+        DateTimeOffset askedAt,
+        CancellationToken cancellationToken)
+    {
+        var decision = validator.Validate(proposal, market, strategy, source, DecisionId(askedAt), askedAt);
+        if (decision.IsEntry && review.Reviewer is { } reviewer)
+        {
+            portfolio ??= await portfolios.ReadAsync(market.Symbol, cancellationToken);
+            decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
+        }
+
+        logger.LogInformation(
+            "AI decision {DecisionId} {Symbol} {Action} {Confidence} {HoldReason}",
+            decision.Id,
+            decision.Symbol,
+            decision.Action,
+            decision.Confidence,
+            decision.HoldReason);
+        return decision;
+    }
+
+    /// <summary>
+    /// What the risk gate would answer for <paramref name="decision"/> now, placing nothing (the model's
+    /// <c>check_risk</c>). A decision that is no longer an entry (validation or the review held it) is refused with its
+    /// hold reason.
+    /// </summary>
+    public async Task<EntryAssessment> AssessAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken) =>
+        decision.IsEntry
+            ? await desk.AssessAsync(decision, ticker, cancellationToken)
+            : new EntryAssessment(RiskVerdict.Reject(decision.HoldReason ?? "the decision is not an entry"), decision, null);
+
+    /// <summary>
+    /// Gates, admits and places an entry through the <see cref="TradeDesk"/>, then journals the final decision (executed,
+    /// or HOLD with why) once. A HOLD passes straight to the journal.
+    /// </summary>
+    public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
+    {
+        var result = await PlaceAsync(decision, ticker, cancellationToken);
+        await JournalAsync(result, null, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// The gate, admission and order of <see cref="EnterAsync"/> without the journal write, for a caller that journals in
+    /// a batch (a scan): it passes the result to <see cref="JournalAsync(EntryResult, HoldBatch?, CancellationToken)"/>.
+    /// </summary>
+    public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken) =>
+        desk.EnterAsync(decision, ticker, cancellationToken);
+
+    /// <summary>
+    /// Journals an entry's final decision: at once when it opened a position (the position names it), else into
+    /// <paramref name="holds"/> when given (written by <see cref="JournalAsync(HoldBatch, CancellationToken)"/>), else at once.
+    /// </summary>
+    public async Task JournalAsync(EntryResult result, HoldBatch? holds, CancellationToken cancellationToken)
+    {
+        if (result.Opened is null && holds is not null)
+        {
+            holds.Add(result.Decision);
+            return;
+        }
+
+        await journal.SaveAsync(result.Decision, cancellationToken);
+    }
+
+    /// <summary>The result of keeping <paramref name="decision"/> from the desk for <paramref name="reason"/> (a scan that stopped entering): a HOLD that says why.</summary>
+    public static EntryResult Withhold(TradingDecision decision, string reason)
+    {
+        var held = decision.IsEntry ? decision.AsHold(reason) : decision;
+        return new EntryResult(held, null, $"hold: {held.HoldReason ?? held.Reasoning}");
+    }
+
+    /// <summary>Journals a decision that is not to be executed (an HTTP decision without <c>execute</c>) as it is.</summary>
+    public async Task<TradingDecision> JournalAsync(TradingDecision decision, CancellationToken cancellationToken)
+    {
+        await journal.SaveAsync(decision, cancellationToken);
+        return decision;
+    }
+
+    /// <summary>Writes a batch of held decisions in as few storage round trips as the journal allows.</summary>
+    public Task JournalAsync(HoldBatch holds, CancellationToken cancellationToken) =>
+        journal.SaveManyAsync(holds.Decisions, cancellationToken);
+}
+
+/// <summary>
+/// Decisions that opened nothing, kept for one journal write (a scan journals its holds in one batch instead of one
+/// write per symbol). Not thread-safe: a scan enters one symbol at a time.
+/// </summary>
+public sealed class HoldBatch
+{
+    private readonly List<TradingDecision> _decisions = [];
+
+    public IReadOnlyList<TradingDecision> Decisions => _decisions;
+
+    public void Add(TradingDecision decision) => _decisions.Add(decision);
+}
