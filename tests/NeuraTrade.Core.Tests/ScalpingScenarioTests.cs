@@ -154,6 +154,7 @@ public sealed class ScalpingScenarioTests
         private readonly InMemoryStateStore _state;
         private readonly InMemoryDecisionStore _decisions = new();
         private readonly NeuraTrade.Core.Backtesting.InMemoryScanClaimStore _claims = new();
+        private readonly NeuraTrade.Core.Backtesting.InMemoryAccountBaselineStore _baseline = new();
         private readonly IOptions<ScalpingOptions> _options;
         private readonly HashSet<string> _seenOpen = new(StringComparer.Ordinal);
         private PaperExchange _exchange = null!;
@@ -204,7 +205,8 @@ public sealed class ScalpingScenarioTests
             _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions));
             var brainOptions = Options.Create(new BrainOptions());
             var maker = new DecisionMaker(_exchange, new NeverAskedBrain(), new DecisionValidator(brainOptions), _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
-            _engine = new ScalpingEngine(_exchange, maker, _desk, gate, _decisions, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
+            var books = new LiveBooks(_exchange, Positions, _baseline, _options, _time, NullLogger<LiveBooks>.Instance, TimeSpan.FromSeconds(10));
+            _engine = new ScalpingEngine(_exchange, maker, _desk, gate, _decisions, Positions, _state, _claims, books, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
         }
 
         public Task<IReadOnlyList<string>> ReconcileAsync() =>
