@@ -37,6 +37,7 @@ public static class StorageComposition
         services.AddSingleton<IPositionStore, TablePositionStore>();
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
+        services.AddSingleton<IAccountBaselineStore, TableAccountBaselineStore>();
         services.AddSingleton<TableLlmUsageLedger>();
         services.AddSingleton<ILlmUsageLedger>(sp => new WriteBehindLlmUsageLedger(
             sp.GetRequiredService<TableLlmUsageLedger>(),

@@ -172,7 +172,8 @@ public sealed class EntryPipelineTests
             var entries = new EntryPipeline(Exchange.Object, new DecisionValidator(brainOptions), new EntryReview(Reviewer.Object), _desk, new PortfolioReader(Exchange.Object, Positions, state, time), Journal, brainOptions, NullLogger<EntryPipeline>.Instance);
             _maker = new DecisionMaker(new ProposingBrain(proposal), entries, Journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
             _tools = new TradingToolbox(Exchange.Object, Positions, state, _desk, entries, scalping, brainOptions, time).CreateRegistry();
-            _engine = new ScalpingEngine(Exchange.Object, _maker, _desk, entries, gate, Positions, state, claims, scalping, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
+            var books = new LiveBooks(Exchange.Object, Positions, new InMemoryAccountBaselineStore(), scalping, time, NullLogger<LiveBooks>.Instance, TimeSpan.FromSeconds(10));
+            _engine = new ScalpingEngine(Exchange.Object, _maker, _desk, entries, gate, Positions, state, claims, books, scalping, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
         }
 
         public Mock<IExchange> Exchange { get; } = new(MockBehavior.Loose);

@@ -154,6 +154,7 @@ public sealed class ScalpingScenarioTests
         private readonly InMemoryStateStore _state;
         private readonly InMemoryDecisionStore _decisions = new();
         private readonly NeuraTrade.Core.Backtesting.InMemoryScanClaimStore _claims = new();
+        private readonly NeuraTrade.Core.Backtesting.InMemoryAccountBaselineStore _baseline = new();
         private readonly IOptions<ScalpingOptions> _options;
         private readonly HashSet<string> _seenOpen = new(StringComparer.Ordinal);
         private PaperExchange _exchange = null!;
@@ -205,7 +206,8 @@ public sealed class ScalpingScenarioTests
             var brainOptions = Options.Create(new BrainOptions());
             var entries = new EntryPipeline(_exchange, new DecisionValidator(brainOptions), new EntryReview(null), _desk, new PortfolioReader(_exchange, Positions, _state, _time), _decisions, brainOptions, NullLogger<EntryPipeline>.Instance);
             var maker = new DecisionMaker(new NeverAskedBrain(), entries, _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);
-            _engine = new ScalpingEngine(_exchange, maker, _desk, entries, gate, Positions, _state, _claims, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
+            var books = new LiveBooks(_exchange, Positions, _baseline, _options, _time, NullLogger<LiveBooks>.Instance, TimeSpan.FromSeconds(10));
+            _engine = new ScalpingEngine(_exchange, maker, _desk, entries, gate, Positions, _state, _claims, books, _options, brainOptions, _time, NullLogger<ScalpingEngine>.Instance);
         }
 
         public Task<IReadOnlyList<string>> ReconcileAsync() =>

@@ -40,6 +40,11 @@ public sealed class ScalpingControlHttpTests(AzuriteFixture azurite) : IAsyncLif
         Assert.False(status.GetProperty("active").GetBoolean());
         Assert.Equal("scalping is toggled off", status.GetProperty("paused_reason").GetString());
         Assert.True(status.GetProperty("limits").TryGetProperty("max_drawdown", out _));
+        var books = status.GetProperty("books");
+        Assert.True(books.TryGetProperty("agrees", out _));
+        Assert.True(books.TryGetProperty("baseline_at", out _));
+        Assert.Equal(JsonValueKind.String, books.GetProperty("checked_at").ValueKind);
+        Assert.Equal(JsonValueKind.Array, books.GetProperty("currencies").ValueKind);
     }
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>

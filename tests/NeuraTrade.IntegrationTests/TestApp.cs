@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Functions.Composition;
@@ -28,7 +29,8 @@ public sealed class TestApp : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null)
+    /// <param name="logs">When given, every log line of the app also goes here.</param>
+    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var time = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
@@ -44,6 +46,11 @@ public sealed class TestApp : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton<TimeProvider>(time);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.AddNeuraTrade();
         return new TestApp(builder.Build(), time);
     }

@@ -82,7 +82,9 @@ internal sealed class ScanOverheadBenchmark : IBenchmark
         using var desk = new TradeDesk(exchange, gate, journal, positions, state, claims, options, time, NullLogger<TradeDesk>.Instance, new InMemoryEntryAdmission(positions), new AccountValuation(exchange, "USDT"));
         var entries = new EntryPipeline(exchange, new DecisionValidator(brainOptions), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, time), journal, brainOptions, NullLogger<EntryPipeline>.Instance);
         var maker = new DecisionMaker(new InstantBrain(), entries, journal, brainOptions, time, NullLogger<DecisionMaker>.Instance);
-        var engine = new ScalpingEngine(exchange, maker, desk, entries, gate, positions, state, claims, options, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
+        // The books check as live: at most once per (default) scan interval, so most timed scans reuse the last one.
+        using var books = new LiveBooks(exchange, positions, new InMemoryAccountBaselineStore(), options, time, NullLogger<LiveBooks>.Instance, TimeSpan.FromSeconds(10));
+        var engine = new ScalpingEngine(exchange, maker, desk, entries, gate, positions, state, claims, books, options, brainOptions, time, NullLogger<ScalpingEngine>.Instance);
 
         await engine.RunScanAsync(cancellationToken);
         var samples = new List<double>(repeats);

@@ -14,6 +14,7 @@ public sealed class ScalpingControl(
     ILlmUsageLedger ledger,
     RiskGate riskGate,
     TradeDesk desk,
+    LiveBooks books,
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
     TimeProvider time)
@@ -111,7 +112,8 @@ public sealed class ScalpingControl(
                 TrailingStopPercent = _options.TrailingStopPercent,
                 BreakEvenTriggerPercent = _options.BreakEvenTriggerPercent,
             },
-            new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent));
+            new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent),
+            await books.CurrentAsync(cancellationToken));
     }
 
     /// <summary>The price the position would exit at now (bid for a long, ask for a short), or null if unavailable.</summary>

@@ -24,6 +24,7 @@ public sealed class ScalpingEngine(
     IPositionStore positionStore,
     IScalpingStateStore stateStore,
     IScanClaimStore claims,
+    LiveBooks books,
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
     TimeProvider time,
@@ -37,6 +38,8 @@ public sealed class ScalpingEngine(
     /// <summary>
     /// Runs one scan unless another one (this process or another) holds the scan claim; then the report is skipped
     /// and says so. A scan toggled off still runs the exits of open positions, but asks no brain and enters nothing.
+    /// Still under the claim (none of its orders in flight), the books are checked against the account
+    /// (<see cref="LiveBooks.AfterScanAsync"/>: the first scan records the baseline; a failure is logged, never thrown).
     /// </summary>
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +54,9 @@ public sealed class ScalpingEngine(
         var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, time, logger);
         try
         {
-            return await RunClaimedScanAsync(startedAt, lease, cancellationToken);
+            var report = await RunClaimedScanAsync(startedAt, lease, cancellationToken);
+            await books.AfterScanAsync(cancellationToken);
+            return report;
         }
         finally
         {

@@ -1,6 +1,9 @@
 namespace NeuraTrade.Core.Scalping;
 
-/// <summary>The scalper as the status endpoint shows it, read from stored state and live prices.</summary>
+/// <summary>
+/// The scalper as the status endpoint shows it, read from stored state and live prices; <see cref="Books"/> is the last
+/// check of the books against the account (at most one per scan interval).
+/// </summary>
 public sealed record ScalpingStatus(
     bool Active,
     string? PausedReason,
@@ -19,7 +22,8 @@ public sealed record ScalpingStatus(
     DateTimeOffset? LastScanAt,
     string? LastScanResult,
     ScalpingLimits Limits,
-    LlmUsageToday Llm);
+    LlmUsageToday Llm,
+    Trading.BooksStatus Books);
 
 /// <summary>Today's LLM bill against <c>AI:DailyBudgetUsd</c> (0 = no limit).</summary>
 public sealed record LlmUsageToday(string Brain, int Calls, long InputTokens, long OutputTokens, decimal CostUsd, decimal DailyBudgetUsd, bool BudgetSpent);

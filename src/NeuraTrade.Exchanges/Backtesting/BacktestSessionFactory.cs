@@ -4,6 +4,7 @@ using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
 namespace NeuraTrade.Exchanges.Backtesting;
@@ -51,7 +52,9 @@ public static class BacktestSessionFactory
         var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency));
         var entries = new EntryPipeline(exchange, new DecisionValidator(brainOpts), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, clock), decisions, brainOpts, NullLogger<EntryPipeline>.Instance);
         var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
-        var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
+        // The live books check over the session's account, once a market day (the run's own check is at the end, BacktestBooks).
+        var books = new LiveBooks(exchange, positions, new InMemoryAccountBaselineStore(), scalpingOptions, clock, NullLogger<LiveBooks>.Instance, TimeSpan.FromDays(1));
+        var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, books, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
         return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission);
     }
 

@@ -51,6 +51,8 @@ public static class NeuraTradeComposition
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<EntryPipeline>();
         services.AddSingleton<DecisionMaker>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LiveBooks>(
+            sp, ScanInterval(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.ScanSchedule, sp.GetRequiredService<TimeProvider>().GetUtcNow())));
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
         services.AddSingleton<SymbolUniverse>();
@@ -80,6 +82,29 @@ public static class NeuraTradeComposition
             .Select(s => MarketSymbol.TryNormalize(s, out var n) ? n : s)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
+    }
+
+    /// <summary>
+    /// The shortest gap between the schedule's next occurrences after <paramref name="from"/> (10 s for the default): the
+    /// books check runs at most once per this long per process.
+    /// </summary>
+    internal static TimeSpan ScanInterval(string schedule, DateTimeOffset from)
+    {
+        var expression = CronExpression.Parse(schedule, CronFormat.IncludeSeconds);
+        var shortest = TimeSpan.MaxValue;
+        var previous = expression.GetNextOccurrence(from.UtcDateTime);
+        for (var i = 0; i < 100 && previous is { } at; i++)
+        {
+            var next = expression.GetNextOccurrence(at);
+            if (next is { } n && n - at < shortest)
+            {
+                shortest = n - at;
+            }
+
+            previous = next;
+        }
+
+        return shortest == TimeSpan.MaxValue ? TimeSpan.FromSeconds(10) : shortest;
     }
 
     private static bool IsSixFieldCron(string expression)
