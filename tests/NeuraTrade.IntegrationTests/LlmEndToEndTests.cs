@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions;
@@ -25,53 +19,37 @@ public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
     private readonly ConcurrentQueue<JsonNode> _requests = new();
-    private WebApplication _llm = null!;
+    private LoopbackChatServer _llm = null!;
     private string _endpoint = string.Empty;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _llm = builder.Build();
-        _llm.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
-        {
-            var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!;
-            _requests.Enqueue(body);
-            var messages = body["messages"]!.AsArray();
-            var afterTool = messages.Any(m => m!["role"]!.GetValue<string>() == "tool");
-            var message = afterTool || body["tools"] is null
-                ? new JsonObject { ["role"] = "assistant", ["content"] = Hold() }
-                : new JsonObject
-                {
-                    ["role"] = "assistant",
-                    ["content"] = null,
-                    ["tool_calls"] = new JsonArray(new JsonObject
-                    {
-                        ["id"] = "call_1",
-                        ["type"] = "function",
-                        ["function"] = new JsonObject { ["name"] = "get_portfolio", ["arguments"] = "{}" },
-                    }),
-                };
-            return Results.Json(new JsonObject
+        // The first round asks for get_portfolio; after the tool result (or without tools) the model holds.
+        _llm = await LoopbackChatServer.StartAsync(
+            body =>
             {
-                ["id"] = "chatcmpl-e2e",
-                ["object"] = "chat.completion",
-                ["created"] = 1_700_000_000,
-                ["model"] = "gpt-4o-mini",
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = afterTool ? "stop" : "tool_calls" }),
-                ["usage"] = new JsonObject { ["prompt_tokens"] = 1000, ["completion_tokens"] = 100, ["total_tokens"] = 1100 },
-            });
-        });
-        await _llm.StartAsync();
-        _endpoint = _llm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
+                _requests.Enqueue(body);
+                var afterTool = body["messages"]!.AsArray().Any(m => m!["role"]!.GetValue<string>() == "tool");
+                return afterTool || body["tools"] is null
+                    ? (new JsonObject { ["role"] = "assistant", ["content"] = Hold() }, "stop")
+                    : (new JsonObject
+                    {
+                        ["role"] = "assistant",
+                        ["content"] = null,
+                        ["tool_calls"] = new JsonArray(new JsonObject
+                        {
+                            ["id"] = "call_1",
+                            ["type"] = "function",
+                            ["function"] = new JsonObject { ["name"] = "get_portfolio", ["arguments"] = "{}" },
+                        }),
+                    }, "tool_calls");
+            },
+            promptTokens: 1000,
+            completionTokens: 100);
+        _endpoint = _llm.Endpoint;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _llm.StopAsync();
-        await _llm.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _llm.DisposeAsync();
 
     [Fact]
     public async Task Decision_and_scan_use_the_llm_journal_its_trace_and_bill_the_day()

@@ -6,13 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Storage;
 
@@ -31,46 +24,22 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
     // Three bundled replay markets over the same days; the paper account is funded in their quote currency, BTC.
     private static readonly string[] Symbols = ["ETH/BTC", "LTC/BTC", "XMR/BTC"];
     private readonly ConcurrentBag<string> _asked = [];
-    private WebApplication _llm = null!;
-    private string _endpoint = string.Empty;
+    private LoopbackChatServer _llm = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _llm = builder.Build();
-        _llm.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
-        {
-            var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!;
-            var prompt = string.Join("\n", body["messages"]!.AsArray().Select(m => m!["content"]?.ToString() ?? string.Empty));
-            var symbol = SymbolIn().Match(prompt).Groups[1].Value;
-            var ask = decimal.Parse(AskIn().Match(prompt).Groups[1].Value, CultureInfo.InvariantCulture);
-            _asked.Add(symbol);
-            return Results.Json(new JsonObject
+    public async Task InitializeAsync() =>
+        _llm = await LoopbackChatServer.StartAsync(
+            body =>
             {
-                ["id"] = "chatcmpl-burst",
-                ["object"] = "chat.completion",
-                ["created"] = 1_700_000_000,
-                ["model"] = "gpt-4o-mini",
-                ["choices"] = new JsonArray(new JsonObject
-                {
-                    ["index"] = 0,
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Buy(symbol, ask) },
-                    ["finish_reason"] = "stop",
-                }),
-                ["usage"] = new JsonObject { ["prompt_tokens"] = 100, ["completion_tokens"] = 50, ["total_tokens"] = 150 },
-            });
-        });
-        await _llm.StartAsync();
-        _endpoint = _llm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
-    }
+                var prompt = string.Join("\n", body["messages"]!.AsArray().Select(m => m!["content"]?.ToString() ?? string.Empty));
+                var symbol = SymbolIn().Match(prompt).Groups[1].Value;
+                var ask = decimal.Parse(AskIn().Match(prompt).Groups[1].Value, CultureInfo.InvariantCulture);
+                _asked.Add(symbol);
+                return (new JsonObject { ["role"] = "assistant", ["content"] = Buy(symbol, ask) }, "stop");
+            },
+            promptTokens: 100,
+            completionTokens: 50);
 
-    public async Task DisposeAsync()
-    {
-        await _llm.StopAsync();
-        await _llm.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _llm.DisposeAsync();
 
     /// <remarks>
     /// Each process serializes its own entries, so a breach needs the two processes to enter at the same moment: with one
@@ -153,7 +122,7 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
         ["AI__Provider"] = "openai",
         ["AI__Model"] = "gpt-4o-mini",
         ["AI__ApiKey"] = "sk-test-not-a-real-key",
-        ["AI__Endpoint"] = _endpoint,
+        ["AI__Endpoint"] = _llm.Endpoint,
         ["AI__RetryBaseDelayMs"] = "1",
         ["Scalping__Symbols"] = string.Join(',', Symbols),
         ["Scalping__MaxPositions"] = maxPositions.ToString(CultureInfo.InvariantCulture),
