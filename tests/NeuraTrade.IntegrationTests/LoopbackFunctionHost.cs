@@ -24,7 +24,8 @@ internal sealed class LoopbackFunctionHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="settings">More settings over the storage ones (the timer's schedule, for instance).</param>
-    public static async Task<LoopbackFunctionHost> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Last changes to the app's services (a port replaced by one that fails in a precise way).</param>
+    public static async Task<LoopbackFunctionHost> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -36,7 +37,7 @@ internal sealed class LoopbackFunctionHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(all));
+        var app = LocalFunctionHost.Build("http://127.0.0.1:0", config => config.AddInMemoryCollection(all), services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new LoopbackFunctionHost(app, new HttpClient { BaseAddress = new Uri(address) });

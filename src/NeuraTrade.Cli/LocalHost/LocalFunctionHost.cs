@@ -19,7 +19,8 @@ namespace NeuraTrade.Cli.LocalHost;
 /// </summary>
 internal static class LocalFunctionHost
 {
-    public static WebApplication Build(string urls, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="services">Last changes to the services (tests replace a port with one that fails in a precise way).</param>
+    public static WebApplication Build(string urls, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
@@ -35,6 +36,7 @@ internal static class LocalFunctionHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddNeuraTrade();
         builder.Services.AddMvcCore();
+        services?.Invoke(builder.Services);
 
         var catalog = FunctionCatalog.Discover(typeof(ScalpingFunctions).Assembly, Path.Combine(AppContext.BaseDirectory, "host.json"));
         builder.Services.AddSingleton(catalog);
