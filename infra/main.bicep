@@ -4,6 +4,8 @@
 // `azd up` deploys it (azure.yaml); docs/deploy.md says how and what to set.
 targetScope = 'subscription'
 
+import { KeyVaultSecretNames, Tags } from 'types.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('azd environment name; it names the resource group and seeds every resource name.')
@@ -19,10 +21,10 @@ param resourceGroupName string = ''
 
 // ---- Hosting -------------------------------------------------------------------------------------
 
-@description('Most instances the function app scales out to (Flex Consumption: 40-1000).')
-@minValue(40)
+@description('Most instances the function app scales out to (Flex Consumption: 1-1000). One timer scan runs on one instance at a time; the rest serve HTTP. docs/deploy.md says when to raise it.')
+@minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 2
 
 @description('Memory per instance, MB.')
 @allowed([
@@ -32,8 +34,13 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
-@description('Key Vault purge protection. Off by default so `azd down --purge` can remove the vault; turn on for production (it cannot be turned off again).')
-param keyVaultPurgeProtection bool = false
+@description('Key Vault purge protection: a deleted vault and its secrets stay recoverable for the whole retention (90 days) and nobody can purge them sooner. Once on, it cannot be turned off for that vault.')
+param keyVaultPurgeProtection bool = true
+
+@description('Makes the Key Vault\'s name new for each life of the environment: set once by the preprovision hook (azure.yaml, infra/hooks), so every `azd provision` of the environment finds the same vault, and cleared by the postdown hook, so the `azd up` after an `azd down` does not collide with the soft-deleted vault, whose name purge protection holds for the retention.')
+@minLength(1)
+@maxLength(64)
+param keyVaultNameSuffix string
 
 // ---- Storage (README "Storage") --------------------------------------------------------------------
 
@@ -327,7 +334,7 @@ param exchangeApiSecret string = ''
 // ---- Names ---------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
-var tags = {
+var tags Tags = {
   'azd-env-name': environmentName
   app: 'neuratrade'
 }
@@ -337,7 +344,8 @@ var names = {
   logAnalytics: 'log-neuratrade-${resourceToken}'
   applicationInsights: 'appi-neuratrade-${resourceToken}'
   storage: 'stneuratrade${take(resourceToken, 12)}'
-  keyVault: 'kv-nt-${resourceToken}'
+  // A hash, so any suffix gives a valid vault name (19 characters).
+  keyVault: 'kv-nt-${uniqueString(subscription().id, environmentName, location, keyVaultNameSuffix)}'
   plan: 'plan-neuratrade-${resourceToken}'
   functionApp: 'func-neuratrade-${resourceToken}'
   deploymentContainer: 'app-package'
@@ -420,7 +428,7 @@ var appConfiguration = {
   Storage__TablePrefix: tablePrefix
 }
 
-var keyVaultSecretNames = {
+var keyVaultSecretNames KeyVaultSecretNames = {
   AI__ApiKey: 'ai-api-key'
   Exchange__Binance__ApiKey: 'exchange-api-key'
   Exchange__Binance__ApiSecret: 'exchange-api-secret'

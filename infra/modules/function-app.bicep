@@ -2,6 +2,8 @@
 // TLS 1.2+, running as the user-assigned identity for host storage, deployment, tables, Key Vault
 // references and telemetry. No storage key or connection string is ever set.
 
+import { AppSettings, Tags } from '../types.bicep'
+
 @description('Name of the function app (also the host name prefix).')
 param name string
 
@@ -12,7 +14,7 @@ param planName string
 param location string
 
 @description('Tags for the resources; the app also gets azd-service-name.')
-param tags object
+param tags Tags
 
 @description('azd service name in azure.yaml this app hosts.')
 param serviceName string
@@ -36,10 +38,10 @@ param tableServiceUri string
 param applicationInsightsConnectionString string
 
 @description('The app\'s own settings (README Settings table) and Key Vault references.')
-param appSettings object
+param appSettings AppSettings
 
-@description('Most instances the app scales out to.')
-@minValue(40)
+@description('Most instances the app scales out to (Flex Consumption accepts 1-1000).')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
 

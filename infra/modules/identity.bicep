@@ -1,6 +1,8 @@
 // The one identity the function app runs as. User-assigned, so role assignments can be granted
 // before the app exists (no start-up race) and survive a re-created app.
 
+import { Tags } from '../types.bicep'
+
 @description('Name of the user-assigned managed identity.')
 param name string
 
@@ -8,7 +10,7 @@ param name string
 param location string
 
 @description('Tags for the resource.')
-param tags object
+param tags Tags
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: name

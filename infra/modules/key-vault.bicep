@@ -2,6 +2,8 @@
 // secrets through Key Vault references with its user-assigned identity (Key Vault Secrets User).
 // A secret is created only when its value is given: no placeholder ever reaches the app.
 
+import { KeyVaultSecretNames, Tags } from '../types.bicep'
+
 @description('Name of the key vault (3-24 characters).')
 @minLength(3)
 @maxLength(24)
@@ -11,7 +13,7 @@ param name string
 param location string
 
 @description('Tags for the resource.')
-param tags object
+param tags Tags
 
 @description('Purge protection: a deleted vault cannot be purged until its retention ends. Once on, it cannot be turned off.')
 param enablePurgeProtection bool
@@ -20,16 +22,16 @@ param enablePurgeProtection bool
 @secure()
 param aiApiKey string
 
-@description('Exchange API key (Exchange__ApiKey). Empty: no secret is created.')
+@description('Exchange API key (Exchange__Binance__ApiKey). Empty: no secret is created.')
 @secure()
 param exchangeApiKey string
 
-@description('Exchange API secret (Exchange__ApiSecret). Empty: no secret is created.')
+@description('Exchange API secret (Exchange__Binance__ApiSecret). Empty: no secret is created.')
 @secure()
 param exchangeApiSecret string
 
 @description('Secret names, keyed by the app setting each one feeds.')
-param secretNames object
+param secretNames KeyVaultSecretNames
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
@@ -65,7 +67,7 @@ resource aiApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!em
 
 resource exchangeApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(exchangeApiKey)) {
   parent: vault
-  name: secretNames.Exchange__ApiKey
+  name: secretNames.Exchange__Binance__ApiKey
   properties: {
     value: exchangeApiKey
     contentType: 'text/plain'
@@ -74,7 +76,7 @@ resource exchangeApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = i
 
 resource exchangeApiSecretSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(exchangeApiSecret)) {
   parent: vault
-  name: secretNames.Exchange__ApiSecret
+  name: secretNames.Exchange__Binance__ApiSecret
   properties: {
     value: exchangeApiSecret
     contentType: 'text/plain'

@@ -1,6 +1,8 @@
 // Log Analytics workspace and a workspace-based Application Insights component. Local (key) auth is
 // off: telemetry is accepted only from Entra identities holding Monitoring Metrics Publisher.
 
+import { Tags } from '../types.bicep'
+
 @description('Name of the Log Analytics workspace.')
 param logAnalyticsName string
 
@@ -11,7 +13,7 @@ param applicationInsightsName string
 param location string
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
 @description('Days Log Analytics keeps data.')
 @minValue(30)

@@ -1,6 +1,8 @@
 // The storage account: the Functions host's own storage (AzureWebJobsStorage), the Flex Consumption
 // deployment container, and the app's tables. Shared keys are off: every client authenticates with Entra ID.
 
+import { Tags } from '../types.bicep'
+
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -10,7 +12,7 @@ param name string
 param location string
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
 @description('Blob container that holds the deployment package (Flex Consumption).')
 param deploymentContainerName string

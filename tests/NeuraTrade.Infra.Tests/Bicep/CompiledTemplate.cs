@@ -67,14 +67,17 @@ internal sealed class CompiledTemplate
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static async Task<CompiledTemplate> BuildMainAsync()
+    /// <summary>Compiles one Bicep file to ARM JSON; any diagnostic fails.</summary>
+    public static async Task<JsonObject> BuildAsync(string directory, string file)
     {
-        var result = await BicepCli.RunAsync(Repository.Infra, "build", "main.bicep", "--stdout", "--no-restore");
+        var result = await BicepCli.RunAsync(directory, "build", file, "--stdout", "--no-restore");
         if (result.ExitCode != 0 || result.Diagnostics.Length > 0)
         {
-            throw new InvalidOperationException($"bicep build infra/main.bicep failed or reported diagnostics:\n{result}");
+            throw new InvalidOperationException($"bicep build {Path.Combine(directory, file)} failed or reported diagnostics:\n{result}");
         }
 
-        return new CompiledTemplate(JsonNode.Parse(result.StandardOutput)!.AsObject());
+        return JsonNode.Parse(result.StandardOutput)!.AsObject();
     }
+
+    private static async Task<CompiledTemplate> BuildMainAsync() => new(await BuildAsync(Repository.Infra, "main.bicep"));
 }

@@ -39,6 +39,27 @@ public sealed class CompiledTemplateTests
     }
 
     [Fact]
+    public async Task Function_app_scales_out_to_a_few_instances_by_default_and_can_be_held_to_one()
+    {
+        var template = await MainAsync();
+
+        // Flex Consumption accepts 1-1000 (40 was the preview's floor); one timer-driven bot needs 1-3.
+        var parameter = template.Parameters["maximumInstanceCount"]!;
+        Assert.Equal(1, (int)parameter["minValue"]!);
+        Assert.Equal(1000, (int)parameter["maxValue"]!);
+        Assert.InRange((int)parameter["defaultValue"]!, 1, 3);
+
+        var app = template.Module("function-app");
+        Assert.Equal(1, (int)app["parameters"]!["maximumInstanceCount"]!["minValue"]!);
+        Assert.Equal("[parameters('maximumInstanceCount')]", template.ModuleArgument("function-app", "maximumInstanceCount"));
+        var scale = Single(app, "Microsoft.Web/sites")["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!;
+        Assert.Equal("[parameters('maximumInstanceCount')]", Text(scale["maximumInstanceCount"]));
+
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "main.parameters.json")))!["parameters"]!;
+        Assert.Equal($"${{AZURE_FUNCTION_MAXIMUM_INSTANCE_COUNT={(int)parameter["defaultValue"]!}}}", Text(file["maximumInstanceCount"]!["value"]));
+    }
+
+    [Fact]
     public async Task Function_app_is_https_only_with_tls_1_2_and_no_basic_auth_publishing()
     {
         var app = (await MainAsync()).Module("function-app");
