@@ -42,6 +42,16 @@ param keyVaultPurgeProtection bool = true
 @maxLength(64)
 param keyVaultNameSuffix string
 
+// ---- Network and data protection -------------------------------------------------------------------
+
+@description('Address ranges (CIDR, e.g. 203.0.113.0/24) allowed to call the function app. Empty: no restriction. Otherwise one Allow rule per range and a final Deny for everyone else (the SCM/deployment site stays open so azd deploy works).')
+param allowedIpRanges string[] = []
+
+@description('Days a deleted blob or container stays recoverable (storage soft delete).')
+@minValue(1)
+@maxValue(365)
+param storageSoftDeleteRetentionDays int = 7
+
 // ---- Storage (README "Storage") --------------------------------------------------------------------
 
 @description('Storage__TablePrefix: prepended to every table name (letters and digits, up to 20).')
@@ -486,6 +496,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: names.deploymentContainer
     tableNames: map(tableNames, table => '${tablePrefix}${table}')
+    softDeleteRetentionDays: storageSoftDeleteRetentionDays
   }
 }
 
@@ -501,6 +512,7 @@ module keyVault 'modules/key-vault.bicep' = {
     exchangeApiKey: exchangeApiKey
     exchangeApiSecret: exchangeApiSecret
     secretNames: keyVaultSecretNames
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -539,6 +551,8 @@ module functionApp 'modules/function-app.bicep' = {
     appSettings: appSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    allowedIpRanges: allowedIpRanges
   }
   // Roles granted and secrets written before the app first starts, so host storage and Key Vault
   // references resolve on the first start instead of after a restart.

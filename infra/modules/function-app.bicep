@@ -3,6 +3,7 @@
 // references and telemetry. No storage key or connection string is ever set.
 
 import { AppSettings, Tags } from '../types.bicep'
+import { ipSecurityRestrictions } from '../functions.bicep'
 
 @description('Name of the function app (also the host name prefix).')
 param name string
@@ -53,6 +54,12 @@ param maximumInstanceCount int
 ])
 param instanceMemoryMB int
 
+@description('Log Analytics workspace (resource id) that receives the app\'s FunctionAppLogs.')
+param logAnalyticsWorkspaceId string
+
+@description('Address ranges (CIDR) allowed to call the app; empty: no restriction. Otherwise everything else is denied.')
+param allowedIpRanges string[]
+
 // Host and platform settings, all identity-based. AzureWebJobsStorage itself is never set: the host
 // reads __accountName/__credential/__clientId instead of a connection string.
 var hostSettings = {
@@ -98,6 +105,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
+      ipSecurityRestrictions: ipSecurityRestrictions(allowedIpRanges)
       appSettings: map(items(union(appSettings, hostSettings)), setting => {
         name: setting.key
         value: setting.value
@@ -123,6 +131,21 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         version: '10.0'
       }
     }
+  }
+}
+
+// The Functions host's and the app's logs (FunctionAppLogs) go to Log Analytics, besides Application Insights.
+resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -33,6 +33,9 @@ param exchangeApiSecret string
 @description('Secret names, keyed by the app setting each one feeds.')
 param secretNames KeyVaultSecretNames
 
+@description('Log Analytics workspace (resource id) that receives the vault\'s audit events.')
+param logAnalyticsWorkspaceId string
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -53,6 +56,21 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
       bypass: 'AzureServices'
       defaultAction: 'Allow'
     }
+  }
+}
+
+// Every audit event (each secret read, write and access-policy or RBAC denial) goes to Log Analytics.
+resource auditLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -20,6 +20,11 @@ param deploymentContainerName string
 @description('Tables to create, with any prefix already applied.')
 param tableNames string[]
 
+@description('Days a deleted blob or container stays recoverable (soft delete).')
+@minValue(1)
+@maxValue(365)
+param softDeleteRetentionDays int
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
   location: location
@@ -44,9 +49,21 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   }
 }
 
+// Soft delete: a deleted or overwritten blob (the deployment package) and a deleted container stay
+// recoverable for softDeleteRetentionDays.
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteRetentionDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteRetentionDays
+    }
+  }
 }
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
