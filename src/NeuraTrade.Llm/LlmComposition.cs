@@ -70,7 +70,7 @@ public static class LlmComposition
                 f.IncludeDetailedErrors = false;
             })
             .Use(inner => new TokenBudgetChatClient(inner))
-            .Use(inner => new ResilientChatClient(inner, ResilientChatClient.CreatePipeline(options, time)))
+            .Use(inner => new ResilientChatClient(inner, options, time))
             .Build();
 
     private static BrainOptions Copy(BrainOptions o, string? model) => new()

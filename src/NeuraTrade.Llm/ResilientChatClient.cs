@@ -13,27 +13,48 @@ namespace NeuraTrade.Llm;
 /// The one resilience layer around a vendor chat client, per model round: a timeout per attempt, retries
 /// with exponential backoff and jitter on 429, 5xx, timeouts and network failures (a Retry-After header
 /// wins, up to <see cref="MaxRetryAfter"/>), and a circuit breaker sized for a caller that makes a few calls
-/// a minute. When it gives up, the failure leaves as <see cref="LlmUnavailableException"/> with its kind.
+/// a minute. When it gives up, the failure leaves as <see cref="LlmUnavailableException"/> with its kind, the
+/// attempts made and the breaker's state, so the caller can say in one line what happened.
 /// </summary>
-public sealed class ResilientChatClient(IChatClient inner, ResiliencePipeline pipeline) : DelegatingChatClient(inner)
+public sealed class ResilientChatClient : DelegatingChatClient
 {
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the breaker stays open before it lets a trial call through.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromMinutes(1);
+
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+
+    public ResilientChatClient(IChatClient inner, BrainOptions options, TimeProvider time)
+        : base(inner)
+    {
+        _pipeline = CreatePipeline(options, time, _circuit);
+    }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var attempts = 0;
         try
         {
-            return await pipeline.ExecuteAsync(ct => new ValueTask<ChatResponse>(base.GetResponseAsync(list, options, ct)), cancellationToken);
+            return await _pipeline.ExecuteAsync(
+                ct =>
+                {
+                    // The retry runs attempts one after another; the breaker refuses before this runs.
+                    attempts++;
+                    return new ValueTask<ChatResponse>(base.GetResponseAsync(list, options, ct));
+                },
+                cancellationToken);
         }
         catch (Exception ex) when (Classify(ex, cancellationToken) is { } kind)
         {
-            throw new LlmUnavailableException(kind, Describe(ex), ex);
+            throw new LlmUnavailableException(kind, Describe(ex), ex) { Attempts = attempts, Circuit = CircuitText(ex) };
         }
     }
 
-    /// <summary>Builds the pipeline from <c>AI:</c> settings.</summary>
-    public static ResiliencePipeline CreatePipeline(BrainOptions options, TimeProvider time)
+    /// <summary>Builds the pipeline from <c>AI:</c> settings; <paramref name="circuit"/>, when given, reports the breaker's state.</summary>
+    public static ResiliencePipeline CreatePipeline(BrainOptions options, TimeProvider time, CircuitBreakerStateProvider? circuit = null)
     {
         var transient = new PredicateBuilder().Handle<Exception>(IsTransient);
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
@@ -56,8 +77,9 @@ public sealed class ResilientChatClient(IChatClient inner, ResiliencePipeline pi
                 FailureRatio = 0.5,
                 MinimumThroughput = 4,
                 SamplingDuration = TimeSpan.FromMinutes(2),
-                BreakDuration = TimeSpan.FromMinutes(1),
+                BreakDuration = BreakDuration,
                 ShouldHandle = transient,
+                StateProvider = circuit,
             })
             .AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))
             .Build();
@@ -116,18 +138,34 @@ public sealed class ResilientChatClient(IChatClient inner, ResiliencePipeline pi
         return null;
     }
 
+    /// <summary>What went wrong, in one line: the vendor's status and message, a connection's error, or the breaker's last failure.</summary>
     private static string Describe(Exception ex) => ex switch
     {
-        BrokenCircuitException => "the circuit breaker is open after repeated failures; calls resume after the break",
+        BrokenCircuitException { InnerException: { } last } => Clip($"the circuit breaker is open after repeated failures, the last: {Describe(last)}"),
+        BrokenCircuitException => "the circuit breaker is open after repeated failures",
         TimeoutRejectedException => "the model did not answer within AI:TimeoutSeconds",
-        ClientResultException c => $"HTTP {c.Status}: {First(c.Message)}",
-        AnthropicApiException a => $"HTTP {(int)a.StatusCode}: {First(a.Message)}",
-        _ => First(ex.Message),
+        // Status 0: no answer at all; the message is the connection's error.
+        ClientResultException { Status: 0 } c => OneLine(c.Message),
+        // "HTTP 503 (server_error: )", then the vendor's message on a later line.
+        ClientResultException c => OneLine(c.Message.StartsWith("HTTP ", StringComparison.Ordinal) ? c.Message : $"HTTP {c.Status}: {c.Message}"),
+        AnthropicApiException a => OneLine($"HTTP {(int)a.StatusCode}: {a.Message}"),
+        _ => OneLine(ex.Message),
     };
 
-    private static string First(string message)
+    /// <summary>The breaker's state now, as the log line says it; when the breaker refused the call, how long it stays open.</summary>
+    private string CircuitText(Exception ex) => _circuit.CircuitState switch
     {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length <= 300 ? line : line[..300];
-    }
+        CircuitState.Closed => "closed",
+        CircuitState.Open when ex is BrokenCircuitException { RetryAfter: { } after } => $"open for {Math.Ceiling(after.TotalSeconds):0} s",
+        CircuitState.Open => $"open for {BreakDuration.TotalSeconds:0} s",
+        CircuitState.HalfOpen => "half-open",
+        CircuitState.Isolated => "isolated",
+        var other => other.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The non-empty lines of a message joined into one, at most 300 characters.</summary>
+    private static string OneLine(string message) =>
+        Clip(string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+
+    private static string Clip(string line) => line.Length <= 300 ? line : line[..300];
 }

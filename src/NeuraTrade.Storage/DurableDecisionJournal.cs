@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Diagnostics;
 
 namespace NeuraTrade.Storage;
 
@@ -128,7 +129,7 @@ public sealed class DurableDecisionJournal(TableDecisionStore inner, ILogger<Dur
         foreach (var d in decisions)
         {
             logger.LogWarning(new EventId(4101, "JournalHeld"), "Storage unavailable ({Error}): decision {DecisionId} {Symbol} {Action} held in memory until it returns",
-                failure.Message, d.Id, d.Symbol, d.Action);
+                FailureLogging.Reason(failure), d.Id, d.Symbol, d.Action);
         }
     }
 }

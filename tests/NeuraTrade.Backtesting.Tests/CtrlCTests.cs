@@ -27,7 +27,8 @@ public sealed class PosixTheoryAttribute : TheoryAttribute
 /// <summary>
 /// <c>neuratrade backtest</c> as a child process, stopped by Ctrl-C (SIGINT) or SIGTERM in the middle of a long run
 /// with the full engine: it exits 0 within seconds, prints the table and writes <c>--json</c> and <c>--html</c>,
-/// flagged partial, over the candles it did run.
+/// flagged partial, over the candles it did run. The child starts with the signal's default disposition
+/// (<see cref="DefaultSignal"/>), so the test means the same in the foreground and in a background job.
 /// </summary>
 public sealed partial class CtrlCTests(ITestOutputHelper output)
 {
@@ -56,11 +57,11 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
             var json = Path.Combine(dir.FullName, "report.json");
             var html = Path.Combine(dir.FullName, "report.html");
 
-            var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName };
-            foreach (var a in (string[])[CliDll(), "backtest", "--data", data, "--brain", "rules", "--engine", "full", "--json", json, "--html", html])
-            {
-                start.ArgumentList.Add(a);
-            }
+            // The child gets the signal's default disposition even when these tests run as a background job.
+            var start = DefaultSignal.StartInfo(signal, DotnetHost(), [CliDll(), "backtest", "--data", data, "--brain", "rules", "--engine", "full", "--json", json, "--html", html]);
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            start.WorkingDirectory = dir.FullName;
 
             var stdout = new StringBuilder();
             var stderr = new StringBuilder();
@@ -127,6 +128,9 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
                 // 25% or 30 s later. So: once a line names a trade, or a few seconds after the first line.
                 await Task.WhenAny(traded.Task, exited, Task.Delay(Grace));
                 Assert.False(exited.IsCompleted, $"exited before the signal.{Said()}");
+                Assert.False(
+                    DefaultSignal.Ignores(cli.Id, signal) is true,
+                    $"the backtest ignores signal {signal}: it inherited the ignore from how the tests were started (a background job ignores SIGINT) and the launcher did not reset it.");
                 var runningAfter = clock.Elapsed;
 
                 Assert.True(Kill(cli.Id, signal) == 0, $"kill({cli.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");

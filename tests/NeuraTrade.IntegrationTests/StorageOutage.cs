@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Functions.Composition;
 
@@ -70,8 +71,8 @@ public sealed class StorageOutage : HttpPipelinePolicy
         Observe?.Invoke(message.Request);
     }
 
-    /// <summary>The app as <see cref="TestApp"/> composes it, with this outage in the storage pipeline and fast retries.</summary>
-    public IHost CreateApp(AzuriteFixture azurite, FakeTimeProvider time, IDictionary<string, string?>? settings = null)
+    /// <summary>The app as <see cref="TestApp"/> composes it, with this outage in the storage pipeline and fast retries (and its logs from Debug up in <paramref name="logs"/>).</summary>
+    public IHost CreateApp(AzuriteFixture azurite, FakeTimeProvider time, IDictionary<string, string?>? settings = null, CapturedLogs? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         var config = new Dictionary<string, string?>
@@ -89,6 +90,11 @@ public sealed class StorageOutage : HttpPipelinePolicy
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<HttpPipelinePolicy>(this);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.AddNeuraTrade();
         return builder.Build();
     }

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
@@ -74,13 +75,24 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         var outage = new StorageOutage();
         var positionReads = 0;
         outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 4;
-        using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly);
+        var logs = new CapturedLogs();
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly, logs);
         var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
 
         await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<ScalpingEngine>().RunScanAsync(CancellationToken.None));
 
         Assert.True(outage.Down);
         Assert.Equal(1, journal.PendingCount);
+
+        // An outage is expected and handled: each failure is one line with the reason; the stacks are at Debug.
+        var loud = logs.AtLeast(LogLevel.Warning);
+        Assert.All(loud, e => Assert.True(e.Exception is null && !e.Text.Contains('\n', StringComparison.Ordinal), e.Text));
+        var skipped = Assert.Single(loud, e => e.Message.StartsWith("Entry for BTC/USDT skipped", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, skipped.Level);
+        Assert.EndsWith("IOException: storage unavailable (test outage)", skipped.Message, StringComparison.Ordinal);
+        Assert.Contains(loud, e => e.EventId.Name == "JournalHeld" && e.Message.Contains("IOException: storage unavailable (test outage)", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Message == skipped.Message && e.Text.Contains("   at ", StringComparison.Ordinal));
+
         outage.Down = false;
         Assert.Empty(await host.Services.GetRequiredService<IPositionStore>().GetOpenAsync(CancellationToken.None));
         var account = await host.Services.GetRequiredService<IPaperAccountStore>().LoadAsync(CancellationToken.None);

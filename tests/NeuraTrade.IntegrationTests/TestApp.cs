@@ -29,7 +29,7 @@ public sealed class TestApp : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    /// <param name="logs">When given, every log line of the app also goes here.</param>
+    /// <param name="logs">When given, every log line of the app, from Debug up, also goes here.</param>
     public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var time = new FakeTimeProvider(start);
@@ -48,7 +48,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         if (logs is not null)
         {
-            builder.Logging.AddProvider(logs);
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         }
 
         builder.AddNeuraTrade();

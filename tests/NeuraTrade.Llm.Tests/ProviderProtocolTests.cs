@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
 
@@ -6,7 +7,7 @@ namespace NeuraTrade.Llm.Tests;
 
 /// <summary>
 /// Each provider's real SDK client against a loopback server speaking its protocol: happy path, tool-call
-/// round trip (exact message order), 429 then success, 500 until the breaker opens, and a timeout.
+/// round trip (exact message order), 429 then success, 500 until the breaker opens, what a 503 outage logs, and a timeout.
 /// </summary>
 public sealed class ProviderProtocolTests
 {
@@ -125,6 +126,45 @@ public sealed class ProviderProtocolTests
         Assert.Contains("server_error", first.FailureReason, StringComparison.Ordinal);
         Assert.Contains("circuit_open", third.FailureReason, StringComparison.Ordinal);
         Assert.Equal("circuit_open", third.Trace!.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_llm_that_is_down_logs_one_warning_line_per_call_with_the_retries_and_the_breaker_and_the_stack_at_debug(string provider)
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Fallback = Replies.Error(503);
+        var options = TestKit.Options(provider, server);
+        options.MaxRetries = 1;
+        var logger = new CapturingLogger<LlmBrain>();
+        var brain = TestKit.Brain(options, new MemoryLedger(), logger: logger);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await brain.ProposeAsync(TestKit.Request(), CancellationToken.None);
+        }
+
+        // Two attempts each for the first two calls; the fourth failure opens the breaker, so the third call is refused.
+        Assert.Equal(4, server.Requests.Count);
+        var model = options.Model;
+        var warnings = logger.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Equal(3, logger.Entries.Count(e => e.Level >= LogLevel.Warning));
+        Assert.All(logger.Entries.Where(e => e.Level >= LogLevel.Warning), e => Assert.Null(e.Exception));
+        Assert.StartsWith($"LLM {provider} {model} unavailable for BTC/USDT after 2 of 2 attempts, circuit breaker closed; holding: server_error: HTTP 503", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith($"LLM {provider} {model} unavailable for BTC/USDT after 2 of 2 attempts, circuit breaker open for 60 s; holding: server_error: HTTP 503", warnings[1], StringComparison.Ordinal);
+        Assert.Matches($"^LLM {provider} {model} unavailable for BTC/USDT after 0 of 2 attempts, circuit breaker open for [0-9]+ s; holding: circuit_open: the circuit breaker is open after repeated failures, the last: HTTP 503", warnings[2]);
+        Assert.All(warnings, w =>
+        {
+            Assert.Contains("scripted failure", w, StringComparison.Ordinal);
+            Assert.InRange(w.Length, 1, 399);
+            Assert.DoesNotContain('\n', w);
+        });
+
+        // The stack of each failure is at Debug, not lost.
+        var stacks = logger.Entries.Where(e => e.Level == LogLevel.Debug && e.Exception is LlmUnavailableException).ToList();
+        Assert.Equal(3, stacks.Count);
+        Assert.All(stacks, s => Assert.Contains("   at ", s.Exception!.ToString(), StringComparison.Ordinal));
+        Assert.Equal(["server_error", "server_error", "circuit_open"], stacks.Select(s => ((LlmUnavailableException)s.Exception!).Kind));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
@@ -67,11 +68,11 @@ public static class TestKit
         RetryBaseDelayMs = 1,
     };
 
-    public static LlmBrain Brain(BrainOptions options, ILlmUsageLedger ledger, ToolRegistry? tools = null, TimeProvider? time = null)
+    public static LlmBrain Brain(BrainOptions options, ILlmUsageLedger ledger, ToolRegistry? tools = null, TimeProvider? time = null, ILogger<LlmBrain>? logger = null)
     {
         var (vendor, endpoint) = ChatClientFactory.Create(options);
         var chat = LlmComposition.BuildPipeline(vendor, options, time ?? TimeProvider.System);
-        return new LlmBrain(chat, tools ?? new ToolRegistry(false), endpoint, ledger, Microsoft.Extensions.Options.Options.Create(options), time ?? TimeProvider.System, NullLogger<LlmBrain>.Instance);
+        return new LlmBrain(chat, tools ?? new ToolRegistry(false), endpoint, ledger, Microsoft.Extensions.Options.Options.Create(options), time ?? TimeProvider.System, logger ?? NullLogger<LlmBrain>.Instance);
     }
 
     /// <summary>A registry with one market-data tool that answers an object (checked to arrive as JSON, not an escaped string).</summary>

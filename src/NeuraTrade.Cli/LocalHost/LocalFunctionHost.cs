@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions;
 using NeuraTrade.Functions.Api;
@@ -78,7 +79,7 @@ internal static class LocalFunctionHost
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogError(ex, "Request {Path} failed", context.Request.Path);
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogFailure(LogLevel.Error, ex, "Request {Path} failed: {Reason}", context.Request.Path);
             var problem = ApiResults.ServerError(context.TraceIdentifier);
             context.Response.StatusCode = problem.StatusCode ?? StatusCodes.Status500InternalServerError;
             context.Response.ContentType = problem.ContentType;

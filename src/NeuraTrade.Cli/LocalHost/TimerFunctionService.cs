@@ -2,6 +2,7 @@ using Cronos;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 
 namespace NeuraTrade.Cli.LocalHost;
 
@@ -45,7 +46,8 @@ internal sealed class TimerFunctionService(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Timer function {Function} failed", function.Name);
+                // Storage or a venue down fails every run until it returns: one line each, the stack at Debug.
+                logger.LogFailure(LogLevel.Error, ex, "Timer function {Function} failed: {Reason}", function.Name);
             }
 
             last = started;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 
@@ -63,8 +64,8 @@ public sealed class DecisionMaker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Brain {Model} failed for {Symbol}; holding", brain.Model, market.Symbol);
-            proposal = TradeProposal.Hold($"The brain failed: {ex.GetType().Name}.", string.Empty, brain.Model) with { FailureReason = $"brain error: {ex.Message}" };
+            logger.LogFailure(LogLevel.Warning, ex, "Brain {Model} failed for {Symbol}; holding: {Reason}", brain.Model, market.Symbol);
+            proposal = TradeProposal.Hold($"The brain failed: {ex.GetType().Name}.", string.Empty, brain.Model) with { FailureReason = $"brain error: {FailureLogging.Reason(ex)}" };
         }
 
         return await entries.ValidateAndReviewAsync(proposal, market, portfolio, strategy, source, askedAt, cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -14,6 +15,9 @@ public sealed record LlmCall(string? Text, string? Failure, LlmTrace Trace);
 public sealed class LlmCaller(IChatClient chat, LlmEndpoint endpoint, ILlmUsageLedger ledger, BrainOptions options, TimeProvider time, ILogger logger)
 {
     public const int MaxRawTextLength = 16_000;
+
+    private static readonly EventId LlmUnavailable = new(3101, nameof(LlmUnavailable));
+    private static readonly EventId LlmFailed = new(3102, nameof(LlmFailed));
 
     private string Model => endpoint.Model;
 
@@ -79,7 +83,7 @@ public sealed class LlmCaller(IChatClient chat, LlmEndpoint endpoint, ILlmUsageL
                 TokenBudgetExceededException b => ("token_budget", $"token budget exceeded: {b.Message}"),
                 _ => ("error", $"LLM call failed: {ex.GetType().Name}: {ex.Message}"),
             };
-            logger.LogWarning(ex, "LLM {Provider} {Model} failed for {Symbol} ({Status})", endpoint.Provider, Model, symbol, status);
+            LogFailure(ex, symbol, status);
         }
 
         // The scope counts every round when the pipeline has the budget client; otherwise take the response's sum.
@@ -102,8 +106,32 @@ public sealed class LlmCaller(IChatClient chat, LlmEndpoint endpoint, ILlmUsageL
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
+            logger.LogFailure(LogLevel.Error, ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD: {Reason}", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
         }
     }
 
+    /// <summary>
+    /// An LLM that is down is expected and handled (the brain holds): one Warning line per call saying which provider,
+    /// why, and what the retries and the breaker did; the exception's stack goes to Debug.
+    /// </summary>
+    private void LogFailure(Exception ex, string symbol, string status)
+    {
+        if (ex is LlmUnavailableException u)
+        {
+            logger.LogFailure(
+                LogLevel.Warning,
+                LlmUnavailable,
+                ex,
+                "LLM {Provider} {Model} unavailable for {Symbol} after {Attempts} of {MaxAttempts} attempts, circuit breaker {Circuit}; holding: {Reason}",
+                endpoint.Provider,
+                Model,
+                symbol,
+                u.Attempts,
+                options.MaxRetries + 1,
+                u.Circuit ?? "unknown");
+            return;
+        }
+
+        logger.LogFailure(LogLevel.Warning, LlmFailed, ex, "LLM {Provider} {Model} failed for {Symbol} ({Status}); holding: {Reason}", endpoint.Provider, Model, symbol, status);
+    }
 }

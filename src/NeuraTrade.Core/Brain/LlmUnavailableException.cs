@@ -9,4 +9,10 @@ public sealed class LlmUnavailableException(string kind, string message, Excepti
     : Exception(message, innerException)
 {
     public string Kind { get; } = kind;
+
+    /// <summary>Calls made to the model for this request, retries included; 0 when an open circuit breaker refused it.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The circuit breaker after the failure (<c>closed</c>, <c>open for 60 s</c>, <c>half-open</c>); null when unknown.</summary>
+    public string? Circuit { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -78,12 +79,12 @@ public sealed class WriteBehindLlmUsageLedger : ILlmUsageLedger, IAsyncDisposabl
                 }
                 catch (Exception ex) when (attempt < MaxAttempts)
                 {
-                    _logger.LogWarning(ex, "LLM usage ledger write failed (attempt {Attempt}); retrying", attempt);
+                    _logger.LogFailure(LogLevel.Warning, ex, "LLM usage ledger write failed (attempt {Attempt}); retrying: {Reason}", attempt);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
+                    _logger.LogFailure(LogLevel.Error, ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD: {Reason}", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
                     break;
                 }
             }

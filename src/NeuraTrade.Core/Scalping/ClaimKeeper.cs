@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 
 namespace NeuraTrade.Core.Scalping;
 
@@ -86,7 +87,7 @@ public sealed class ClaimKeeper : IAsyncDisposable
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Storage unreachable: keep the claim we have; it may still be ours until it lapses.
-                _logger.LogWarning("Claim {Key} not renewed ({Error}); it holds until {Until}", claim.Key, ex.Message, claim.Until);
+                _logger.LogWarning("Claim {Key} not renewed ({Error}); it holds until {Until}", claim.Key, FailureLogging.Reason(ex), claim.Until);
                 return;
             }
 

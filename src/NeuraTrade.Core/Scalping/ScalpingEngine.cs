@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -177,8 +178,8 @@ public sealed class ScalpingEngine(
                 {
                     // Storage (or anything the desk reads before an order) failed: no order was placed. Keep the
                     // decision (the journal holds it until storage returns) and place no further entries this scan.
-                    logger.LogError(ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order", symbols[i]);
-                    entriesStopped = $"entries stopped this scan: {ex.GetType().Name}: {ex.Message}";
+                    logger.LogFailure(LogLevel.Error, ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order: {Reason}", symbols[i]);
+                    entriesStopped = $"entries stopped this scan: {FailureLogging.Reason(ex)}";
                     entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
                 }
             }

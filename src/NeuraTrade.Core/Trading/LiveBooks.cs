@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 
@@ -109,9 +110,8 @@ public sealed class LiveBooks(
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 failed = true;
-                // The first line only: a storage error's message goes on with its status, headers and body.
-                var message = ex.Message.Split('\n', 2)[0].Trim();
-                result = BooksStatus.Unknown($"the check failed: {ex.GetType().Name}: {message}", now, null);
+                // One line: a storage error's message goes on with its status, headers and body.
+                result = BooksStatus.Unknown($"the check failed: {FailureLogging.Reason(ex)}", now, null);
             }
 
             _last = result;
@@ -239,7 +239,7 @@ public sealed class LiveBooks(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The check stands; the roll is tried again at the next check.
-            logger.LogInformation("Books baseline not rolled forward this time: {Error}", ex.Message);
+            logger.LogInformation("Books baseline not rolled forward this time: {Error}", FailureLogging.Reason(ex));
         }
     }
 

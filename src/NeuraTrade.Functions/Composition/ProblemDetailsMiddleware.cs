@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Functions.Api;
 
 namespace NeuraTrade.Functions.Composition;
@@ -17,7 +18,7 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         }
         catch (Exception ex) when (context.GetHttpContext() is { } http && !http.Response.HasStarted)
         {
-            logger.LogError(ex, "Function {Function} failed", context.FunctionDefinition.Name);
+            logger.LogFailure(LogLevel.Error, ex, "Function {Function} failed: {Reason}", context.FunctionDefinition.Name);
             var result = ApiResults.ServerError(context.InvocationId);
             http.Response.StatusCode = result.StatusCode ?? StatusCodes.Status500InternalServerError;
             http.Response.ContentType = result.ContentType;
