@@ -101,7 +101,7 @@ internal static class BacktestCommand
                 continue;
             }
 
-            markets.Add(new BacktestMarket(symbol, dash > 0 ? name[(dash + 1)..] : "5m", CandleCsv.Read(file)));
+            markets.Add(new BacktestMarket(symbol, dash > 0 ? name[(dash + 1)..] : "5m", CandleCsv.Read(file)) { Source = file });
         }
 
         return markets.Count > 0 ? markets : throw new InvalidOperationException("no market left to backtest (check --data and --symbol)");
@@ -134,6 +134,13 @@ internal static class BacktestCommand
         var exchange = Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section);
         var settings = Settings(job, exchange);
         var brainOptions = Bind<BrainOptions>(job.Configuration, BrainOptions.Section);
+
+        // Before a cassette is opened or a model called: data the brain's timeframe cannot be made from would decide nothing.
+        if (BacktestMarketData.Unservable(job.Markets, brainOptions.Timeframe) is { } unservable)
+        {
+            throw new InvalidOperationException(unservable);
+        }
+
         var clock = BacktestSessionFactory.ClockFor(settings);
         var ledger = new InMemoryLlmUsageLedger();
         CassetteChatClient? cassette = null;
@@ -176,7 +183,9 @@ internal static class BacktestCommand
         // After Ctrl-C the process has about two seconds left: no baseline run then.
         if (job.Brain != "rules" && !run.Stopped)
         {
-            var rules = await RunOnceAsync(settings with { To = run.Equity.Count > 0 ? run.Equity[^1].At - settings.Interval : settings.To }, new RulesBrain(), job, new BrainOptions(), Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section), new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings), null, CancellationToken.None);
+            // The baseline reads the same candles as the brain it is compared with; the rest of its options are the defaults.
+            var baselineOptions = new BrainOptions { Timeframe = brainOptions.Timeframe, HistoryCandles = brainOptions.HistoryCandles };
+            var rules = await RunOnceAsync(settings with { To = run.Equity.Count > 0 ? run.Equity[^1].At - settings.Interval : settings.To }, new RulesBrain(), job, baselineOptions, Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section), new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings), null, CancellationToken.None);
             baseline = BacktestReport.Create(rules, job.Profile, null).Metrics.NetReturnPercent;
         }
 
@@ -219,6 +228,13 @@ internal static class BacktestCommand
         Add("markets", string.Join(", ", m.Symbols));
         Add("span (UTC)", F($"{m.From:yyyy-MM-dd HH:mm} .. {m.To:yyyy-MM-dd HH:mm}, {m.Candles} candles{(m.Partial ? ", STOPPED EARLY (partial)" : string.Empty)}"));
         Add("brain / profile", $"{m.Brain} / {m.Profile}");
+        Add("candles (data / brain)", m.BrainTimeframe == m.Timeframe ? m.Timeframe : $"{m.Timeframe} / {m.BrainTimeframe}, made from the {m.Timeframe} data");
+        Add("decisions", F($"{m.Decisions}"));
+        if (m.WhyNoDecisions is { } why)
+        {
+            Add("why no decisions", why);
+        }
+
         Add("net return (after fees, slippage)", F($"{m.NetReturnPercent:0.###}%"));
         Add("buy-and-hold", F($"{m.BuyAndHoldReturnPercent:0.###}%"));
         Add("rules baseline", m.RulesBaselineReturnPercent is { } b ? F($"{b:0.###}%") : "n/a");

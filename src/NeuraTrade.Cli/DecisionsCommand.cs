@@ -90,11 +90,11 @@ internal static class DecisionsCommand
             return "No decisions.";
         }
 
-        var lines = new List<string> { $"{"created (UTC)",-20} {"symbol",-10} {"strategy",-9} {"action",-6} {"conf",5} {"size%",6} {"entry",14} {"outcome",-8} {"pnl",10} {"model",-14} id" };
+        var lines = new List<string> { $"{"created (UTC)",-20} {"symbol",-10} {"strategy",-9} {"action",-6} {"conf",5} {"setup",5} {"size%",6} {"entry",14} {"outcome",-8} {"pnl",10} {"model",-14} id" };
         foreach (var d in decisions)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{d.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {d.Symbol,-10} {Lower(d.Strategy),-9} {Lower(d.Action),-6} {d.Confidence,5:0.00} {d.SizePercent,6:0.##} {d.EntryPrice?.ToString(CultureInfo.InvariantCulture) ?? "-",14} {(d.Outcome is { } o ? Lower(o) : "-"),-8} {d.Pnl?.ToString(CultureInfo.InvariantCulture) ?? "-",10} {Cut(d.ModelUsed, 14),-14} {d.Id}"));
+                $"{d.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {d.Symbol,-10} {Lower(d.Strategy),-9} {Lower(d.Action),-6} {d.Confidence,5:0.00} {d.SetupStrength?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",5} {d.SizePercent,6:0.##} {d.EntryPrice?.ToString(CultureInfo.InvariantCulture) ?? "-",14} {(d.Outcome is { } o ? Lower(o) : "-"),-8} {d.Pnl?.ToString(CultureInfo.InvariantCulture) ?? "-",10} {Cut(d.ModelUsed, 14),-14} {d.Id}"));
             if (d.HoldReason is { Length: > 0 } reason)
             {
                 lines.Add($"{string.Empty,22}hold: {Cut(reason, 100)}");

@@ -33,6 +33,7 @@ internal static class DecisionEntities
             ["StopLoss"] = Text(d.StopLoss),
             ["TakeProfit"] = Text(d.TakeProfit),
             ["Confidence"] = Text(d.Confidence),
+            ["SetupStrength"] = Text(d.SetupStrength),
             ["ModelUsed"] = d.ModelUsed,
             ["TokensUsed"] = d.TokensUsed,
             ["CreatedAt"] = d.CreatedAt,
@@ -96,6 +97,8 @@ internal static class DecisionEntities
         e.GetString("ProposedAction"))
     {
         OrderType = OptionalEnum<OrderType>(e, "OrderType") ?? OrderType.Market,
+        // Rows written before the column existed have none: no setup strength was recorded.
+        SetupStrength = OptionalDecimal(e, "SetupStrength"),
         Invalidation = GetLong(e, "Invalidation"),
         Review = GetLong(e, "ReviewJson") is { } review ? JsonSerializer.Deserialize<RiskReview>(review, Json) : null,
         Trace = e.GetString("Provider") is { } provider

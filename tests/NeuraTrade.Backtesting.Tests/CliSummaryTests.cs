@@ -95,7 +95,15 @@ public sealed partial class CliSummaryTests
         }
     }
 
-    private static async Task<(int Code, string Said)> RunAsync(string workingDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Runs <c>neuratrade</c> with <paramref name="args"/>: the exit code and what it printed (for messages).</summary>
+    internal static async Task<(int Code, string Said)> RunAsync(string workingDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        var (code, said, _) = await RunCliAsync(workingDirectory, args, environment);
+        return (code, said);
+    }
+
+    /// <summary>Runs <c>neuratrade</c> with <paramref name="args"/>: the exit code, what it printed (for messages) and its stdout.</summary>
+    internal static async Task<(int Code, string Said, string Stdout)> RunCliAsync(string workingDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(CtrlCTests.CliDll());
@@ -114,11 +122,11 @@ public sealed partial class CliSummaryTests
         var stdout = cli.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = cli.StandardError.ReadToEndAsync(timeout.Token);
         await cli.WaitForExitAsync(timeout.Token);
-        return (cli.ExitCode, $"exit code {cli.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+        return (cli.ExitCode, $"exit code {cli.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}", await stdout);
     }
 
     /// <summary>The summary table as metric → value, a wrapped row's lines joined (the metric column is blank on continuation lines).</summary>
-    private static Dictionary<string, string> Rows(string printed)
+    internal static Dictionary<string, string> Rows(string printed)
     {
         var rows = new Dictionary<string, string>(StringComparer.Ordinal);
         string? metric = null;

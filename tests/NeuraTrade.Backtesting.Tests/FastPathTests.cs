@@ -21,6 +21,7 @@ public sealed class FastPathTests
     [
         "btc-default", "btc-conservative", "btc-aggressive", "btc-trailing-break-even", "btc-tight-limits", "btc-no-pauses-long-hold",
         "btc-range-and-6-checks", "btc-gaps-and-second-market", "alts-default", "alts-aggressive-thin-books", "btc-short-history",
+        "usd-minutes-1m-brain",
     ];
 
     [Theory]
@@ -209,6 +210,12 @@ public sealed class FastPathTests
                 brain.HistoryCandles = 30;
                 brain.MinConfidence = 0.5m;
                 scalping.MinConfidence = 0.5m;
+                break;
+            case "usd-minutes-1m-brain":
+                // Three minute markets on the same two days, the brain reading their own 1m candles (the fast path's case).
+                settings = new BacktestSettings([.. new[] { "BTC", "ETH", "LTC" }.Select(b => new BacktestMarket($"{b}/USD", "1m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "coinbase", $"{b}_USD-1m.csv"))))], TimeSpan.FromMinutes(1), 10_000m, "USD", 0.1m, 0.02m);
+                brain.Timeframe = "1m";
+                exchange.QuoteCurrency = "USD";
                 break;
             default:
                 break;

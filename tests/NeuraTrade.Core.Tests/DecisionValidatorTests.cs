@@ -161,6 +161,46 @@ public sealed class DecisionValidatorTests
         Assert.False(decision.IsEntry);
     }
 
+    /// <summary>
+    /// A HOLD's confidence is how sure the brain is that staying out is right: however low or high, it passes as a plain
+    /// HOLD, since the confidence floors judge entries only.
+    /// </summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.05")]
+    [InlineData("0.79")]
+    [InlineData("1")]
+    public void A_hold_passes_as_a_plain_hold_whatever_its_confidence_and_the_floor(string confidence)
+    {
+        var decision = Validate(TradeProposal.Hold("no setup", "quiet", "test", D(confidence), setupStrength: 0.9m), new BrainOptions { MinConfidence = 0.99m });
+
+        Assert.Equal(TradeAction.Hold, decision.Action);
+        Assert.Null(decision.HoldReason);
+        Assert.Null(decision.ProposedAction);
+        Assert.Equal(D(confidence), decision.Confidence);
+        Assert.Equal(0.9m, decision.SetupStrength);
+    }
+
+    [Theory]
+    [InlineData("-0.01")]
+    [InlineData("1.01")]
+    public void Setup_strength_outside_zero_to_one_becomes_hold_even_for_an_entry(string strength)
+    {
+        AssertHeld(Validate(Buy() with { SetupStrength = D(strength) }), "buy", "setup_strength");
+        AssertHeld(Validate(TradeProposal.Hold("flat", "quiet", "test", 0.9m, D(strength))), "hold", "setup_strength");
+    }
+
+    [Fact]
+    public void An_entry_keeps_its_setup_strength_and_an_entry_held_by_the_engine_keeps_both_numbers()
+    {
+        var passed = Validate(Buy() with { SetupStrength = 0.4m });
+        var held = Validate(Buy() with { SetupStrength = 0.4m, Confidence = 0.59m });
+
+        Assert.Equal((TradeAction.Buy, 0.8m, (decimal?)0.4m), (passed.Action, passed.Confidence, passed.SetupStrength));
+        Assert.Equal((TradeAction.Hold, "buy", 0.59m, (decimal?)0.4m), (held.Action, held.ProposedAction, held.Confidence, held.SetupStrength));
+        Assert.Null(Validate(Buy()).SetupStrength);
+    }
+
     // Runs against a mid of 100; the low-priced market case has its own test below.
     [Fact]
     public void Random_proposals_never_yield_an_invalid_entry()

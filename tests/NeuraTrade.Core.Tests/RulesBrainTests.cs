@@ -171,6 +171,96 @@ public sealed class RulesBrainTests
         Assert.True(holds > 0, "no HOLD over the whole file");
     }
 
+    /// <summary>
+    /// A HOLD's confidence is how sure the rule is that staying out is right, apart from the setup's strength: a strong
+    /// uptrend whose last three candles dip is the setup it comes nearest to taking, so it is the least sure of holding
+    /// (0.55), while the setup strength says the setup was strong (1: EMA9 at least 2 ATR above EMA21).
+    /// </summary>
+    [Fact]
+    public async Task A_hold_over_a_strong_unconfirmed_uptrend_is_the_least_sure_hold_and_says_the_setup_was_strong()
+    {
+        var candles = TestMarket.Trend(60, 100m, 0.5m);
+        var open = candles[^1].Close;
+        for (var k = 0; k < 3; k++)
+        {
+            var close = open - 0.2m;
+            candles.Add(new Candle(candles[^1].OpenTime.AddMinutes(5), open, open + 0.1m, close - 0.1m, close, 10m));
+            open = close;
+        }
+
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(candles[^1].Close, 0.02m), candles);
+        var i = market.Indicators;
+
+        var proposal = await ProposeAsync(market);
+
+        Assert.Equal(TradeAction.Hold, proposal.Action);
+        Assert.StartsWith("Uptrend but", proposal.Reasoning, StringComparison.Ordinal);
+        Assert.True((i.EmaFast - i.EmaSlow) / i.Atr >= 2m, "the case needs a gap of at least 2 ATR");
+        Assert.Equal(1m, proposal.SetupStrength);
+        Assert.Equal(0.55m, proposal.Confidence);
+    }
+
+    [Fact]
+    public async Task A_veto_hold_is_the_surest_and_the_setup_strength_still_says_what_was_seen()
+    {
+        var falling = TestMarket.Trend(60, 130m, -0.5m);
+        var rising = TestMarket.Trend(60, 100m, 0.5m);
+
+        var downtrend = await ProposeAsync(MarketSnapshot.Create(TestMarket.TickerAround(falling[^1].Close, 0.02m), falling));
+        var wideSpread = await ProposeAsync(MarketSnapshot.Create(TestMarket.TickerAround(rising[^1].Close, 0.2m), rising));
+        var tooShort = await ProposeAsync(MarketSnapshot.Create(TestMarket.TickerAround(rising[19].Close, 0.02m), rising.Take(20).ToList()));
+
+        // No long setup at all in a downtrend: strength 0, and holding is as sure as the rule gets.
+        Assert.Equal((TradeAction.Hold, 0.95m, (decimal?)0m), (downtrend.Action, downtrend.Confidence, downtrend.SetupStrength));
+
+        // A strong uptrend vetoed by the spread: the setup was strong, holding is still sure.
+        Assert.Equal((TradeAction.Hold, 0.95m, (decimal?)1m), (wideSpread.Action, wideSpread.Confidence, wideSpread.SetupStrength));
+
+        // Too few candles to judge: no confidence, no strength.
+        Assert.Equal((TradeAction.Hold, 0m, (decimal?)null), (tooShort.Action, tooShort.Confidence, tooShort.SetupStrength));
+    }
+
+    /// <summary>
+    /// Over every 60-candle window of the real BTC/USDT file, the numbers mean what the README says, computed here from
+    /// the snapshot's indicators: setup strength <c>clamp((EMA9 − EMA21) / ATR / 2, 0, 1)</c>; a BUY's confidence
+    /// <c>0.55 + 0.2 × (EMA9 − EMA21) / ATR</c> capped at 0.95; an unconfirmed uptrend's HOLD <c>0.95 − 0.4 × strength</c>;
+    /// every other HOLD 0.95. The analysis' confidence is the trend read's, for downtrends alike.
+    /// </summary>
+    [Fact]
+    public async Task Over_real_windows_confidence_and_setup_strength_follow_the_documented_formulas()
+    {
+        var candles = CandleCsv.Read(TestMarket.CandleFile("BTC_USDT-5m.csv")).ToArray();
+        var brain = new RulesBrain();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        const int window = 60;
+        for (var end = window; end <= candles.Length; end += 7)
+        {
+            var history = new ArraySegment<Candle>(candles, end - window, window);
+            var market = MarketSnapshot.Create(TestMarket.TickerAround(history[^1].Close, 0.02m), history);
+            var i = market.Indicators;
+            var s = (i.EmaFast!.Value - i.EmaSlow!.Value) / i.Atr!.Value;
+            var strength = Math.Round(Math.Clamp(s / 2m, 0m, 1m), 2);
+
+            var proposal = await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None);
+            var analysis = await brain.AnalyzeAsync(market, CancellationToken.None);
+
+            Assert.Equal(strength, proposal.SetupStrength);
+            Assert.Equal(strength, analysis.SetupStrength);
+            Assert.Equal(Math.Round(Math.Clamp(0.55m + (0.2m * Math.Abs(s)), 0.55m, 0.95m), 2), analysis.Confidence);
+            var kind = proposal.Action == TradeAction.Buy ? "buy" : proposal.Reasoning.StartsWith("Uptrend but", StringComparison.Ordinal) ? "unconfirmed" : "veto";
+            var expected = kind switch
+            {
+                "buy" => Math.Round(Math.Min(0.55m + (0.2m * s), 0.95m), 2),
+                "unconfirmed" => 0.95m - (0.4m * strength),
+                _ => 0.95m,
+            };
+            Assert.True(expected == proposal.Confidence, $"{history[^1].OpenTime:O} {kind}: confidence {proposal.Confidence}, expected {expected} (s = {s})");
+            seen[kind] = seen.GetValueOrDefault(kind) + 1;
+        }
+
+        Assert.All(new[] { "buy", "unconfirmed", "veto" }, k => Assert.True(seen.GetValueOrDefault(k) > 0, $"no {k} over the file"));
+    }
+
     private static Task<TradeProposal> ProposeAsync(MarketSnapshot market) =>
         new RulesBrain().ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None);
 }

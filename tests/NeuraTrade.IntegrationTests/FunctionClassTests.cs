@@ -80,6 +80,49 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
         Assert.True(json.GetProperty("indicators").GetProperty("ema_slow").GetDecimal() > 0m);
     }
 
+    /// <summary>
+    /// The rules brain over the replayed real data: the analysis and the decision carry the setup strength, which is
+    /// <c>clamp((ema_fast − ema_slow) / atr / 2, 0, 1)</c> of the indicators the analysis shows; a HOLD over an uptrend it
+    /// does not take has the confidence <c>0.95 − 0.4 × setup strength</c> (how sure holding is, README) and no hold reason;
+    /// the journal keeps both numbers.
+    /// </summary>
+    [Fact]
+    public async Task Analysis_and_decision_carry_the_setup_strength_and_a_hold_says_how_sure_holding_is()
+    {
+        await using var app = TestApp.Create(azurite, Start);
+        var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
+
+        // In 10 s steps (one replayed candle each) until the brain passes up an uptrend of some strength.
+        for (var step = 0; step < 3_000; step++, app.Time.Advance(TimeSpan.FromSeconds(10)))
+        {
+            var (_, analysis) = await CallAsync(ct => functions.Analyze(Post("""{"symbol":"BTC/USDT"}"""), ct));
+            var indicators = analysis.GetProperty("indicators");
+            var s = (indicators.GetProperty("ema_fast").GetDecimal() - indicators.GetProperty("ema_slow").GetDecimal()) / indicators.GetProperty("atr").GetDecimal();
+            var strength = Math.Round(Math.Clamp(s / 2m, 0m, 1m), 2);
+            Assert.Equal(strength, analysis.GetProperty("setup_strength").GetDecimal());
+            if (strength < 0.25m)
+            {
+                continue;
+            }
+
+            var (_, decision) = await CallAsync(ct => functions.Decision(Post("""{"symbol":"BTC/USDT"}"""), ct));
+            Assert.Equal(strength, decision.GetProperty("setup_strength").GetDecimal());
+            if (decision.GetProperty("action").GetString() != "hold" || !decision.GetProperty("reasoning").GetString()!.StartsWith("Uptrend but", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Assert.Equal(0.95m - (0.4m * strength), decision.GetProperty("confidence").GetDecimal());
+            Assert.Equal(JsonValueKind.Null, decision.GetProperty("hold_reason").ValueKind);
+            var stored = await app.Get<IDecisionStore>().GetByIdAsync(decision.GetProperty("id").GetString()!, CancellationToken.None);
+            Assert.NotNull(stored);
+            Assert.Equal((0.95m - (0.4m * strength), (decimal?)strength), (stored.Confidence, stored.SetupStrength));
+            return;
+        }
+
+        Assert.Fail("the rules brain never passed up an uptrend of strength 0.25 or more in the replayed data");
+    }
+
     [Theory]
     [InlineData("", "body")]
     [InlineData("not json", "body")]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Storage;
@@ -59,6 +60,45 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
         Assert.Equal((-2.18491m, 10.31509m, 0.5m), (state.DailyRealizedPnl, state.TotalRealizedPnl, state.DayPeakEquity));
     }
 
+    /// <summary>
+    /// Decisions as the journal wrote them before <c>setup_strength</c> existed: a rules-brain HOLD from a scan (its
+    /// confidence then the strength of the setup it did not take) and an executed LLM entry with its call and outcome.
+    /// They read by id, by symbol and by day, every value as written, and with no setup strength.
+    /// </summary>
+    [Fact]
+    public async Task Version_2_decisions_read_with_their_values_and_no_setup_strength()
+    {
+        var tables = await LoadAsync("v2");
+        var store = new TableDecisionStore(tables, new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
+
+        var hold = await store.GetByIdAsync("0194f0a1b2c37d4e8f9a0b1c2d3e4f50", CancellationToken.None);
+        Assert.NotNull(hold);
+        Assert.Equal(("BTC/USDT", TradingStrategy.Scalping, TradeAction.Hold, (OrderSide?)null, 0m, 0.79m), (hold.Symbol, hold.Strategy, hold.Action, hold.Side, hold.SizePercent, hold.Confidence));
+        Assert.Equal(("rules-v1", 0, DecisionSource.Scan, 91952.1m), (hold.ModelUsed, hold.TokensUsed, hold.Source, hold.MarketPrice));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 10, 4, 59, 999, TimeSpan.Zero), hold.CreatedAt);
+        Assert.StartsWith("Uptrend but the last close 91950.5", hold.Reasoning, StringComparison.Ordinal);
+        Assert.Equal((null, null, null, null, null, OrderType.Market), (hold.EntryPrice, hold.HoldReason, hold.ProposedAction, hold.Outcome, hold.Trace, hold.OrderType));
+        Assert.Null(hold.SetupStrength);
+
+        var buy = await store.GetByIdAsync("0194f0a6d8e97f0a1b2c3d4e5f607182", CancellationToken.None);
+        Assert.NotNull(buy);
+        Assert.Equal(("ETH/USDT", TradeAction.Buy, (OrderSide?)OrderSide.Buy, 10m, 0.72m), (buy.Symbol, buy.Action, buy.Side, buy.SizePercent, buy.Confidence));
+        Assert.Equal(((decimal?)3051.5m, (decimal?)3044.1m, (decimal?)3063.0m, 3051.35m), (buy.EntryPrice, buy.StopLoss, buy.TakeProfit, buy.MarketPrice));
+        Assert.Equal(((DecisionOutcome?)DecisionOutcome.Win, (decimal?)1.2345m), (buy.Outcome, buy.Pnl));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 10, 10, 0, 999, TimeSpan.Zero), buy.ExecutedAt);
+        Assert.Equal(("gpt-4o-mini", 1394, "close below 3044"), (buy.ModelUsed, buy.TokensUsed, buy.Invalidation));
+        Assert.NotNull(buy.Trace);
+        Assert.Equal(("openai", 1180L, 214L, (decimal?)0.0003054m, 1420L, 2, "ok"), (buy.Trace.Provider, buy.Trace.InputTokens, buy.Trace.OutputTokens, buy.Trace.CostUsd, buy.Trace.LatencyMs, buy.Trace.Rounds, buy.Trace.Status));
+        Assert.Equal("get_order_book", Assert.Single(buy.Trace.ToolCalls).Name);
+        Assert.Contains("\"confidence\":0.72", buy.Trace.RawText, StringComparison.Ordinal);
+        Assert.Null(buy.SetupStrength);
+
+        // The same rows through the symbol partition and the day's time copies.
+        Assert.Equal(hold, Assert.Single(await store.GetLatestAsync("BTC/USDT", 10, CancellationToken.None)));
+        var day = await store.QueryAsync(new DecisionQuery(From: new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero)), CancellationToken.None);
+        Assert.Equal([buy.Id, hold.Id], day.Decisions.Select(d => d.Id));
+    }
+
     private static TableScalpingStateStore StateStore(TableStore tables, DateTimeOffset now) =>
         new(tables, Options.Create(new ScalpingOptions()), new FakeTimeProvider(now));
 
@@ -79,6 +119,7 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
                     "datetime" => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
                     "bool" => bool.Parse(text),
                     "int" => int.Parse(text, CultureInfo.InvariantCulture),
+                    "long" => long.Parse(text, CultureInfo.InvariantCulture),
                     var type => throw new InvalidDataException($"unknown property type {type}"),
                 };
             }

@@ -89,7 +89,8 @@ public static class BacktestHtml
         Row(html, "profit factor / expectancy", $"{(m.ProfitFactor is { } pf ? pf.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")} / {m.Expectancy:0.####}");
         Row(html, "fees paid", $"{m.TotalFees:0.####}");
         Row(html, "average hold / exposure", $"{m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.##}%");
-        Row(html, "decisions", $"{m.Decisions}");
+        Row(html, "decisions", m.WhyNoDecisions is { } why ? $"0: {why}" : $"{m.Decisions}");
+        Row(html, "candles (data / brain)", m.BrainTimeframe == m.Timeframe ? m.Timeframe : $"{m.Timeframe} / {m.BrainTimeframe}, made from the {m.Timeframe} data");
         Row(html, "LLM calls / tokens in, out / cost", $"{m.Llm.Calls} / {m.Llm.InputTokens}, {m.Llm.OutputTokens} / ${m.Llm.CostUsd:0.####}");
         Row(html, "open at the end / dust parts", $"{report.OpenPositions.Count} / {report.Dust.Count}");
         Row(html, "books against the paper account", report.Reconciliation.Agrees ? "agree" : "DISAGREE");

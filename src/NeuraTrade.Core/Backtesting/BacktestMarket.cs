@@ -3,7 +3,11 @@ using NeuraTrade.Core.Markets;
 namespace NeuraTrade.Core.Backtesting;
 
 /// <summary>One market's history for a backtest: closed candles, oldest first, gaps allowed.</summary>
-public sealed record BacktestMarket(string Symbol, string Timeframe, IReadOnlyList<Candle> Candles);
+public sealed record BacktestMarket(string Symbol, string Timeframe, IReadOnlyList<Candle> Candles)
+{
+    /// <summary>The file the candles were read from, for messages about them; null when they came from elsewhere.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>What a backtest runs over and how it simulates within a candle.</summary>
 public sealed record BacktestSettings(

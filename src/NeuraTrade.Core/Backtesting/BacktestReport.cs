@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuraTrade.Core.Scalping;
 
 namespace NeuraTrade.Core.Backtesting;
@@ -52,7 +53,17 @@ public sealed record BacktestMetrics(
     int Decisions,
     IReadOnlyDictionary<string, int> ExitReasons,
     LlmCost Llm,
-    IReadOnlyList<CalibrationBucket> Calibration);
+    IReadOnlyList<CalibrationBucket> Calibration)
+{
+    /// <summary>The data's candle timeframe (the step of the run), e.g. <c>1m</c>.</summary>
+    public string Timeframe { get; init; } = string.Empty;
+
+    /// <summary>The timeframe of the candles the brain read (<c>AI:Timeframe</c>): the data's, or a whole multiple made from it.</summary>
+    public string BrainTimeframe { get; init; } = string.Empty;
+
+    /// <summary>Why the run journaled no decision at all (no candle in the span, no market readable); null when it made some.</summary>
+    public string? WhyNoDecisions { get; init; }
+}
 
 /// <summary>
 /// The whole report: metrics, trades, the equity curve (for the HTML page), the positions still open at the end, the dust
@@ -107,10 +118,41 @@ public sealed record BacktestReport(
             s.Decisions.Count,
             trades.GroupBy(t => t.ExitReason).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             new LlmCost(s.Ledger.Calls, s.Ledger.InputTokens, s.Ledger.OutputTokens, s.Ledger.CostUsd, s.Ledger.UnpricedCalls),
-            Calibration(trades));
+            Calibration(trades))
+        {
+            Timeframe = Timeframe(settings),
+            BrainTimeframe = s.BrainTimeframe ?? Timeframe(settings),
+            WhyNoDecisions = s.Decisions.Count == 0 ? WhyNoDecisions(run) : null,
+        };
         var (open, dust, reconciliation) = BacktestBooks.Create(run);
         return new BacktestReport(metrics, trades, equity, settings.Markets, open, dust, reconciliation);
     }
+
+    private static string Timeframe(BacktestSettings settings) => string.Join(", ", settings.Markets.Select(m => m.Timeframe).Distinct(StringComparer.Ordinal));
+
+    /// <summary>Why a run made no decision: what a reader of a report with 0 decisions needs to know, in one sentence.</summary>
+    private static string WhyNoDecisions(BacktestRun run)
+    {
+        var settings = run.Settings;
+        if (run.Steps == 0 && run.Stopped)
+        {
+            return "the run was stopped before its first candle";
+        }
+
+        if (run.Steps == 0)
+        {
+            var candles = settings.Markets.SelectMany(m => m.Candles).ToList();
+            return candles.Count == 0
+                ? "the data holds no candle"
+                : F($"no candle of the data lies in the span asked ({settings.From?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "start"} .. {settings.To?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "end"}); the data runs {candles.Min(c => c.OpenTime):yyyy-MM-dd HH:mm} .. {candles.Max(c => c.OpenTime):yyyy-MM-dd HH:mm}");
+        }
+
+        return run.ReadFailures is { Count: > 0, First: { } first }
+            ? F($"no scan could read its markets, so the brain was never asked ({run.ReadFailures.Count} reads failed over {run.Steps} candles; the first: {first})")
+            : F($"no scan asked the brain over {run.Steps} candles");
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static BacktestTrade ToTrade(Position p, InMemoryDecisionStore decisions)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
@@ -16,7 +17,11 @@ public sealed record BacktestRun(
     BacktestSession Session,
     IReadOnlyList<EquityPoint> Equity,
     int Steps,
-    bool Stopped);
+    bool Stopped)
+{
+    /// <summary>How many times a scan could not read a market (no decision was made for it), and the first such problem.</summary>
+    public (int Count, string? First) ReadFailures { get; init; }
+}
 
 /// <summary>
 /// Drives the live engine over history. For every candle (the union of all markets' open times), strictly in
@@ -45,6 +50,7 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
         var work = CancellationToken.None;
         var stopped = false;
         var step = 0;
+        var failures = (Count: 0, First: (string?)null);
         for (; step < timeline.Count; step++)
         {
             if (stopping.IsCancellationRequested)
@@ -61,7 +67,11 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
             }
 
             session.Clock.Set(open + settings.Interval - BacktestSettings.DecisionLead);
-            await session.Engine.RunScanAsync(work);
+            var scan = await session.Engine.RunScanAsync(work);
+            foreach (var unread in scan.Skipped ? Enumerable.Empty<SymbolScan>() : scan.Symbols.Where(r => r.DecisionId is null))
+            {
+                failures = (failures.Count + 1, failures.First ?? string.Create(CultureInfo.InvariantCulture, $"{unread.Symbol} at {session.Clock.GetUtcNow():yyyy-MM-dd HH:mm:ss}: {unread.Outcome}"));
+            }
 
             marks.Advance(open);
             equity.Add(new EquityPoint(open + settings.Interval, marks.Equity(session.Account), marks.BuyAndHold(), session.Positions.OpenCount > 0));
@@ -72,7 +82,7 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
         }
 
         progress?.Report(new BacktestProgress(step, timeline.Count, session.Positions.Closed.Count));
-        return new BacktestRun(settings, session, equity, step, stopped);
+        return new BacktestRun(settings, session, equity, step, stopped) { ReadFailures = failures };
     }
 
     /// <summary>The engine's exit rule at an instant inside the candle, with the conservative tie-break.</summary>

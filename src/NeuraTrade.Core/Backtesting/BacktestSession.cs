@@ -21,4 +21,8 @@ public sealed record BacktestSession(
     InMemoryScalpingStateStore State,
     InMemoryPaperAccountStore Account,
     InMemoryLlmUsageLedger Ledger,
-    InMemoryEntryAdmission Admission);
+    InMemoryEntryAdmission Admission)
+{
+    /// <summary>The timeframe of the candles the brain reads (<c>AI:Timeframe</c>): the data's, or a whole multiple made from it; null when not said.</summary>
+    public string? BrainTimeframe { get; init; }
+}

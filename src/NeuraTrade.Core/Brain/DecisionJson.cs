@@ -7,6 +7,8 @@ namespace NeuraTrade.Core.Brain;
 /// The decision contract with the model: the JSON schema it is asked to follow, and a strict reader of
 /// its answer. Anything that does not match (prose without JSON, wrong types, unknown action, missing
 /// prices for an entry, another symbol) is a failure with the reason; nothing is guessed.
+/// <c>confidence</c> is how sure the model is that its action is right (for a hold: that staying out is right);
+/// <c>setup_strength</c> (0..1 or null) is how strong the best entry setup it sees is, whatever it decides.
 /// </summary>
 public static class DecisionJson
 {
@@ -25,14 +27,15 @@ public static class DecisionJson
             "stop_loss": { "type": ["number", "null"] },
             "take_profit": { "type": ["number", "null"] },
             "order_type": { "type": "string", "enum": ["market", "limit"] },
-            "confidence": { "type": "number", "minimum": 0, "maximum": 1 },
+            "confidence": { "type": "number", "minimum": 0, "maximum": 1, "description": "how sure you are that this action is right (for hold: that staying out is right)" },
+            "setup_strength": { "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "strength of the best entry setup you see, whatever the action; null if none judged" },
             "reasoning": { "type": "string" },
             "market_analysis": { "type": "string" },
             "risk_assessment": { "type": "string" },
             "invalidation": { "type": "string" }
           },
           "required": ["symbol", "action", "side", "size_percent", "entry_price", "stop_loss", "take_profit", "order_type",
-                       "confidence", "reasoning", "market_analysis", "risk_assessment", "invalidation"],
+                       "confidence", "setup_strength", "reasoning", "market_analysis", "risk_assessment", "invalidation"],
           "additionalProperties": false
         }
         """).RootElement.Clone();
@@ -88,6 +91,7 @@ public static class DecisionJson
                 || !TryNumber(o, "entry_price", required: entry, out var entryPrice, out reason)
                 || !TryNumber(o, "stop_loss", required: entry, out var stop, out reason)
                 || !TryNumber(o, "take_profit", required: entry, out var target, out reason)
+                || !TryNumber(o, "setup_strength", required: false, out var setupStrength, out reason)
                 || !TryString(o, "side", required: false, out var side, out reason)
                 || !TryString(o, "order_type", required: false, out var orderType, out reason)
                 || !TryString(o, "market_analysis", required: false, out var analysis, out reason)
@@ -134,14 +138,15 @@ public static class DecisionJson
             {
                 OrderType = type,
                 Invalidation = invalidation is null ? null : Clip(invalidation, MaxTextLength),
+                SetupStrength = setupStrength,
             };
             reason = string.Empty;
             return true;
         }
     }
 
-    /// <summary>Reads an analysis answer: trend, analysis, reasoning, confidence.</summary>
-    public static bool TryReadAnalysis(string? text, out (string Trend, string Analysis, string Reasoning, decimal Confidence) analysis, out string reason)
+    /// <summary>Reads an analysis answer: trend, analysis, reasoning, confidence (of the trend read) and the optional setup strength.</summary>
+    public static bool TryReadAnalysis(string? text, out (string Trend, string Analysis, string Reasoning, decimal Confidence, decimal? SetupStrength) analysis, out string reason)
     {
         analysis = default;
         if (!TryExtractObject(text, out var root, out reason))
@@ -155,7 +160,8 @@ public static class DecisionJson
             if (!TryString(o, "trend", required: true, out var trend, out reason)
                 || !TryString(o, "analysis", required: true, out var body, out reason)
                 || !TryString(o, "reasoning", required: true, out var why, out reason)
-                || !TryNumber(o, "confidence", required: true, out var confidence, out reason))
+                || !TryNumber(o, "confidence", required: true, out var confidence, out reason)
+                || !TryNumber(o, "setup_strength", required: false, out var setupStrength, out reason))
             {
                 return false;
             }
@@ -166,7 +172,13 @@ public static class DecisionJson
                 return false;
             }
 
-            analysis = (Clip(trend!, 40), Clip(body!, MaxTextLength), Clip(why!, MaxTextLength), confidence!.Value);
+            if (setupStrength is < 0m or > 1m)
+            {
+                reason = $"setup_strength {setupStrength} is outside [0, 1]";
+                return false;
+            }
+
+            analysis = (Clip(trend!, 40), Clip(body!, MaxTextLength), Clip(why!, MaxTextLength), confidence!.Value, setupStrength);
             return true;
         }
     }

@@ -7,7 +7,9 @@ namespace NeuraTrade.Core.Brain;
 /// <summary>
 /// Turns a proposal into a decision. Whatever a brain says, an entry leaves here only with a confidence
 /// in [0,1], a size within the cap, finite positive prices near the market, and stop and target on the
-/// correct side of the entry; anything else becomes HOLD with the reason.
+/// correct side of the entry; anything else becomes HOLD with the reason. Any decision's confidence and setup strength
+/// must lie in [0,1]; the confidence floor (<c>AI:MinConfidence</c>) applies to entries only, so a HOLD's confidence
+/// (how sure holding is right) never blocks anything.
 /// </summary>
 public sealed class DecisionValidator(IOptions<BrainOptions> options)
 {
@@ -49,6 +51,7 @@ public sealed class DecisionValidator(IOptions<BrainOptions> options)
             OrderType = proposal.OrderType,
             Invalidation = proposal.Invalidation,
             Trace = proposal.Trace,
+            SetupStrength = proposal.SetupStrength,
         };
 
         if (proposal.FailureReason is { } failure)
@@ -59,6 +62,11 @@ public sealed class DecisionValidator(IOptions<BrainOptions> options)
         if (proposal.Confidence is < 0m or > 1m)
         {
             return decision.AsHold($"confidence {proposal.Confidence} is outside [0, 1]");
+        }
+
+        if (proposal.SetupStrength is < 0m or > 1m)
+        {
+            return decision.AsHold($"setup_strength {proposal.SetupStrength} is outside [0, 1]");
         }
 
         if (!decision.IsEntry)

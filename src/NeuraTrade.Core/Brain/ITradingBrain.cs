@@ -29,7 +29,7 @@ public sealed record RecentOutcome(string Action, decimal Confidence, string Out
 /// <summary>The portfolio as the brain sees it.</summary>
 public sealed record PortfolioSnapshot(string QuoteCurrency, decimal QuoteFree, int OpenPositions, bool HoldsSymbol, decimal DailyPnl);
 
-/// <summary>A read of the market without a trade.</summary>
+/// <summary>A read of the market without a trade; <see cref="Confidence"/> is how sure the brain is of its trend read (0: not judged).</summary>
 public sealed record MarketAnalysis(
     string Symbol,
     string Trend,
@@ -40,4 +40,8 @@ public sealed record MarketAnalysis(
     int TokensUsed,
     Markets.MarketIndicators Indicators,
     decimal Price,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>How strong the best entry setup in this market is, 0 to 1 (<see cref="TradeProposal.SetupStrength"/>); null when not given.</summary>
+    public decimal? SetupStrength { get; init; }
+}

@@ -58,7 +58,10 @@ public sealed class LlmBrain(
         var reason = string.Empty;
         if (call.Failure is null && DecisionJson.TryReadAnalysis(call.Text, out var a, out reason))
         {
-            return new MarketAnalysis(market.Symbol, a.Trend, a.Analysis, a.Reasoning, a.Confidence, Model, tokens, market.Indicators, market.Ticker.Last, market.Ticker.Timestamp);
+            return new MarketAnalysis(market.Symbol, a.Trend, a.Analysis, a.Reasoning, a.Confidence, Model, tokens, market.Indicators, market.Ticker.Last, market.Ticker.Timestamp)
+            {
+                SetupStrength = a.SetupStrength,
+            };
         }
 
         var why = call.Failure ?? $"invalid model answer: {reason}";

@@ -11,7 +11,16 @@ namespace NeuraTrade.Core.Brain;
 /// 0.10%. Entry at the ask, stop-loss 1 ATR below, take-profit 1.5 ATR above, 10% of free funds, and only when that
 /// target beats the round trip's cost (<see cref="RoundTripCost"/>: both fees, slippage, the spread now) by the minimum
 /// net edge, exactly as the risk gate will judge it: a rule that proposes entries the gate must refuse only wastes scans.
-/// Confidence grows with trend strength ((EMA9 − EMA21) / ATR), from 0.55 to 0.95. Anything else is HOLD.
+/// Anything else is HOLD.
+/// <para>
+/// The numbers (README, "What confidence means"): the setup strength is the long setup's trend strength
+/// s = (EMA9 − EMA21) / ATR, as <c>clamp(s / 2, 0, 1)</c>: 0 without an uptrend, 1 from a gap of 2 ATR. An entry's
+/// confidence grows with it, <c>0.55 + 0.2 × s</c> capped at 0.95. A HOLD's confidence is how sure the rule is that
+/// staying out is right: 0.95 when a veto holds whatever the trend (spread, volatility, no uptrend, a target that does not
+/// clear the costs), and <c>0.95 − 0.4 × setup strength</c> (0.55 to 0.95) when an uptrend is there but the close or the
+/// momentum does not confirm it: the stronger the setup it passes up, the less sure. 0 when it could not judge (too
+/// few candles). The analysis' confidence is how sure its trend read is (<c>0.55 + 0.2 × |s|</c>, downtrends alike).
+/// </para>
 /// </summary>
 /// <param name="costs">The cost model the risk gate applies (<c>Scalping:FeePercent</c>, <c>ExpectedSlippagePercent</c>,
 /// <c>MinNetEdgePercent</c>); <see cref="RoundTripCost.Default"/> when not given.</param>
@@ -22,6 +31,9 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
     internal const decimal MaxSpreadPercent = 0.10m;
     internal const decimal StopAtr = 1.0m;
     internal const decimal TargetAtr = 1.5m;
+
+    /// <summary>The confidence of a HOLD by a veto: the rule's highest, as sure as its surest entry.</summary>
+    internal const decimal VetoHoldConfidence = 0.95m;
     /// <summary>The share of free quote funds an entry asks for.</summary>
     public const decimal SizePercent = 10m;
 
@@ -44,12 +56,13 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
             read.Trend,
             Describe(market),
             read.Reasoning,
-            read.Confidence,
+            read.TrendConfidence,
             ModelName,
             0,
             market.Indicators,
             market.Ticker.Last,
-            market.Ticker.Timestamp);
+            market.Ticker.Timestamp)
+        { SetupStrength = read.SetupStrength };
         return Task.FromResult(analysis);
     }
 
@@ -59,7 +72,7 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
         var description = Describe(market);
         if (!read.Enter)
         {
-            return TradeProposal.Hold(read.Reasoning, description, ModelName, read.Confidence);
+            return TradeProposal.Hold(read.Reasoning, description, ModelName, read.Confidence, read.SetupStrength);
         }
 
         var atr = market.Indicators.Atr!.Value;
@@ -72,7 +85,8 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
                 F($"Long setup, but the {TargetAtr} ATR target is {(target - entry) / entry * 100m:0.####}% away and a round trip costs {costs.CostPercent(spread):0.####}% (fees, slippage, spread): net edge {costs.NetEdgePercent(entry, target, spread):0.####}% is below {costs.MinNetEdgePercent}%."),
                 description,
                 ModelName,
-                read.Confidence);
+                VetoHoldConfidence,
+                read.SetupStrength);
         }
 
         return new TradeProposal(
@@ -86,7 +100,8 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
             description,
             F($"Risk {StopAtr} ATR ({StopAtr * atr:0.########}) to make {TargetAtr} ATR; reward/risk {TargetAtr / StopAtr:0.##}."),
             ModelName,
-            0);
+            0)
+        { SetupStrength = read.SetupStrength };
     }
 
     /// <summary>
@@ -134,7 +149,7 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
         if (i.EmaFast is not { } fast || i.EmaSlow is not { } slow || i.Atr is not { } atr || atr <= 0m
             || i.MomentumPercent is not { } momentum || i.VolatilityPercent is not { } volatility)
         {
-            return new MarketRead(false, "unknown", 0m, "Not enough closed candles for EMA(21) and ATR(14).");
+            return new MarketRead(false, "unknown", 0m, null, 0m, "Not enough closed candles for EMA(21) and ATR(14).");
         }
 
         var strength = (fast - slow) / atr;
@@ -144,30 +159,33 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
             < -0.1m => "downtrend",
             _ => "sideways",
         };
-        var confidence = Math.Round(Math.Clamp(0.55m + (0.2m * Math.Abs(strength)), 0.55m, 0.95m), 2);
+        var trendConfidence = Math.Round(Math.Clamp(0.55m + (0.2m * Math.Abs(strength)), 0.55m, 0.95m), 2);
+        var setup = Math.Round(Math.Clamp(strength / 2m, 0m, 1m), 2);
         var last = market.Candles[^1].Close;
+        MarketRead Veto(string why) => new(false, trend, trendConfidence, setup, VetoHoldConfidence, why);
 
         if (i.SpreadPercent > MaxSpreadPercent)
         {
-            return new MarketRead(false, trend, confidence, F($"Spread {i.SpreadPercent:0.####}% is wider than {MaxSpreadPercent}%: too costly to scalp."));
+            return Veto(F($"Spread {i.SpreadPercent:0.####}% is wider than {MaxSpreadPercent}%: too costly to scalp."));
         }
 
         if (volatility < MinVolatilityPercent)
         {
-            return new MarketRead(false, trend, confidence, F($"Volatility {volatility:0.####}% is below {MinVolatilityPercent}%: targets would not cover costs."));
+            return Veto(F($"Volatility {volatility:0.####}% is below {MinVolatilityPercent}%: targets would not cover costs."));
         }
 
         if (fast <= slow)
         {
-            return new MarketRead(false, trend, confidence, F($"EMA9 {fast:0.########} is not above EMA21 {slow:0.########}: no long setup (spot is long-only)."));
+            return Veto(F($"EMA9 {fast:0.########} is not above EMA21 {slow:0.########}: no long setup (spot is long-only)."));
         }
 
         if (last <= fast || momentum <= 0m)
         {
-            return new MarketRead(false, trend, confidence, F($"Uptrend but the last close {last} or the 3-candle momentum {momentum:0.####}% does not confirm it."));
+            return new MarketRead(false, trend, trendConfidence, setup, VetoHoldConfidence - (0.4m * setup), F($"Uptrend but the last close {last} or the 3-candle momentum {momentum:0.####}% does not confirm it."));
         }
 
-        return new MarketRead(true, trend, confidence, F($"EMA9 above EMA21 by {strength:0.##} ATR, close above EMA9, momentum {momentum:0.####}%, volatility {volatility:0.####}%, spread {i.SpreadPercent:0.####}%."));
+        // An entry's confidence: the same formula as the trend read's, the trend being up here.
+        return new MarketRead(true, trend, trendConfidence, setup, trendConfidence, F($"EMA9 above EMA21 by {strength:0.##} ATR, close above EMA9, momentum {momentum:0.####}%, volatility {volatility:0.####}%, spread {i.SpreadPercent:0.####}%."));
     }
 
     private static string Describe(MarketSnapshot market)
@@ -178,5 +196,8 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record MarketRead(bool Enter, string Trend, decimal Confidence, string Reasoning);
+    /// <param name="TrendConfidence">How sure the trend read is (the analysis' confidence).</param>
+    /// <param name="SetupStrength">The long setup's strength, 0 to 1; null without enough candles.</param>
+    /// <param name="Confidence">How sure the rule is of what it proposes: the entry, or holding.</param>
+    private sealed record MarketRead(bool Enter, string Trend, decimal TrendConfidence, decimal? SetupStrength, decimal Confidence, string Reasoning);
 }

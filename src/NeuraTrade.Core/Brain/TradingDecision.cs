@@ -5,6 +5,8 @@ namespace NeuraTrade.Core.Brain;
 /// <summary>
 /// A validated decision, as journaled (the seed's <c>ai_decisions</c> row plus audit fields).
 /// <see cref="HoldReason"/> says why the decision is a HOLD when validation or the risk gate turned it into one.
+/// <see cref="Confidence"/> is the brain's confidence in the action it proposed (<see cref="TradeProposal.Confidence"/>):
+/// for an entry turned into a HOLD it stays the entry's, and <see cref="ProposedAction"/> names that entry.
 /// </summary>
 public sealed record TradingDecision(
     string Id,
@@ -33,6 +35,9 @@ public sealed record TradingDecision(
 {
     /// <summary>Market or limit, as asked.</summary>
     public OrderType OrderType { get; init; } = OrderType.Market;
+
+    /// <summary>How strong the setup the brain saw was, 0 to 1, whatever it decided (<see cref="TradeProposal.SetupStrength"/>); null when not given.</summary>
+    public decimal? SetupStrength { get; init; }
 
     /// <summary>What would prove the idea wrong.</summary>
     public string? Invalidation { get; init; }

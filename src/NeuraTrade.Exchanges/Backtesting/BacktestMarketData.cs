@@ -12,6 +12,8 @@ namespace NeuraTrade.Exchanges.Backtesting;
 /// backtest clock shifted by its market's first candle, so its <see cref="CandleReplay"/> shows exactly the candle
 /// in force at the clock's time. Several markets with different spans run on one clock this way. Outside a
 /// market's span (before its first candle, after its last) the market has no data, like a venue that does not list it.
+/// The brain's candles (<c>AI:Timeframe</c>) are the data's, or made from them when they are a whole multiple of the
+/// data's timeframe (<see cref="ResampledCandles"/>); <see cref="Unservable"/> says before a run when they cannot be.
 /// </summary>
 public sealed class BacktestMarketData : IMarketDataFeed
 {
@@ -28,6 +30,37 @@ public sealed class BacktestMarketData : IMarketDataFeed
             var clock = new ShiftedClock(time, series.Start);
             _markets.Add(m.Symbol, new Market(series, clock, new ReplayMarketData(new CandleReplay([series], 1d), options, clock)));
         }
+    }
+
+    /// <summary>
+    /// Null when every market can serve candles of <paramref name="timeframe"/> (<c>AI:Timeframe</c>, what the brain reads),
+    /// else a message that names the setting, the files that cannot and what to change. A run over such data would ask
+    /// the brain nothing: every scan's read would fail.
+    /// </summary>
+    public static string? Unservable(IEnumerable<BacktestMarket> markets, string timeframe)
+    {
+        var problems = new List<string>();
+        foreach (var group in markets.GroupBy(m => m.Timeframe, StringComparer.Ordinal))
+        {
+            string? why;
+            try
+            {
+                why = ResampledCandles.Unservable(group.Key, timeframe);
+            }
+            catch (FormatException ex)
+            {
+                why = ex.Message;
+            }
+
+            if (why is not null)
+            {
+                var files = group.Select(m => m.Source ?? $"{m.Symbol} ({m.Timeframe})").ToList();
+                problems.Add($"{string.Join(", ", files)} {(files.Count == 1 ? "holds" : "hold")} {group.Key} candles, but the brain reads AI__Timeframe={timeframe} candles: {why}. "
+                    + $"Set AI__Timeframe={group.Key} (or a whole multiple of it) or give data in {timeframe} candles");
+            }
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     public string Name => "backtest";

@@ -13,7 +13,8 @@ namespace NeuraTrade.Exchanges.Backtesting;
 /// Wires the live engine for a backtest: <see cref="PaperExchange"/> (reloaded now and then, <see cref="CompactingPaperExchange"/>) over <see cref="BacktestMarketData"/>, the
 /// same <see cref="DecisionMaker"/>, <see cref="EntryPipeline"/> (<see cref="DecisionValidator"/>, AI review off, <see cref="RiskGate"/>,
 /// <see cref="TradeDesk"/>) and <see cref="ScalpingEngine"/> as live, in-memory stores and a <see cref="ManualClock"/>. Only the stores and the
-/// clock differ from paper trading.
+/// clock differ from paper trading. Data that cannot serve the brain's timeframe (<see cref="BacktestMarketData.Unservable"/>)
+/// is refused here, before anything runs.
 /// </summary>
 public static class BacktestSessionFactory
 {
@@ -26,6 +27,11 @@ public static class BacktestSessionFactory
         InMemoryLlmUsageLedger ledger,
         ManualClock clock)
     {
+        if (BacktestMarketData.Unservable(settings.Markets, brainOptions.Timeframe) is { } unservable)
+        {
+            throw new InvalidOperationException(unservable);
+        }
+
         scalping.Symbols = [.. settings.Markets.Select(m => m.Symbol)];
 
         // The rules brain judges a target's costs as the session's risk gate does (one cost model per run).
@@ -55,7 +61,10 @@ public static class BacktestSessionFactory
         // The live books check over the session's account, once a market day (the run's own check is at the end, BacktestBooks).
         var books = new LiveBooks(exchange, positions, new InMemoryAccountBaselineStore(), scalpingOptions, clock, NullLogger<LiveBooks>.Instance, TimeSpan.FromDays(1));
         var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, books, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
-        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission);
+        return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission)
+        {
+            BrainTimeframe = brainOptions.Timeframe,
+        };
     }
 
     /// <summary>The clock a run over <paramref name="settings"/> starts at: the first step's open.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NeuraTrade.Core.Markets;
 
 namespace NeuraTrade.Exchanges.Paper;
@@ -5,6 +6,8 @@ namespace NeuraTrade.Exchanges.Paper;
 /// <summary>One market's replayed candles (real data, gaps allowed) and the candle-to-price model.</summary>
 public sealed class CandleSeries
 {
+    private readonly ConcurrentDictionary<string, ResampledCandles> _resampled = new(StringComparer.Ordinal);
+
     public CandleSeries(string symbol, string timeframe, IReadOnlyList<Candle> candles)
     {
         if (candles.Count < 2)
@@ -31,6 +34,12 @@ public sealed class CandleSeries
     public DateTimeOffset Start { get; }
 
     public DateTimeOffset End { get; }
+
+    /// <summary>
+    /// These candles in <paramref name="timeframe"/>, a whole multiple of <see cref="Timeframe"/> (checked by
+    /// <see cref="ResampledCandles.Unservable"/>), made once per timeframe.
+    /// </summary>
+    public ResampledCandles Resampled(string timeframe) => _resampled.GetOrAdd(timeframe, t => new ResampledCandles(Candles, Interval, t));
 
     /// <summary>Index of the candle in force at <paramref name="marketTime"/> (the last one opened at or before it).</summary>
     public int IndexAt(DateTimeOffset marketTime)

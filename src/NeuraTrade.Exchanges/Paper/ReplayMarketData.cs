@@ -8,7 +8,9 @@ namespace NeuraTrade.Exchanges.Paper;
 /// Market data from the replay of bundled real candles. Quotes: the in-candle price path of
 /// <see cref="CandleSeries.PriceWithin"/> with a modelled spread of
 /// <c>max(MinSpreadPercent, RangeSpreadFactor × (high − low) / close)</c> around it. Order book: see
-/// <see cref="ModelOrderBook"/>.
+/// <see cref="ModelOrderBook"/>. Candles: the closed ones in the data's timeframe, or in a whole multiple of it made from
+/// them (<see cref="ResampledCandles"/>: 5m candles from 1m data); a finer timeframe, or one that is not a whole
+/// multiple, is refused.
 /// </summary>
 public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchangeOptions> options, TimeProvider time) : IMarketDataFeed
 {
@@ -42,13 +44,25 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
         var series = Series(symbol);
-        if (!string.Equals(timeframe, series.Timeframe, StringComparison.Ordinal))
-        {
-            throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"{symbol} is replayed in {series.Timeframe} candles, not {timeframe}");
-        }
-
         var take = Math.Max(0, limit ?? 500);
         var marketTime = replay.MarketTime(series, time.GetUtcNow());
+        if (!string.Equals(timeframe, series.Timeframe, StringComparison.Ordinal))
+        {
+            string? why;
+            try
+            {
+                why = ResampledCandles.Unservable(series.Timeframe, timeframe);
+            }
+            catch (FormatException ex)
+            {
+                why = ex.Message;
+            }
+
+            return why is null
+                ? Task.FromResult(series.Resampled(timeframe).Closed(marketTime, since, take))
+                : throw new ExchangeException(ExchangeErrorType.InvalidOrder, $"{symbol} is replayed in {series.Timeframe} candles: {why}");
+        }
+
         var current = series.IndexAt(marketTime);
 
         // Only closed candles: the one in force at market time is still forming.

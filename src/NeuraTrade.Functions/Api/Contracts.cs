@@ -18,12 +18,17 @@ public sealed record ToggleRequest(bool? Enabled);
 
 public sealed record ToggleResponse(bool Active);
 
+/// <summary>
+/// A market read: <c>confidence</c> is how sure the brain is of its trend read; <c>setup_strength</c> (0..1, null when
+/// not given) how strong the best entry setup is.
+/// </summary>
 public sealed record AnalysisResponse(
     string Symbol,
     string Trend,
     string Analysis,
     string Reasoning,
     decimal Confidence,
+    decimal? SetupStrength,
     decimal Price,
     MarketIndicators Indicators,
     string ModelUsed,
@@ -31,10 +36,15 @@ public sealed record AnalysisResponse(
     DateTimeOffset MarketTime)
 {
     public static AnalysisResponse From(MarketAnalysis a) =>
-        new(a.Symbol, a.Trend, a.Analysis, a.Reasoning, a.Confidence, a.Price, a.Indicators, a.ModelUsed, a.TokensUsed, a.CreatedAt);
+        new(a.Symbol, a.Trend, a.Analysis, a.Reasoning, a.Confidence, a.SetupStrength, a.Price, a.Indicators, a.ModelUsed, a.TokensUsed, a.CreatedAt);
 }
 
-/// <summary>The seed's decision fields plus why a decision is a HOLD and what became of it.</summary>
+/// <summary>
+/// The seed's decision fields plus why a decision is a HOLD and what became of it. <c>confidence</c> is how sure the brain
+/// is of the action it proposed (for a hold: that staying out is right; 0 when it did not judge; for an entry the engine
+/// held, <c>proposed_action</c>'s); <c>setup_strength</c> (0..1, null when not given) is how strong the setup it saw was,
+/// whatever it decided.
+/// </summary>
 public sealed record DecisionResponse(
     string Id,
     string Symbol,
@@ -46,6 +56,7 @@ public sealed record DecisionResponse(
     decimal? StopLoss,
     decimal? TakeProfit,
     decimal Confidence,
+    decimal? SetupStrength,
     string Reasoning,
     string MarketAnalysis,
     string RiskAssessment,
@@ -64,7 +75,7 @@ public sealed record DecisionResponse(
     LlmCallView? Llm)
 {
     public static DecisionResponse From(TradingDecision d) => new(
-        d.Id, d.Symbol, d.Strategy, d.Action, d.Side, d.SizePercent, d.EntryPrice, d.StopLoss, d.TakeProfit, d.Confidence,
+        d.Id, d.Symbol, d.Strategy, d.Action, d.Side, d.SizePercent, d.EntryPrice, d.StopLoss, d.TakeProfit, d.Confidence, d.SetupStrength,
         d.Reasoning, d.MarketAnalysis, d.RiskAssessment, d.ModelUsed, d.TokensUsed, d.CreatedAt, d.Source, d.MarketPrice,
         d.HoldReason, d.ProposedAction, d.ExecutedAt, d.Outcome, d.Pnl, d.OrderType, d.Invalidation, LlmCallView.From(d.Trace));
 }
