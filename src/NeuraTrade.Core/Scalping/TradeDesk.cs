@@ -430,9 +430,10 @@ public sealed class TradeDesk(
     {
         var request = EntryRequest(decision, ticker, notional, _options.SizingBufferPercent);
         Order order;
+        MarketInfo market;
         try
         {
-            var market = await MarketAsync(decision.Symbol, cancellationToken);
+            market = await MarketAsync(decision.Symbol, cancellationToken);
             var book = await exchange.FetchOrderBookAsync(decision.Symbol, null, cancellationToken);
             request = SizedToBook(request, market, book, out var refusal);
             if (refusal is not null)
@@ -470,9 +471,8 @@ public sealed class TradeDesk(
 
         var now = time.GetUtcNow();
         var position = FillBooking.Opened(decision, order, await BookFeesAsync(order, cancellationToken), now);
-        var marketInfo = await MarketAsync(decision.Symbol, cancellationToken);
         var mark = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-        if (FillBooking.Sellable(marketInfo, position.Amount, mark) <= 0m)
+        if (FillBooking.Sellable(market, position.Amount, mark) <= 0m)
         {
             // A (partial) fill too small to ever sell: it never becomes a position that holds a slot.
             var (dust, _) = position.CloseInBooks(position.Amount, position.EntryPrice, ExitReason.Dust, now);
