@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Binance;
 using NeuraTrade.Exchanges.Paper;
@@ -22,6 +25,7 @@ public static class ExchangeComposition
 
     public static IServiceCollection AddNeuraTradeExchange(this IServiceCollection services, IConfiguration configuration)
     {
+        UseWallClock(services);
         services.AddOptions<TradingOptions>()
             .Bind(configuration.GetSection(TradingOptions.Section))
             .Validate(o => o.TryParseMode(out _), "Trading:Mode must be paper (default), testnet or live.")
@@ -90,17 +94,32 @@ public static class ExchangeComposition
             sp.GetRequiredService<BinanceRestClient>(),
             sp.GetRequiredService<IOptions<BinanceOptions>>(),
             sp.GetRequiredService<IOptions<TradingOptions>>().Value.ParsedMode,
-            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<WallClock>().Time,
             sp.GetRequiredService<ILogger<BinanceSpotExchange>>()));
 
-        services.AddSingleton(sp =>
+        services.AddSingleton(sp => CandleReplay.Load(ResolvePath(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.ReplayDirectory)));
+        services.TryAddSingleton<IReplayAnchorStore, InMemoryReplayAnchorStore>();
+        services.AddSingleton(sp => new ReplayClock(
+            sp.GetRequiredService<CandleReplay>(),
+            sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Symbols,
+            sp.GetRequiredService<IReplayAnchorStore>(),
+            sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value,
+            sp.GetRequiredService<WallClock>(),
+            sp.GetRequiredService<ILogger<ReplayClock>>()));
+
+        // Paper on the replay runs the whole app on the replay's market clock; everything else on the wall clock.
+        services.AddSingleton<IMarketReplay>(sp => UsesReplayClock(sp) ? sp.GetRequiredService<ReplayClock>() : LiveMarket.Instance);
+        services.AddSingleton<TimeProvider>(sp => UsesReplayClock(sp) ? sp.GetRequiredService<ReplayClock>() : sp.GetRequiredService<WallClock>().Time);
+        services.AddSingleton<IMarketDataFeed>(sp =>
         {
-            var o = sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value;
-            return CandleReplay.Load(ResolvePath(o.ReplayDirectory), o.ReplaySpeed);
+            if (!IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData))
+            {
+                return sp.GetRequiredService<BinanceSpotExchange>();
+            }
+
+            var clock = sp.GetRequiredService<ReplayClock>();
+            return new ReplayFeed(new ReplayMarketData(clock.Data, sp.GetRequiredService<IOptions<PaperExchangeOptions>>(), clock.DataTime), clock);
         });
-        services.AddSingleton<IMarketDataFeed>(sp => IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData)
-            ? ActivatorUtilities.CreateInstance<ReplayMarketData>(sp)
-            : sp.GetRequiredService<BinanceSpotExchange>());
         services.AddSingleton<PaperExchange>();
         services.AddSingleton<IExchange>(sp => sp.GetRequiredService<IOptions<TradingOptions>>().Value.ParsedMode == TradingMode.Paper
             ? sp.GetRequiredService<PaperExchange>()
@@ -110,6 +129,33 @@ public static class ExchangeComposition
         services.AddHostedService<TradingModeAnnouncement>();
         return services;
     }
+
+    /// <summary>
+    /// The host's <see cref="TimeProvider"/> (the system clock unless the host registered its own, as tests do) becomes
+    /// the <see cref="WallClock"/>; <see cref="TimeProvider"/> itself is then the market clock (registered below). Idempotent.
+    /// </summary>
+    public static void UseWallClock(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(WallClock)))
+        {
+            return;
+        }
+
+        var host = services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider) && !d.IsKeyedService);
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton(sp => new WallClock(host switch
+        {
+            null => TimeProvider.System,
+            { ImplementationInstance: TimeProvider instance } => instance,
+            { ImplementationFactory: { } factory } => (TimeProvider)factory(sp),
+            _ => (TimeProvider)ActivatorUtilities.CreateInstance(sp, host.ImplementationType!),
+        }));
+    }
+
+    /// <summary>Paper trading on the replay: the app runs on the replay's market clock.</summary>
+    private static bool UsesReplayClock(IServiceProvider sp) =>
+        IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData)
+        && sp.GetRequiredService<IOptions<TradingOptions>>().Value.TryParseMode(out var mode) && mode == TradingMode.Paper;
 
     /// <summary>The configured base URL, else Binance's own for the mode (the testnet for testnet, production otherwise).</summary>
     internal static string BinanceBaseUrl(IServiceProvider sp)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Tools;
 
@@ -41,22 +42,28 @@ public static class LlmComposition
                 return new RulesBrain(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Costs);
             }
 
-            var time = sp.GetRequiredService<TimeProvider>();
+            var time = WallTime(sp);
             var (vendor, endpoint) = ChatClientFactory.Create(options);
             var chat = BuildPipeline(vendor, options, time, sp.GetRequiredService<ILoggerFactory>());
-            return ActivatorUtilities.CreateInstance<LlmBrain>(sp, chat, endpoint);
+            return ActivatorUtilities.CreateInstance<LlmBrain>(sp, chat, endpoint, time);
         });
         services.AddKeyedSingleton<IRiskReviewer>(RiskReviewerKey, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
-            var time = sp.GetRequiredService<TimeProvider>();
+            var time = WallTime(sp);
             var reviewOptions = Copy(options, string.IsNullOrWhiteSpace(options.RiskReviewModel) ? options.Model : options.RiskReviewModel);
             var (vendor, endpoint) = ChatClientFactory.Create(reviewOptions);
             var chat = BuildPipeline(vendor, reviewOptions, time, sp.GetRequiredService<ILoggerFactory>());
-            return ActivatorUtilities.CreateInstance<LlmRiskReviewer>(sp, chat, endpoint);
+            return ActivatorUtilities.CreateInstance<LlmRiskReviewer>(sp, chat, endpoint, time);
         });
         return services;
     }
+
+    /// <summary>
+    /// LLM calls run in real time whatever market is traded: timeouts, retries, the circuit breaker, latency and the
+    /// bill's day (real money) are on the wall clock, also when paper trading runs on the replay's faster market clock.
+    /// </summary>
+    private static TimeProvider WallTime(IServiceProvider sp) => sp.GetService<WallClock>()?.Time ?? sp.GetRequiredService<TimeProvider>();
 
     private const string RiskReviewerKey = "ai-risk-review";
 

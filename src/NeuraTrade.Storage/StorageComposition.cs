@@ -38,6 +38,7 @@ public static class StorageComposition
         services.AddSingleton<IScalpingStateStore, TableScalpingStateStore>();
         services.AddSingleton<IPaperAccountStore, TablePaperAccountStore>();
         services.AddSingleton<IAccountBaselineStore, TableAccountBaselineStore>();
+        services.AddSingleton<NeuraTrade.Core.Markets.IReplayAnchorStore, TableReplayAnchorStore>();
         services.AddSingleton<TableLlmUsageLedger>();
         services.AddSingleton<ILlmUsageLedger>(sp => new WriteBehindLlmUsageLedger(
             sp.GetRequiredService<TableLlmUsageLedger>(),

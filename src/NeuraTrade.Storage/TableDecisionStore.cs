@@ -108,8 +108,15 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
     {
         var table = await tables.GetTableAsync(TableNames.Decisions, cancellationToken);
         var row = RowKey(decision.CreatedAt, decision.Id);
-        var stored = await table.GetEntityAsync<TableEntity>(SymbolKey(decision.Symbol), row, ["Strategy"], cancellationToken);
-        var strategy = Enum<TradingStrategy>(stored.Value, "Strategy");
+        var stored = await table.GetEntityIfExistsAsync<TableEntity>(SymbolKey(decision.Symbol), row, ["Strategy"], cancellationToken);
+        if (!stored.HasValue)
+        {
+            // No such decision: a position adopted by reconciliation after a crash between its fill and the journal has
+            // none. The trade itself is booked (positions, state); there is no decision row to mark.
+            return;
+        }
+
+        var strategy = Enum<TradingStrategy>(stored.Value!, "Strategy");
         var change = new TableEntity(SymbolKey(decision.Symbol), row)
         {
             ["Outcome"] = outcome.ToString().ToLowerInvariant(),

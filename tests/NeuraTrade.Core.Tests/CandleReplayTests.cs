@@ -1,5 +1,4 @@
 using CsCheck;
-using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Exchanges.Paper;
 
@@ -95,54 +94,6 @@ public sealed class CandleReplayTests
     }
 
     [Fact]
-    public void Market_time_is_start_plus_replayed_wall_time_modulo_the_span()
-    {
-        // Three 5m candles: span 15 minutes = 900,000 ms; speed 2.
-        var series = new CandleSeries("TST/USDT", "5m", TestMarket.Trend(3, 100m, 1m));
-        var replay = new CandleReplay([series], 2);
-
-        Assert.Equal(TestMarket.T0.AddSeconds(200), replay.MarketTime(series, DateTimeOffset.FromUnixTimeMilliseconds(1_000_000)));
-        Assert.Equal(TestMarket.T0, replay.MarketTime(series, DateTimeOffset.FromUnixTimeMilliseconds(450_000)));
-        Assert.Equal(TestMarket.T0.AddMilliseconds(2), replay.MarketTime(series, DateTimeOffset.FromUnixTimeMilliseconds(450_001)));
-        Assert.Equal(TestMarket.T0.AddMinutes(7.5), replay.MarketTime(series, DateTimeOffset.FromUnixTimeMilliseconds(675_000)));
-    }
-
-    [Fact]
-    public void Market_time_wraps_around_and_stays_within_the_data()
-    {
-        var replay = LoadReplay();
-        Assert.True(replay.TryGetSeries("BTC/USDT", out var series));
-        var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
-
-        Gen.Long[0, 4_000_000_000_000].Sample(wallMs =>
-        {
-            var marketTime = replay.MarketTime(series, DateTimeOffset.FromUnixTimeMilliseconds(wallMs));
-
-            Assert.InRange(marketTime, series.Start, series.End.AddTicks(-1));
-            Assert.Equal(series.Start.AddMilliseconds((wallMs * 30) % spanMs), marketTime);
-        });
-    }
-
-    [Fact]
-    public void Market_time_is_deterministic_for_a_fake_clock()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var first = LoadReplay();
-        var second = LoadReplay();
-        Assert.True(first.TryGetSeries("BTC/USDT", out var a));
-        Assert.True(second.TryGetSeries("BTC/USDT", out var b));
-
-        var t1 = first.MarketTime(a, time.GetUtcNow());
-        Assert.Equal(t1, second.MarketTime(b, time.GetUtcNow()));
-        Assert.Equal(t1, first.MarketTime(a, time.GetUtcNow()));
-
-        // At speed 30, ten wall seconds replay one 5m candle (unless the replay wrapped in between).
-        time.Advance(TimeSpan.FromSeconds(10));
-        var t2 = first.MarketTime(a, time.GetUtcNow());
-        Assert.Contains(t2 - t1, new[] { FiveMinutes, FiveMinutes - (a.End - a.Start) });
-    }
-
-    [Fact]
     public void Load_reads_every_candle_file_as_a_symbol()
     {
         var replay = LoadReplay();
@@ -158,12 +109,12 @@ public sealed class CandleReplayTests
     [Fact]
     public void Load_rejects_a_missing_or_empty_folder()
     {
-        Assert.Throws<DirectoryNotFoundException>(() => CandleReplay.Load(Path.Combine(AppContext.BaseDirectory, "no-such-folder"), 30));
+        Assert.Throws<DirectoryNotFoundException>(() => CandleReplay.Load(Path.Combine(AppContext.BaseDirectory, "no-such-folder")));
 
         var empty = Directory.CreateTempSubdirectory("neuratrade-empty-");
         try
         {
-            Assert.Throws<InvalidDataException>(() => CandleReplay.Load(empty.FullName, 30));
+            Assert.Throws<InvalidDataException>(() => CandleReplay.Load(empty.FullName));
         }
         finally
         {
@@ -178,7 +129,7 @@ public sealed class CandleReplayTests
         Assert.Throws<FormatException>(() => new CandleSeries("TST/USDT", "5x", TestMarket.Trend(2, 100m, 1m)));
     }
 
-    internal static CandleReplay LoadReplay() => CandleReplay.Load(TestMarket.CandleFolder, 30);
+    internal static CandleReplay LoadReplay() => CandleReplay.Load(TestMarket.CandleFolder);
 
     private static decimal At(Candle candle, int seconds) =>
         CandleSeries.PriceWithin(candle, FiveMinutes, candle.OpenTime.AddSeconds(seconds));

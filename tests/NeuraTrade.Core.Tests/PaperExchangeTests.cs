@@ -79,11 +79,9 @@ public sealed class PaperExchangeTests
         // Candles at 0, 5, 20 and 25 minutes; market time 10 minutes is in the hole just after candle 1 closed.
         var trend = TestMarket.Trend(6, 100m, 1m);
         var series = new CandleSeries("TST/USDT", "5m", [trend[0], trend[1], trend[4], trend[5]]);
-        var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
-        var wall = DateTimeOffset.FromUnixTimeMilliseconds((1_000_000L * spanMs) + 600_000);
-        var clock = new FakeTimeProvider(wall);
+        var clock = new FakeTimeProvider(TestMarket.T0.AddMinutes(10));
         using var exchange = new PaperExchange(
-            new ReplayMarketData(new CandleReplay([series], 1), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions { FeeAsset = FeeAssets.Quote }), clock, NullLogger<PaperExchange>.Instance);
+            new ReplayMarketData(new CandleReplay([series]), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions { FeeAsset = FeeAssets.Quote }), clock, NullLogger<PaperExchange>.Instance);
 
         var candles = await exchange.FetchOhlcvAsync("TST/USDT", "5m", 10, CancellationToken.None);
         var ticker = await exchange.FetchTickerAsync("TST/USDT", CancellationToken.None);
@@ -346,14 +344,11 @@ public sealed class PaperExchangeTests
         return new PaperExchange(new ReplayMarketData(Replay, o, time), store, o, time, NullLogger<PaperExchange>.Instance);
     }
 
-    /// <summary>A wall time at which the BTC/USDT replay (speed 30) shows Start + <paramref name="marketOffset"/>, in 2025.</summary>
+    /// <summary>The clock time at which the BTC/USDT data shows Start + <paramref name="marketOffset"/> (the feed reads the data at its clock's time).</summary>
     internal static DateTimeOffset WallTimeFor(TimeSpan marketOffset)
     {
         Assert.True(Replay.TryGetSeries(Btc, out var series));
-        var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
-        var replayedMs = (16_000L * spanMs) + (long)marketOffset.TotalMilliseconds;
-        Assert.Equal(0, replayedMs % 30);
-        return DateTimeOffset.FromUnixTimeMilliseconds(replayedMs / 30);
+        return series.Start + marketOffset;
     }
 
     /// <summary>The paper account kept in memory: a copy on every load and save, like a durable store.</summary>

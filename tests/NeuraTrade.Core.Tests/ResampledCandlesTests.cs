@@ -101,13 +101,13 @@ public sealed class ResampledCandlesTests
     {
         var minutes = Enumerable.Range(0, 30).Select(i => M(i, 100m + i, 100.5m + i, 99.5m + i, 100.2m + i, 1m)).ToList();
         var series = new CandleSeries("BTC/USDT", "1m", minutes);
-        // Replay speed 1 with the wall clock at the Unix epoch + 17.5 min shows market time 00:17:30.
-        var feed = new ReplayMarketData(new CandleReplay([series], 1d), Options.Create(new PaperExchangeOptions()), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMinutes(17.5)));
+        // The feed reads the data at its clock's time: 00:17:30.
+        var feed = new ReplayMarketData(new CandleReplay([series]), Options.Create(new PaperExchangeOptions()), new FakeTimeProvider(Midnight.AddMinutes(17.5)));
 
         var one = await feed.FetchOhlcvAsync("BTC/USDT", "1m", null, 100, CancellationToken.None);
         var five = await feed.FetchOhlcvAsync("BTC/USDT", "5m", null, 100, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<ExchangeException>(() => feed.FetchOhlcvAsync("BTC/USDT", "30s", null, 100, CancellationToken.None));
-        var wrongMultiple = await Assert.ThrowsAsync<ExchangeException>(() => new ReplayMarketData(new CandleReplay([new CandleSeries("BTC/USDT", "2m", minutes.Where((_, i) => i % 2 == 0).ToList())], 1d), Options.Create(new PaperExchangeOptions()), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMinutes(17.5)))
+        var wrongMultiple = await Assert.ThrowsAsync<ExchangeException>(() => new ReplayMarketData(new CandleReplay([new CandleSeries("BTC/USDT", "2m", minutes.Where((_, i) => i % 2 == 0).ToList())]), Options.Create(new PaperExchangeOptions()), new FakeTimeProvider(Midnight.AddMinutes(17.5)))
             .FetchOhlcvAsync("BTC/USDT", "5m", null, 100, CancellationToken.None));
 
         Assert.Equal(17, one.Count);

@@ -10,7 +10,7 @@ namespace NeuraTrade.Exchanges.Tests;
 public sealed class PaperFillTests
 {
     private const string Btc = "BTC/USDT";
-    private static readonly CandleReplay Replay = CandleReplay.Load(Path.Combine(AppContext.BaseDirectory, "data", "candles"), 30);
+    private static readonly CandleReplay Replay = CandleReplay.Load(Path.Combine(AppContext.BaseDirectory, "data", "candles"));
 
     [Fact]
     public void Walk_consumes_levels_best_first_and_stops_at_the_limit_price()
@@ -82,10 +82,10 @@ public sealed class PaperFillTests
         Assert.Equal(10_000m - reserve, reserved.Free("USDT"));
         Assert.Single(await exchange.FetchOpenOrdersAsync(Btc, CancellationToken.None));
 
-        // Walk the replay forward until a candle trades through the limit.
+        // Walk the replay forward, a candle at a time, until a candle trades through the limit.
         for (var i = 0; i < 2_000 && (await exchange.FetchOrderAsync(placed.Id, Btc, CancellationToken.None)).Status == OrderStatus.Open; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(10));
+            time.Advance(TimeSpan.FromMinutes(5));
         }
 
         var filled = await exchange.FetchOrderAsync(placed.Id, Btc, CancellationToken.None);
@@ -176,10 +176,9 @@ public sealed class PaperFillTests
     private static (PaperExchange Exchange, InMemoryPaperAccountStore Store, FakeTimeProvider Time) Create(PaperExchangeOptions options)
     {
         Assert.True(Replay.TryGetSeries(Btc, out var series));
-        var spanMs = (long)(series.End - series.Start).TotalMilliseconds;
 
-        // A 2025 wall time at which the replay (speed 30) shows the BTC/USDT series 62.5 minutes in.
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(((16_000L * spanMs) + 3_750_000L) / 30));
+        // The feed reads the data at its clock's time: the BTC/USDT series 62.5 minutes in.
+        var time = new FakeTimeProvider(series.Start.AddMinutes(62.5));
         var store = new InMemoryPaperAccountStore();
         return (New(store, time, options), store, time);
     }

@@ -187,7 +187,7 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
 
         Assert.Equal(200, status);
         Assert.False(json.GetProperty("active").GetBoolean());
-        Assert.Equal(Start, json.GetProperty("last_scan_at").GetDateTimeOffset());
+        Assert.Equal(TestApp.MarketTimeAt(Start), json.GetProperty("last_scan_at").GetDateTimeOffset());
         Assert.StartsWith("skipped", json.GetProperty("last_scan_result").GetString(), StringComparison.Ordinal);
         Assert.Equal(["BTC/USDT", "ETH/USDT", "SOL/USDT"], json.GetProperty("symbols").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0, json.GetProperty("open_positions").GetArrayLength());

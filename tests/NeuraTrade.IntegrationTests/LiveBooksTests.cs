@@ -46,8 +46,8 @@ public sealed class LiveBooksTests(AzuriteFixture azurite)
         await control.SetActiveAsync(false, CancellationToken.None);
         await engine.RunScanAsync(CancellationToken.None);
         var baseline = (await app.Get<IAccountBaselineStore>().GetAsync(CancellationToken.None))!;
-        Assert.Equal(buyAt - ScanInterval, baseline.RecordedAt);
-        Assert.Equal(buyAt - ScanInterval, baseline.PositionsSince);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt - ScanInterval), baseline.RecordedAt);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt - ScanInterval), baseline.PositionsSince);
         Assert.Equal(Held.OrderBy(kv => kv.Key), baseline.Balances.Where(kv => kv.Value != 0m).OrderBy(kv => kv.Key));
 
         // The app trades: an entry now, then scans every 30 s until two positions have closed (hold time 2 minutes).
@@ -82,8 +82,8 @@ public sealed class LiveBooksTests(AzuriteFixture azurite)
 
         Assert.True(agreed.Agrees, Describe(agreed));
         Assert.Null(agreed.Reason);
-        Assert.Equal(app.Time.GetUtcNow(), agreed.CheckedAt);
-        Assert.Equal(buyAt - ScanInterval, agreed.BaselineAt);
+        Assert.Equal(TestApp.MarketTimeAt(app.Time.GetUtcNow()), agreed.CheckedAt);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt - ScanInterval), agreed.BaselineAt);
         Assert.Equal(["BTC", "USDT"], agreed.Currencies.Select(c => c.Currency)); // BNB and ETH are left alone
         AssertLine(agreed, "USDT", usdt, account.ByCurrency["USDT"].Total);
         AssertLine(agreed, "BTC", btc, account.ByCurrency["BTC"].Total);
@@ -128,7 +128,7 @@ public sealed class LiveBooksTests(AzuriteFixture azurite)
         await engine.RunScanAsync(CancellationToken.None);
         var reset = (await control.GetStatusAsync(CancellationToken.None)).Books;
         Assert.True(reset.Agrees, Describe(reset));
-        Assert.Equal(app.Time.GetUtcNow(), reset.BaselineAt);
+        Assert.Equal(TestApp.MarketTimeAt(app.Time.GetUtcNow()), reset.BaselineAt);
         Assert.Contains(logs.Lines, l => l.StartsWith("Information Books agree with the account again", StringComparison.Ordinal));
     }
 

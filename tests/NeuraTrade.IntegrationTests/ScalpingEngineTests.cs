@@ -29,14 +29,17 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
         Assert.Equal(TradeAction.Buy, entryDecision.Action);
         Assert.Equal(opened.DecisionId, entryDecision.Id);
         Assert.Equal(DecisionOutcome.Pending, entryDecision.Outcome);
-        Assert.Equal(buyAt, entryDecision.ExecutedAt);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt), entryDecision.ExecutedAt);
 
-        app.Time.Advance(TimeSpan.FromMinutes(3));
+        // Three market minutes later (six wall seconds at ×30): past the two-minute hold. Toggled off, the scan runs the
+        // exits only, so no new entry muddies the cash check below.
+        app.Time.Advance(TimeSpan.FromSeconds(6));
+        await app.Get<ScalpingControl>().SetActiveAsync(false, CancellationToken.None);
         var second = await engine.RunScanAsync(CancellationToken.None);
 
         var closed = Assert.Single(Assert.Single(second.Symbols).Closed);
         Assert.Empty(await app.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
-        var trade = Assert.Single(await app.Get<IPositionStore>().GetClosedAsync(DateOnly.FromDateTime(buyAt.UtcDateTime), CancellationToken.None));
+        var trade = Assert.Single(await app.Get<IPositionStore>().GetClosedAsync(DateOnly.FromDateTime(TestApp.MarketTimeAt(buyAt).UtcDateTime), CancellationToken.None));
         Assert.Equal(closed, trade);
         var pnl = trade.RealizedPnl!.Value;
         var balances = await exchange.FetchBalanceAsync(CancellationToken.None);
@@ -65,7 +68,7 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
         Assert.Empty(await app.Get<IPositionStore>().GetOpenAsync(CancellationToken.None));
         var status = await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None);
         Assert.False(status.Active);
-        Assert.Equal(buyAt, status.LastScanAt);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt), status.LastScanAt);
         Assert.Equal("scalping is toggled off", status.PausedReason);
     }
 
@@ -74,10 +77,12 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
     {
         var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
         await using var app = TestApp.Create(azurite, buyAt, BtcOnly);
-        // A trade closed earlier today lost 100 USDT (bought 1 BTC at 20,000, sold at 19,900, no fees): the whole daily
-        // budget. The gate reads the day's loss from the stored trades, so this row alone must stop entries.
-        var lost = new Position("pos-lost", "BTC/USDT", PositionSide.Long, 1m, 20_000m, 0m, 19_800m, 20_200m, buyAt.AddMinutes(-30), "o-lost", "d-lost", buyAt.AddMinutes(-30))
-            with { ExitPrice = 19_900m, ExitFee = 0m, ClosedAt = buyAt.AddMinutes(-20), ExitReason = ExitReason.StopLoss, ExitOrderId = "o-lost-exit" };
+        // A trade closed earlier today (market time: the replay's day) lost 100 USDT (bought 1 BTC at 20,000, sold at
+        // 19,900, no fees): the whole daily budget. The gate reads the day's loss from the stored trades, so this row alone must stop entries.
+        var market = TestApp.MarketTimeAt(buyAt);
+        Assert.True(market.TimeOfDay >= TimeSpan.FromMinutes(30), "the lost trade must be on the same market day");
+        var lost = new Position("pos-lost", "BTC/USDT", PositionSide.Long, 1m, 20_000m, 0m, 19_800m, 20_200m, market.AddMinutes(-30), "o-lost", "d-lost", market.AddMinutes(-30))
+            with { ExitPrice = 19_900m, ExitFee = 0m, ClosedAt = market.AddMinutes(-20), ExitReason = ExitReason.StopLoss, ExitOrderId = "o-lost-exit" };
         Assert.Equal(-100m, lost.RealizedPnl);
         await app.Get<IPositionStore>().CloseAsync(lost, CancellationToken.None);
 
@@ -90,10 +95,11 @@ public sealed class ScalpingEngineTests(AzuriteFixture azurite)
         Assert.StartsWith("pre-filter: daily loss limit", decision.HoldReason, StringComparison.Ordinal);
         Assert.Contains("daily loss limit", (await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None)).PausedReason, StringComparison.Ordinal);
 
-        // The limit is per UTC day: the next day trades again.
-        app.Time.Advance(TimeSpan.FromDays(1));
+        // The limit is per UTC day of the market: the next market day (48 wall minutes later at ×30) trades again.
+        app.Time.Advance(TimeSpan.FromMinutes(48));
+        Assert.True(app.Market.GetUtcNow().Date > market.Date);
         var nextDay = await app.Get<IScalpingStateStore>().GetAsync(CancellationToken.None);
-        Assert.Equal(0m, nextDay.On(app.Time.GetUtcNow()).DailyRealizedPnl);
+        Assert.Equal(0m, nextDay.On(app.Market.GetUtcNow()).DailyRealizedPnl);
     }
 
     [Fact]

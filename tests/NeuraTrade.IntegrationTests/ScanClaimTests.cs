@@ -119,7 +119,8 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
                 new OrderRequest("BTC/USDT", OrderType.Market, OrderSide.Buy, 0.001m, null, ClientOrderIds.Entry("lost-decision")), CancellationToken.None);
         }
 
-        await using var restarted = TestApp.Create(azurite, buyAt.AddSeconds(10), settings);
+        // Restarted two wall seconds later: one market minute at ×30, inside the two-minute hold.
+        await using var restarted = TestApp.Create(azurite, buyAt.AddSeconds(2), settings);
         var report = await restarted.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
         var status = await restarted.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None);
         var again = await restarted.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
@@ -132,6 +133,12 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
         Assert.Null(Assert.Single(report.Symbols).Opened);
         Assert.Empty(again.Reconciled ?? []);
         Assert.Contains("reconciled: adopted", status.LastScanResult, StringComparison.Ordinal);
+
+        // Past its hold time the adopted position exits like any other, although no decision was ever journaled for it.
+        restarted.Time.Advance(TimeSpan.FromSeconds(4));
+        var exited = await restarted.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
+        Assert.Equal("lost-decision", Assert.Single(Assert.Single(exited.Symbols).Closed).DecisionId);
+        Assert.DoesNotContain(await restarted.Get<IPositionStore>().GetOpenAsync(CancellationToken.None), p => p.DecisionId == "lost-decision");
     }
 
     [Fact]

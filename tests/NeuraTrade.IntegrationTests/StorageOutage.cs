@@ -81,6 +81,7 @@ public sealed class StorageOutage : HttpPipelinePolicy
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
             ["Storage:MaxRetries"] = "2",
             ["Storage:RetryDelay"] = "00:00:00.005",
+            ["Exchange:ReplayAnchor"] = TestApp.ReplayAnchor.ToString("O"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -127,7 +127,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         var decision = await host.Services.GetRequiredService<IDecisionStore>().GetByIdAsync(position.DecisionId, CancellationToken.None);
         Assert.NotNull(decision);
         Assert.Equal(TradeAction.Buy, decision.Action);
-        Assert.Equal(buyAt, decision.ExecutedAt);
+        Assert.Equal(TestApp.MarketTimeAt(buyAt), decision.ExecutedAt);
         Assert.Equal(0, journal.PendingCount);
     }
 }

@@ -102,6 +102,26 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
     private static TableScalpingStateStore StateStore(TableStore tables, DateTimeOffset now) =>
         new(tables, Options.Create(new ScalpingOptions()), new FakeTimeProvider(now));
 
+    /// <summary>The paper replay's anchor (lap 1, 40 days on) and a trade closed at the end of the replayed data read back as written.</summary>
+    [Fact]
+    public async Task Version_3_replay_anchor_and_end_of_data_trade_read()
+    {
+        var tables = await LoadAsync("v3");
+
+        var anchor = (await new TableReplayAnchorStore(tables).GetAsync(CancellationToken.None))!.Anchor;
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 21, 0, 0, TimeSpan.Zero), anchor.Wall);
+        Assert.Equal(new DateTimeOffset(2023, 2, 11, 16, 45, 0, TimeSpan.Zero), anchor.Market);
+        Assert.Equal((30d, 1, TimeSpan.FromDays(40)), (anchor.Speed, anchor.Lap, anchor.DataOffset));
+        Assert.Equal(new DateTimeOffset(2023, 1, 2, 16, 45, 0, TimeSpan.Zero), anchor.DataStart);
+
+        // Ten wall seconds after the anchor at ×30: five market minutes on.
+        Assert.Equal(new DateTimeOffset(2023, 2, 11, 16, 50, 0, TimeSpan.Zero), anchor.MarketAt(anchor.Wall.AddSeconds(10)));
+
+        var closed = Assert.Single(await new TablePositionStore(tables).GetClosedAsync(new DateOnly(2023, 2, 9), CancellationToken.None));
+        Assert.Equal(ExitReason.EndOfData, closed.ExitReason);
+        Assert.Equal((21_900m, new DateTimeOffset(2023, 2, 9, 23, 59, 0, TimeSpan.Zero)), (closed.ExitPrice!.Value, closed.ClosedAt!.Value));
+    }
+
     /// <summary>Writes the fixture's rows of <paramref name="version"/> as they are, under a fresh table prefix.</summary>
     private async Task<TableStore> LoadAsync(string version)
     {
@@ -120,6 +140,7 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
                     "bool" => bool.Parse(text),
                     "int" => int.Parse(text, CultureInfo.InvariantCulture),
                     "long" => long.Parse(text, CultureInfo.InvariantCulture),
+                    "double" => double.Parse(text, CultureInfo.InvariantCulture),
                     var type => throw new InvalidDataException($"unknown property type {type}"),
                 };
             }

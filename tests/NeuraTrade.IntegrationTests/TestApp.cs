@@ -22,7 +22,27 @@ public sealed class TestApp : IAsyncDisposable
         Time = time;
     }
 
+    /// <summary>
+    /// The wall instant every test app shows the replay's first candle at: two hours before the tests' usual start
+    /// (2026-03-02 10:00), so at ×30 the tests start 60 market hours into the data, with history for the indicators.
+    /// </summary>
+    public static readonly DateTimeOffset ReplayAnchor = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The wall clock (the replay's market clock runs <c>Exchange:ReplaySpeed</c> times faster from <see cref="ReplayAnchor"/>).</summary>
     public FakeTimeProvider Time { get; }
+
+    /// <summary>
+    /// The market time the replay shows at wall time <paramref name="wall"/>, worked out here by hand rather than by the
+    /// app: the first candle of the bundled BTC/USDT file (the traded symbols' earliest data) plus the wall time since
+    /// <see cref="ReplayAnchor"/> times the default speed of 30.
+    /// </summary>
+    public static DateTimeOffset MarketTimeAt(DateTimeOffset wall, DateTimeOffset? anchor = null) => BtcFirstCandle + ((wall - (anchor ?? ReplayAnchor)) * 30);
+
+    private static readonly DateTimeOffset BtcFirstCandle = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(
+        File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "candles", "BTC_USDT-5m.csv")).Skip(1).First().Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The app's market clock (the engine's TimeProvider).</summary>
+    public TimeProvider Market => _host.Services.GetRequiredService<TimeProvider>();
 
     public IServiceProvider Services => _host.Services;
 
@@ -38,6 +58,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+
+            // One replay anchor for every app of a test (each has its own tables): the same wall time shows the same market.
+            ["Exchange:ReplayAnchor"] = ReplayAnchor.ToString("O"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

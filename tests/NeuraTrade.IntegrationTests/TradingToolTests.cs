@@ -79,14 +79,16 @@ public sealed class TradingToolTests(AzuriteFixture azurite)
         Assert.False(thin.GetProperty("approved").GetBoolean());
         Assert.Contains("net edge", thin.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
-        // A BTC/USDT stop-loss 2 minutes ago (30 USDT lost): the 5-minute cooldown refuses the same probe.
-        await app.Get<IPositionStore>().CloseAsync(Lost("pos-stopped", buyAt.AddMinutes(-2), 30m), CancellationToken.None);
+        // A BTC/USDT stop-loss 2 market minutes ago (30 USDT lost): the 5-minute cooldown refuses the same probe.
+        var market = TestApp.MarketTimeAt(buyAt);
+        Assert.True(market.TimeOfDay >= TimeSpan.FromMinutes(40), "the lost trades must be on the same market day");
+        await app.Get<IPositionStore>().CloseAsync(Lost("pos-stopped", market.AddMinutes(-2), 30m), CancellationToken.None);
         var cooling = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.01m));
         Assert.False(cooling.GetProperty("approved").GetBoolean());
         Assert.Contains("cooling down", cooling.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         // Another 70 USDT lost earlier today: 100 in all, the whole Scalping:MaxDailyLoss.
-        await app.Get<IPositionStore>().CloseAsync(Lost("pos-earlier", buyAt.AddMinutes(-40), 70m), CancellationToken.None);
+        await app.Get<IPositionStore>().CloseAsync(Lost("pos-earlier", market.AddMinutes(-40), 70m), CancellationToken.None);
         var spent = await CallAsync(tools, "check_risk", Probe(ask, stop: ask * 0.995m, target: ask * 1.01m));
         Assert.False(spent.GetProperty("approved").GetBoolean());
         Assert.Contains("daily loss", spent.GetProperty("reason").GetString(), StringComparison.Ordinal);

@@ -77,7 +77,9 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
 
         var tables = new TableStore(new TableServiceClient(azurite.ConnectionString), Options.Create(new TableStorageOptions { TablePrefix = prefix }));
         var store = new TablePositionStore(tables);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // Positions carry the replay's market time: read the days from the market instant the shared anchor shows.
+        var anchor = (await new TableReplayAnchorStore(tables).GetAsync(CancellationToken.None))!.Anchor;
+        var today = DateOnly.FromDateTime(anchor.MarketAt(DateTimeOffset.UtcNow).UtcDateTime);
         var parts = (await store.GetOpenAsync(CancellationToken.None))
             .Concat(await store.GetClosedAsync(today, CancellationToken.None))
             .Concat(await store.GetClosedAsync(today.AddDays(-1), CancellationToken.None))

@@ -45,7 +45,7 @@ internal static class LocalFunctionHost
         {
             var schedule = CronExpression.Parse(ResolveSettings(timer.Schedule, builder.Configuration), CronFormat.IncludeSeconds);
             builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
-                ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timer, schedule));
+                ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timer, schedule, sp.GetRequiredService<NeuraTrade.Core.Markets.WallClock>().Time));
         }
 
         var app = builder.Build();

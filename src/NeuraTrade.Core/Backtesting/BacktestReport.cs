@@ -182,6 +182,7 @@ public sealed record BacktestReport(
         ExitReason.TrailingStop => "trailing_stop",
         ExitReason.Manual => "manual",
         ExitReason.Dust => "dust",
+        ExitReason.EndOfData => "end_of_data",
         _ => "kill_switch",
     };
 

@@ -24,6 +24,9 @@ public enum ExitReason
     /// at the mark (the coins stay in the account as dust) and frees its position slot.
     /// </summary>
     Dust,
+
+    /// <summary>The replayed market data ended (paper replay): the position is closed at the last price.</summary>
+    EndOfData,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
 
@@ -17,8 +18,13 @@ public sealed class ScalpingControl(
     LiveBooks books,
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
-    TimeProvider time)
+    TimeProvider time,
+    IMarketReplay? replay = null,
+    WallClock? wall = null)
 {
+    /// <summary>The LLM bill is real money: its day is the wall clock's.</summary>
+    private readonly TimeProvider _wall = WallClock.Or(wall, time);
+
     private readonly ScalpingOptions _options = options.Value;
 
     public async Task<bool> SetActiveAsync(bool active, CancellationToken cancellationToken)
@@ -71,7 +77,7 @@ public sealed class ScalpingControl(
                 p.DecisionId));
         }
 
-        var usage = await ledger.GetDailyUsageAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        var usage = await ledger.GetDailyUsageAsync(DateOnly.FromDateTime(_wall.GetUtcNow().UtcDateTime), cancellationToken);
         var budget = brainOptions.Value.DailyBudgetUsd;
         var budgetSpent = brain is not RulesBrain && budget > 0m && usage.CostUsd >= budget;
         var context = await desk.ReadRiskContextAsync(open, null, cancellationToken);
@@ -113,7 +119,10 @@ public sealed class ScalpingControl(
                 BreakEvenTriggerPercent = _options.BreakEvenTriggerPercent,
             },
             new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent),
-            await books.CurrentAsync(cancellationToken));
+            await books.CurrentAsync(cancellationToken))
+        {
+            Replay = replay?.Current,
+        };
     }
 
     /// <summary>The price the position would exit at now (bid for a long, ask for a short), or null if unavailable.</summary>

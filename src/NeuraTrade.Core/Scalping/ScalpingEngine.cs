@@ -29,9 +29,16 @@ public sealed class ScalpingEngine(
     IOptions<ScalpingOptions> options,
     IOptions<BrainOptions> brainOptions,
     TimeProvider time,
-    ILogger<ScalpingEngine> logger)
+    ILogger<ScalpingEngine> logger,
+    IMarketReplay? replay = null,
+    WallClock? wall = null)
 {
     private readonly ScalpingOptions _options = options.Value;
+    private readonly IMarketReplay _replay = replay ?? LiveMarket.Instance;
+
+    /// <summary>The scan's claim is a lease between processes: wall time, whatever the market's pace.</summary>
+    private readonly TimeProvider _wall = WallClock.Or(wall, time);
+    private int _finishedLap = -1;
     private readonly int _concurrency = brainOptions.Value.MaxConcurrency;
     private readonly PositionReconciler _reconciler = new(exchange, positionStore, options, time, logger);
     private readonly string _owner = $"scan-{Environment.MachineName}-{Guid.NewGuid():N}";
@@ -44,15 +51,16 @@ public sealed class ScalpingEngine(
     /// </summary>
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
+        var leaseStart = _wall.GetUtcNow();
+        var claim = await claims.TryClaimAsync("scan", _owner, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
         var startedAt = time.GetUtcNow();
-        var claim = await claims.TryClaimAsync("scan", _owner, startedAt, startedAt + _options.ScanLeaseTime, cancellationToken);
         if (claim is null)
         {
             logger.LogInformation("Scan skipped: another scan holds the claim");
             return new ScanReport(startedAt, time.GetUtcNow(), true, [], ScanReport.AnotherScanRunning);
         }
 
-        var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, time, logger);
+        var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, _wall, logger);
         try
         {
             var report = await RunClaimedScanAsync(startedAt, lease, cancellationToken);
@@ -92,6 +100,14 @@ public sealed class ScalpingEngine(
 
     private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
     {
+        // Another process may have started a new lap of the replay: read the shared anchor before anything else.
+        await _replay.RefreshAsync(cancellationToken);
+        startedAt = time.GetUtcNow();
+        if (await RestartFinishedReplayAsync(cancellationToken))
+        {
+            startedAt = time.GetUtcNow();
+        }
+
         var state = (await stateStore.GetAsync(cancellationToken)).On(startedAt);
         IReadOnlyList<string> reconciled = [];
         if (desk.ReconcileNeeded)
@@ -218,6 +234,11 @@ public sealed class ScalpingEngine(
             return null;
         }
 
+        if (DataEnded(market.Ticker.Symbol) is { } ended)
+        {
+            return decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, ended);
+        }
+
         var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent, context, market.Ticker.Symbol);
         return blocked is not null
             ? decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, blocked)
@@ -239,7 +260,7 @@ public sealed class ScalpingEngine(
                 logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, stop);
             }
 
-            if (ExitRules.Evaluate(position, ticker, time.GetUtcNow(), _options.PositionHoldTime) is not { } reason)
+            if ((ExitRules.Evaluate(position, ticker, time.GetUtcNow(), _options.PositionHoldTime) ?? (DataEnded(symbol) is null ? null : ExitReason.EndOfData)) is not { } reason)
             {
                 continue;
             }
@@ -252,6 +273,49 @@ public sealed class ScalpingEngine(
         }
 
         return closed;
+    }
+
+    /// <summary>
+    /// Why no entry may be taken on <paramref name="symbol"/> because its replayed data has ended (positions there close
+    /// at the last price as <see cref="ExitReason.EndOfData"/>); null while it has data, and always on a live market.
+    /// </summary>
+    private string? DataEnded(string symbol)
+    {
+        if (_replay.DataEnd(symbol) is not { } end || time.GetUtcNow() < end)
+        {
+            return null;
+        }
+
+        return _replay.Current is { Finished: true, Loop: false } done
+            ? $"replay finished: the data ended at {done.DataEnd:yyyy-MM-dd HH:mm} market time; no more entries (set Exchange:ReplayLoop=true to start again from the first candle)"
+            : $"replay data for {symbol} ended at {end:yyyy-MM-dd HH:mm} market time; no more entries on it";
+    }
+
+    /// <summary>
+    /// When the replay has finished: says so once (log), and with <c>Exchange:ReplayLoop</c> starts the next lap once
+    /// every position is closed (the exits of earlier scans close them at the last price first). True when a lap started.
+    /// </summary>
+    private async Task<bool> RestartFinishedReplayAsync(CancellationToken cancellationToken)
+    {
+        if (_replay.Current is not { Finished: true } replay)
+        {
+            return false;
+        }
+
+        if (_finishedLap != replay.Lap)
+        {
+            _finishedLap = replay.Lap;
+            logger.LogWarning(
+                "Replay finished: market time {Market:yyyy-MM-dd HH:mm} is past the end of the data ({End:yyyy-MM-dd HH:mm}); open positions close at the last price (end_of_data) and no entry is taken{Loop}",
+                replay.MarketTime, replay.DataEnd, replay.Loop ? "; the replay starts again once every position is closed (Exchange:ReplayLoop)" : " (set Exchange:ReplayLoop=true to start again)");
+        }
+
+        if (!replay.Loop || (await positionStore.GetOpenAsync(cancellationToken)).Count > 0)
+        {
+            return false;
+        }
+
+        return await _replay.RestartAsync(cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> for every item, at most <c>AI:MaxConcurrency</c> at once, results in item order.</summary>

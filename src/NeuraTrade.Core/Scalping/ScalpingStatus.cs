@@ -23,7 +23,14 @@ public sealed record ScalpingStatus(
     string? LastScanResult,
     ScalpingLimits Limits,
     LlmUsageToday Llm,
-    Trading.BooksStatus Books);
+    Trading.BooksStatus Books)
+{
+    /// <summary>
+    /// Paper trading on the replay: market time beside wall time, the speed, the lap and whether the data has ended.
+    /// Null on a live market. Every other time in the status (positions, last scan, the day) is market time.
+    /// </summary>
+    public Markets.ReplaySnapshot? Replay { get; init; }
+}
 
 /// <summary>Today's LLM bill against <c>AI:DailyBudgetUsd</c> (0 = no limit).</summary>
 public sealed record LlmUsageToday(string Brain, int Calls, long InputTokens, long OutputTokens, decimal CostUsd, decimal DailyBudgetUsd, bool BudgetSpent);

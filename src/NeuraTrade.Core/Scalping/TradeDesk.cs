@@ -33,8 +33,12 @@ public sealed class TradeDesk(
     TimeProvider time,
     ILogger<TradeDesk> logger,
     IEntryAdmission admission,
-    AccountValuation valuation) : IDisposable
+    AccountValuation valuation,
+    WallClock? wall = null) : IDisposable
 {
+    /// <summary>Leases (entry slots, exit claims) run on the wall clock: they must outlast a slow call whatever the market's pace.</summary>
+    private readonly TimeProvider _wall = WallClock.Or(wall, time);
+
     /// <summary>Client order ids an exit may use in turn when an earlier one filled nothing (paper answers a reused id with the first order).</summary>
     private const int ExitAttempts = 5;
 
@@ -135,7 +139,8 @@ public sealed class TradeDesk(
 
             // Exclusive across processes: the slot and the symbol are reserved before the order is sent.
             var now = time.GetUtcNow();
-            var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, now, now + _options.ScanLeaseTime, cancellationToken);
+            var leaseStart = _wall.GetUtcNow();
+            var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
             if (admitted.Slot is not { } slot)
             {
                 var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
@@ -166,8 +171,8 @@ public sealed class TradeDesk(
     /// </summary>
     public async Task<Position?> ExitAsync(Position position, ExitReason reason, CancellationToken cancellationToken, Ticker? ticker = null)
     {
-        var now = time.GetUtcNow();
-        var claim = await claims.TryClaimAsync($"exit-{position.Id}", _owner, now, now + _options.ScanLeaseTime, cancellationToken);
+        var leaseStart = _wall.GetUtcNow();
+        var claim = await claims.TryClaimAsync($"exit-{position.Id}", _owner, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
         if (claim is null)
         {
             logger.LogInformation("Exit of {PositionId} skipped: another process is closing it", position.Id);

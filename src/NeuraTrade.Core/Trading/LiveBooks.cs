@@ -54,8 +54,12 @@ public sealed class LiveBooks(
     IOptions<ScalpingOptions> options,
     TimeProvider time,
     ILogger<LiveBooks> logger,
-    TimeSpan checkInterval) : IDisposable
+    TimeSpan checkInterval,
+    Markets.WallClock? wall = null) : IDisposable
 {
+    /// <summary>The check's cadence follows the scans, which run on the wall clock; its stamps are market time.</summary>
+    private readonly TimeProvider _wall = Markets.WallClock.Or(wall, time);
+
     /// <summary>The oldest day of closed trades a check reads: a baseline that counts from earlier is not checked (delete it to record a new one).</summary>
     public const int WindowDays = 31;
 
@@ -72,6 +76,7 @@ public sealed class LiveBooks(
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile BooksStatus? _last;
+    private DateTimeOffset _lastAt;
     private string? _lastLogged;
 
     /// <summary>
@@ -114,6 +119,7 @@ public sealed class LiveBooks(
                 result = BooksStatus.Unknown($"the check failed: {FailureLogging.Reason(ex)}", now, null);
             }
 
+            _lastAt = _wall.GetUtcNow();
             _last = result;
             Log(result, failed);
             return result;
@@ -126,7 +132,7 @@ public sealed class LiveBooks(
 
     /// <summary>The last check while it is younger than the interval (for a scan, only once a baseline exists).</summary>
     private BooksStatus? Fresh(bool record) =>
-        _last is { } last && time.GetUtcNow() - last.CheckedAt < checkInterval && (!record || last.BaselineAt is not null) ? last : null;
+        _last is { } last && _wall.GetUtcNow() - _lastAt < checkInterval && (!record || last.BaselineAt is not null) ? last : null;
 
     private async Task<BooksStatus> RunAsync(bool record, DateTimeOffset now, CancellationToken cancellationToken)
     {

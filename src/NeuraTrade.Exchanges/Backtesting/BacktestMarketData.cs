@@ -8,9 +8,8 @@ namespace NeuraTrade.Exchanges.Backtesting;
 
 /// <summary>
 /// The paper exchange's market data for a backtest: one unchanged <see cref="ReplayMarketData"/> per market (same
-/// in-candle price path, spread and order book model as paper trading), each at replay speed 1 and seeing the
-/// backtest clock shifted by its market's first candle, so its <see cref="CandleReplay"/> shows exactly the candle
-/// in force at the clock's time. Several markets with different spans run on one clock this way. Outside a
+/// in-candle price path, spread and order book model as paper trading), all read at the backtest clock's time, like
+/// paper trading reads them at the replay's market clock. Several markets with different spans run on one clock. Outside a
 /// market's span (before its first candle, after its last) the market has no data, like a venue that does not list it.
 /// The brain's candles (<c>AI:Timeframe</c>) are the data's, or made from them when they are a whole multiple of the
 /// data's timeframe (<see cref="ResampledCandles"/>); <see cref="Unservable"/> says before a run when they cannot be.
@@ -27,8 +26,7 @@ public sealed class BacktestMarketData : IMarketDataFeed
         foreach (var m in markets)
         {
             var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles);
-            var clock = new ShiftedClock(time, series.Start);
-            _markets.Add(m.Symbol, new Market(series, clock, new ReplayMarketData(new CandleReplay([series], 1d), options, clock)));
+            _markets.Add(m.Symbol, new Market(series, new ReplayMarketData(new CandleReplay([series]), options, time)));
         }
     }
 
@@ -93,8 +91,7 @@ public sealed class BacktestMarketData : IMarketDataFeed
 
     public Task<(decimal Low, decimal High)> PriceRangeSinceAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var market = InSpan(symbol);
-        return market.Feed.PriceRangeSinceAsync(symbol, market.Clock.Shift(since), cancellationToken);
+        return InSpan(symbol).Feed.PriceRangeSinceAsync(symbol, since, cancellationToken);
     }
 
     private Market InSpan(string symbol)
@@ -113,16 +110,5 @@ public sealed class BacktestMarketData : IMarketDataFeed
         return market;
     }
 
-    private sealed record Market(CandleSeries Series, ShiftedClock Clock, ReplayMarketData Feed);
-
-    /// <summary>
-    /// The backtest clock as the replay of one market must see it: the replay maps wall time w to market time
-    /// <c>start + (w mod span)</c>, so showing market time t needs w = t − start (after the Unix epoch).
-    /// </summary>
-    private sealed class ShiftedClock(TimeProvider inner, DateTimeOffset start) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => Shift(inner.GetUtcNow());
-
-        public DateTimeOffset Shift(DateTimeOffset marketTime) => DateTimeOffset.UnixEpoch + (marketTime - start);
-    }
+    private sealed record Market(CandleSeries Series, ReplayMarketData Feed);
 }

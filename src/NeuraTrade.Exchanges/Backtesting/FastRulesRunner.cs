@@ -655,12 +655,8 @@ public sealed class FastRulesRunner
                 : (high * (1d + half)) + slack >= stop || (low * (1d + half)) - slack <= target;
         }
 
-        /// <summary>What the replay's clock shows: the backtest clock, shifted by the series start and cut to the millisecond.</summary>
-        private DateTimeOffset MarketTime(DateTimeOffset now)
-        {
-            var ms = (now - Series.Start).Ticks / TimeSpan.TicksPerMillisecond;
-            return Series.Start.AddTicks(ms * TimeSpan.TicksPerMillisecond);
-        }
+        /// <summary>What the replay reads the data at: the backtest clock itself (the full engine's feed reads it the same way).</summary>
+        private static DateTimeOffset MarketTime(DateTimeOffset now) => now;
 
         /// <summary><see cref="CandleSeries.IndexAt"/> at the replay's market time for a clock that only moves forward.</summary>
         public int InForce(DateTimeOffset now) => IndexAt(MarketTime(now));

@@ -4,27 +4,25 @@ using NeuraTrade.Core.Markets;
 namespace NeuraTrade.Exchanges.Paper;
 
 /// <summary>
-/// Replays bundled real candles as a live market. Market time is a pure function of wall time:
-/// <c>start + (unix time × speed) mod span</c>, so the replay needs no state and a restart resumes where
-/// the clock says. At the end of the data it starts again from the beginning.
+/// Bundled real candles replayed as a live market, one series per symbol. The series hold data time only: which
+/// instant is shown when is the market clock's business (<see cref="ReplayClock"/> for paper trading, the backtest's
+/// clock in a backtest), one clock for every series, so markets recorded over the same days stay together.
 /// </summary>
 public sealed class CandleReplay
 {
     private readonly Dictionary<string, CandleSeries> _series;
 
-    public CandleReplay(IEnumerable<CandleSeries> series, double speed)
+    public CandleReplay(IEnumerable<CandleSeries> series)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(speed, 0d);
         _series = series.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
-        Speed = speed;
     }
-
-    public double Speed { get; }
 
     public IReadOnlyCollection<string> Symbols => _series.Keys;
 
+    public IEnumerable<CandleSeries> Series => _series.Values;
+
     /// <summary>Loads every <c>BASE_QUOTE-TIMEFRAME.csv</c> in <paramref name="directory"/>.</summary>
-    public static CandleReplay Load(string directory, double speed)
+    public static CandleReplay Load(string directory)
     {
         if (!Directory.Exists(directory))
         {
@@ -36,7 +34,7 @@ public sealed class CandleReplay
         {
             var name = Path.GetFileNameWithoutExtension(path);
             var dash = name.LastIndexOf('-');
-            if (dash <= 0 || !MarketSymbol.TryNormalize(name[..dash].Replace('_', '/'), out var symbol))
+            if (dash <= 0 || !MarketSymbol.TryNormalize(name[..dash].Replace('_', '/'), out var symbol) || !IsTimeframe(name[(dash + 1)..]))
             {
                 continue;
             }
@@ -49,20 +47,24 @@ public sealed class CandleReplay
             throw new InvalidDataException($"Replay data folder '{directory}' holds no BASE_QUOTE-TIMEFRAME.csv files.");
         }
 
-        return new CandleReplay(series, speed);
+        return new CandleReplay(series);
     }
 
     public bool TryGetSeries(string symbol, out CandleSeries series) => _series.TryGetValue(symbol, out series!);
 
-    /// <summary>The market time the replay shows for <paramref name="series"/> at wall time <paramref name="now"/>.</summary>
-    public DateTimeOffset MarketTime(CandleSeries series, DateTimeOffset now)
-    {
-        var spanMs = (decimal)(series.End - series.Start).TotalMilliseconds;
-        var replayedMs = (decimal)now.ToUnixTimeMilliseconds() * (decimal)Speed;
-        var offset = replayedMs % spanMs;
-        return series.Start.AddMilliseconds((double)offset);
-    }
-
     public override string ToString() =>
         string.Join(", ", _series.Values.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Symbol} {s.Timeframe} ×{s.Candles.Count}")));
+
+    private static bool IsTimeframe(string text)
+    {
+        try
+        {
+            CandleSeries.ParseTimeframe(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

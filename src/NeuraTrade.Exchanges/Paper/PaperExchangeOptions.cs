@@ -26,6 +26,18 @@ public sealed class PaperExchangeOptions
     [Range(0.001, 1_000_000.0)]
     public double ReplaySpeed { get; set; } = 30;
 
+    /// <summary>
+    /// The wall instant that shows the replay's first candle (ISO 8601, e.g. <c>2026-03-02T10:00:00Z</c>). Unset: the
+    /// first start of the app (stored in Table Storage, so every process and every restart shows the same market time).
+    /// </summary>
+    public string? ReplayAnchor { get; set; }
+
+    /// <summary>
+    /// At the end of the data the replay closes what is open at the last price (<c>end_of_data</c>) and stops entering.
+    /// True: it then starts again from the first candle (a new lap, market time moved forward by whole days).
+    /// </summary>
+    public bool ReplayLoop { get; set; }
+
     [Required]
     public string QuoteCurrency { get; set; } = "USDT";
 

@@ -5,7 +5,8 @@ using NeuraTrade.Core.Trading;
 namespace NeuraTrade.Exchanges.Paper;
 
 /// <summary>
-/// Market data from the replay of bundled real candles. Quotes: the in-candle price path of
+/// Market data from the replay of bundled real candles, read at the clock's time (the data's own time: the market
+/// clock maps wall time to it, <see cref="ReplayClock"/>). Quotes: the in-candle price path of
 /// <see cref="CandleSeries.PriceWithin"/> with a modelled spread of
 /// <c>max(MinSpreadPercent, RangeSpreadFactor × (high − low) / close)</c> around it. Order book: see
 /// <see cref="ModelOrderBook"/>. Candles: the closed ones in the data's timeframe, or in a whole multiple of it made from
@@ -36,16 +37,16 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var series = Series(symbol);
-        var candle = series.Candles[series.IndexAt(replay.MarketTime(series, now))];
+        var series = Series(symbol, now);
+        var candle = series.Candles[series.IndexAt(now)];
         return Task.FromResult(ModelOrderBook(TickerAt(symbol, now), candle, _options, limit));
     }
 
     public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
-        var series = Series(symbol);
+        var marketTime = time.GetUtcNow();
+        var series = Series(symbol, marketTime);
         var take = Math.Max(0, limit ?? 500);
-        var marketTime = replay.MarketTime(series, time.GetUtcNow());
         if (!string.Equals(timeframe, series.Timeframe, StringComparison.Ordinal))
         {
             string? why;
@@ -80,25 +81,18 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
 
     public Task<(decimal Low, decimal High)> PriceRangeSinceAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        // Orders carry wall time; the replay's candles are in market time.
-        var now = time.GetUtcNow();
-        var series = Series(symbol);
-        var marketNow = replay.MarketTime(series, now);
-        since = replay.MarketTime(series, since);
-        var ticker = TickerAt(symbol, now);
+        // Orders carry the market clock's time, the same clock the candles are read at.
+        var marketNow = time.GetUtcNow();
+        var series = Series(symbol, marketNow);
+        var ticker = TickerAt(symbol, marketNow);
         var low = ticker.Ask;
         var high = ticker.Bid;
-
-        // The replay wraps around at the end of the data: a market time before the order means a new lap.
-        if (since <= marketNow)
+        foreach (var c in series.Candles.Skip(series.IndexAt(since)).TakeWhile(c => c.OpenTime + series.Interval <= marketNow))
         {
-            foreach (var c in series.Candles.Skip(series.IndexAt(since)).TakeWhile(c => c.OpenTime + series.Interval <= marketNow))
+            if (c.OpenTime >= since)
             {
-                if (c.OpenTime >= since)
-                {
-                    low = Math.Min(low, c.Low);
-                    high = Math.Max(high, c.High);
-                }
+                low = Math.Min(low, c.Low);
+                high = Math.Max(high, c.High);
             }
         }
 
@@ -155,18 +149,28 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
         return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume, Open: candle.Open);
     }
 
-    internal Ticker TickerAt(string symbol, DateTimeOffset now)
+    internal Ticker TickerAt(string symbol, DateTimeOffset marketTime)
     {
-        var series = Series(symbol);
-        var marketTime = replay.MarketTime(series, now);
+        var series = Series(symbol, marketTime);
         return Quote(symbol, series.Candles[series.IndexAt(marketTime)], series.Interval, marketTime, _options);
     }
 
     /// <summary>Quotes carry 8 decimals, like the exchange's own precision at most.</summary>
     private static decimal Round(decimal value) => Math.Round(value, 8, MidpointRounding.AwayFromZero);
 
-    private CandleSeries Series(string symbol) =>
-        replay.TryGetSeries(symbol, out var series)
+    /// <summary>
+    /// The series of <paramref name="symbol"/>, which must have started by <paramref name="marketTime"/>. After its last
+    /// candle the market stays at that candle's close (the engine closes positions there: <c>end_of_data</c>).
+    /// </summary>
+    private CandleSeries Series(string symbol, DateTimeOffset marketTime)
+    {
+        if (!replay.TryGetSeries(symbol, out var series))
+        {
+            throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
+        }
+
+        return marketTime >= series.Start
             ? series
-            : throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
+            : throw new ExchangeException(ExchangeErrorType.ExchangeNotAvailable, $"{symbol} has no replay data yet at {marketTime:yyyy-MM-dd HH:mm:ss} (its data starts {series.Start:yyyy-MM-dd HH:mm})");
+    }
 }

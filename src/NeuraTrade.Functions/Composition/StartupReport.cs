@@ -15,7 +15,8 @@ public sealed class StartupReport(
     TableStore tables,
     IOptions<ScalpingOptions> scalping,
     IOptions<BrainOptions> ai,
-    ILogger<StartupReport> logger) : IHostedService
+    ILogger<StartupReport> logger,
+    NeuraTrade.Core.Markets.IMarketReplay? replay = null) : IHostedService
 {
     public IReadOnlyList<string> Lines()
     {
@@ -33,6 +34,21 @@ public sealed class StartupReport(
         if (brain is RulesBrain)
         {
             lines.Add("No LLM is configured: decisions come from the deterministic rules brain (rules-v1). See README 'Settings' (AI__Provider) for LLM providers.");
+        }
+
+        try
+        {
+            if (replay?.Current is { } r)
+            {
+                lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Market clock: paper replay at {r.Speed}×, market time {r.MarketTime:yyyy-MM-dd HH:mm:ss} at wall {r.WallTime:yyyy-MM-dd HH:mm:ss} UTC, data {r.DataStart:yyyy-MM-dd HH:mm} .. {r.DataEnd:yyyy-MM-dd HH:mm}, lap {r.Lap}")
+                    + (r.Finished ? ", finished (no more entries)" : string.Empty) + (r.Loop ? ", loops (Exchange:ReplayLoop)" : string.Empty)
+                    + "; hold time, cooldowns and the day of the loss limits run on market time");
+            }
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or InvalidOperationException or FormatException)
+        {
+            lines.Add($"Market clock: paper replay, anchor not readable yet ({ex.Message.Split('\n')[0]})");
         }
 
         var missing = s.Symbols.Where(sym => !exchange.Markets.Contains(sym)).ToArray();
