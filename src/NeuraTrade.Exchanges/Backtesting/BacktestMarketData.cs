@@ -26,7 +26,7 @@ public sealed class BacktestMarketData : IMarketDataFeed
         _time = time;
         foreach (var m in markets)
         {
-            var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles);
+            var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles, m.TickSize);
             var clock = new ShiftedClock(time, series.Start);
             _markets.Add(m.Symbol, new Market(series, clock, new ReplayMarketData(new CandleReplay([series], 1d), options, clock)));
         }
