@@ -318,11 +318,8 @@ param exchangeTakerFeePercent string = '0.1'
 @description('Exchange__SlippagePercent.')
 param exchangeSlippagePercent string = '0.02'
 
-@description('Exchange__MinSpreadPercent.')
-param exchangeMinSpreadPercent string = '0.01'
-
-@description('Exchange__RangeSpreadFactor.')
-param exchangeRangeSpreadFactor string = '0.05'
+@description('Exchange__RangeSpreadFactor (0: the replay spread is one tick of the market).')
+param exchangeRangeSpreadFactor string = '0'
 
 @description('Exchange__MinNotional.')
 param exchangeMinNotional string = '5'
@@ -432,7 +429,6 @@ var appConfiguration = {
   Exchange__FeeAsset: exchangeFeeAsset
   Exchange__TakerFeePercent: exchangeTakerFeePercent
   Exchange__SlippagePercent: exchangeSlippagePercent
-  Exchange__MinSpreadPercent: exchangeMinSpreadPercent
   Exchange__RangeSpreadFactor: exchangeRangeSpreadFactor
   Exchange__MinNotional: exchangeMinNotional
   Storage__TablePrefix: tablePrefix

@@ -84,7 +84,10 @@ internal static class BacktestCommand
         return command;
     }
 
-    /// <summary>Reads candle files; the symbol and timeframe come from the name <c>BASE_QUOTE-TIMEFRAME.csv</c>.</summary>
+    /// <summary>
+    /// Reads candle files; the symbol and timeframe come from the name <c>BASE_QUOTE-TIMEFRAME.csv</c>, the price tick from
+    /// the <c>markets.json</c> beside the file (<see cref="MarketTicks"/>).
+    /// </summary>
     internal static IReadOnlyList<BacktestMarket> LoadMarkets(IReadOnlyList<string> files, string? symbols)
     {
         var wanted = symbols?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -101,7 +104,8 @@ internal static class BacktestCommand
                 continue;
             }
 
-            markets.Add(new BacktestMarket(symbol, dash > 0 ? name[(dash + 1)..] : "5m", CandleCsv.Read(file)) { Source = file });
+            var ticks = MarketTicks.Load(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            markets.Add(new BacktestMarket(symbol, dash > 0 ? name[(dash + 1)..] : "5m", CandleCsv.Read(file)) { Source = file, TickSize = ticks.TryGetValue(symbol, out var tick) ? tick : null });
         }
 
         return markets.Count > 0 ? markets : throw new InvalidOperationException("no market left to backtest (check --data and --symbol)");

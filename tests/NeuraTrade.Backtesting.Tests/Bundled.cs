@@ -16,8 +16,20 @@ internal static class Bundled
 
     public static string BtcPath => Path.Combine(AppContext.BaseDirectory, "data", "candles", "BTC_USDT-5m.csv");
 
+    /// <summary>The price ticks the bundled data folders state (their markets.json), by symbol.</summary>
+    private static readonly Lazy<IReadOnlyDictionary<string, decimal>> Ticks = new(() =>
+        new[] { "candles", "coinbase" }.SelectMany(folder => MarketTicks.Load(Path.Combine(AppContext.BaseDirectory, "data", folder))).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+
+    /// <summary>Five-minute markets in a USDT account, each bundled market with its tick as <c>neuratrade backtest</c> reads it.</summary>
     public static BacktestSettings Settings(params BacktestMarket[] markets) =>
-        new(markets, TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
+        new([.. markets.Select(WithTick)], TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
+
+    /// <summary>
+    /// The market with the tick its bundled data folder states (markets.json), as <c>neuratrade backtest</c> gives it; a
+    /// market the folders do not name (made up in a test) keeps the tick its candles show.
+    /// </summary>
+    public static BacktestMarket WithTick(BacktestMarket market) =>
+        market.TickSize is null && Ticks.Value.TryGetValue(market.Symbol, out var tick) ? market with { TickSize = tick } : market;
 
     public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null) =>
         (await RunAsync(settings, keepLog: false, brain, profile, ledger, clock)).Report;
@@ -46,6 +58,6 @@ internal static class Bundled
     public static BacktestMarket Market(string file)
     {
         var name = Path.GetFileNameWithoutExtension(file);
-        return new BacktestMarket(name[..name.LastIndexOf('-')].Replace('_', '/'), "5m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "candles", file)));
+        return WithTick(new BacktestMarket(name[..name.LastIndexOf('-')].Replace('_', '/'), "5m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "candles", file))));
     }
 }

@@ -20,7 +20,7 @@ public sealed class FastPathTests
     public static TheoryData<string> Cases() =>
     [
         "btc-default", "btc-conservative", "btc-aggressive", "btc-trailing-break-even", "btc-tight-limits", "btc-no-pauses-long-hold",
-        "btc-range-and-6-checks", "btc-gaps-and-second-market", "alts-default", "alts-aggressive-thin-books", "btc-short-history",
+        "btc-range-and-8-checks", "btc-gaps-and-second-market", "alts-default", "alts-aggressive-thin-books", "btc-short-history",
         "usd-minutes-1m-brain",
     ];
 
@@ -182,8 +182,8 @@ public sealed class FastPathTests
                 scalping.PositionHoldTime = TimeSpan.FromMinutes(45);
                 scalping.MinConfidence = 0.7m;
                 break;
-            case "btc-range-and-6-checks":
-                settings = settings with { From = Bundled.Btc[1500].OpenTime, To = Bundled.Btc[6500].OpenTime, ExitChecksPerCandle = 6 };
+            case "btc-range-and-8-checks":
+                settings = settings with { From = Bundled.Btc[1500].OpenTime, To = Bundled.Btc[6500].OpenTime, ExitChecksPerCandle = 8 };
                 break;
             case "btc-gaps-and-second-market":
             {
@@ -213,7 +213,7 @@ public sealed class FastPathTests
                 break;
             case "usd-minutes-1m-brain":
                 // Three minute markets on the same two days, the brain reading their own 1m candles (the fast path's case).
-                settings = new BacktestSettings([.. new[] { "BTC", "ETH", "LTC" }.Select(b => new BacktestMarket($"{b}/USD", "1m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "coinbase", $"{b}_USD-1m.csv"))))], TimeSpan.FromMinutes(1), 10_000m, "USD", 0.1m, 0.02m);
+                settings = new BacktestSettings([.. new[] { "BTC", "ETH", "LTC" }.Select(b => Bundled.WithTick(new BacktestMarket($"{b}/USD", "1m", CandleCsv.Read(Path.Combine(AppContext.BaseDirectory, "data", "coinbase", $"{b}_USD-1m.csv")))))], TimeSpan.FromMinutes(1), 10_000m, "USD", 0.1m, 0.02m);
                 brain.Timeframe = "1m";
                 exchange.QuoteCurrency = "USD";
                 break;

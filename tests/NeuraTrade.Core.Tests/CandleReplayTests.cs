@@ -8,48 +8,80 @@ public sealed class CandleReplayTests
 {
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 
-    // Rising: open 100, low 95, high 110, close 105.
-    private static readonly Candle RisingBar = new(TestMarket.T0, 100m, 110m, 95m, 105m, 1m);
-
-    // Falling: open 105, high 110, low 95, close 100.
-    private static readonly Candle FallingBar = new(TestMarket.T0, 105m, 110m, 95m, 100m, 1m);
+    // Open 100, high 110, low 95, close 105. T0 (2024-05-01 00:00 UTC) is 5,715,072 five-minute intervals after the Unix
+    // epoch, an even number: its path takes the low first. The candle after it (odd) takes the high first.
+    private static readonly Candle EvenBar = new(TestMarket.T0, 100m, 110m, 95m, 105m, 1m);
+    private static readonly Candle OddBar = EvenBar with { OpenTime = TestMarket.T0.AddMinutes(5) };
 
     [Fact]
-    public void Price_within_a_rising_candle_runs_open_low_high_close()
+    public void Price_within_an_even_candle_steps_open_low_high_close_a_quarter_each()
     {
-        Assert.Equal(100m, At(RisingBar, 0));
-        Assert.Equal(97.5m, At(RisingBar, 50), 10);
-        Assert.Equal(95m, At(RisingBar, 100), 10);
-        Assert.Equal(102.5m, At(RisingBar, 150), 10);
-        Assert.Equal(110m, At(RisingBar, 200), 10);
-        Assert.Equal(107.5m, At(RisingBar, 250), 10);
-        Assert.Equal(105m, At(RisingBar, 300));
+        Assert.Equal(100m, At(EvenBar, 0));
+        Assert.Equal(100m, At(EvenBar, 74_999));
+        Assert.Equal(95m, At(EvenBar, 75_000));
+        Assert.Equal(95m, At(EvenBar, 149_999));
+        Assert.Equal(110m, At(EvenBar, 150_000));
+        Assert.Equal(110m, At(EvenBar, 224_999));
+        Assert.Equal(105m, At(EvenBar, 225_000));
+        Assert.Equal(105m, At(EvenBar, 299_999));
     }
 
     [Fact]
-    public void Price_within_a_falling_candle_runs_open_high_low_close()
+    public void Price_within_an_odd_candle_steps_open_high_low_close_a_quarter_each()
     {
-        Assert.Equal(105m, At(FallingBar, 0));
-        Assert.Equal(110m, At(FallingBar, 100), 10);
-        Assert.Equal(95m, At(FallingBar, 200), 10);
-        Assert.Equal(100m, At(FallingBar, 300));
+        Assert.Equal(100m, At(OddBar, 74_999));
+        Assert.Equal(110m, At(OddBar, 75_000));
+        Assert.Equal(95m, At(OddBar, 150_000));
+        Assert.Equal(105m, At(OddBar, 225_000));
+    }
+
+    [Fact]
+    public void The_order_of_the_extremes_follows_the_clock_not_the_candles_direction()
+    {
+        var falling = EvenBar with { Close = 96m };
+        Assert.True(CandleSeries.LowFirst(EvenBar, FiveMinutes));
+        Assert.True(CandleSeries.LowFirst(falling, FiveMinutes));
+        Assert.False(CandleSeries.LowFirst(OddBar, FiveMinutes));
+        Assert.False(CandleSeries.LowFirst(falling with { OpenTime = OddBar.OpenTime }, FiveMinutes));
+
+        // Minute candles: the one opening at the epoch takes the low first, the next the high.
+        var minute = TimeSpan.FromMinutes(1);
+        Assert.True(CandleSeries.LowFirst(EvenBar with { OpenTime = DateTimeOffset.UnixEpoch }, minute));
+        Assert.False(CandleSeries.LowFirst(EvenBar with { OpenTime = DateTimeOffset.UnixEpoch.AddMinutes(1) }, minute));
+        Assert.True(CandleSeries.LowFirst(EvenBar with { OpenTime = DateTimeOffset.UnixEpoch.AddMinutes(2) }, minute));
+    }
+
+    [Fact]
+    public void The_candle_so_far_spans_only_the_prices_the_path_has_passed()
+    {
+        Assert.Equal((100m, 100m), Extremes(EvenBar, 74_999));
+        Assert.Equal((100m, 95m), Extremes(EvenBar, 75_000));
+        Assert.Equal((110m, 95m), Extremes(EvenBar, 150_000));
+        Assert.Equal((110m, 95m), Extremes(EvenBar, 299_999));
+        Assert.Equal((110m, 100m), Extremes(OddBar, 75_000));
+        Assert.Equal((110m, 95m), Extremes(OddBar, 150_000));
     }
 
     [Fact]
     public void Price_in_a_gap_after_the_candle_is_its_close_and_before_it_its_open()
     {
-        Assert.Equal(105m, At(RisingBar, 3_600));
-        Assert.Equal(100m, At(RisingBar, -30));
+        Assert.Equal(105m, At(EvenBar, 3_600_000));
+        Assert.Equal((110m, 95m), Extremes(EvenBar, 3_600_000));
+        Assert.Equal(100m, At(EvenBar, -30_000));
     }
 
     [Fact]
-    public void Price_within_a_candle_never_leaves_its_range()
+    public void Price_within_a_candle_is_one_of_its_four_prices_and_inside_the_range_so_far()
     {
-        Gen.Select(Gen.Int[0, 400_000], Gen.Bool).Sample((ms, rising) =>
+        Gen.Select(Gen.Int[0, 400_000], Gen.Bool).Sample((ms, even) =>
         {
-            var bar = rising ? RisingBar : FallingBar;
-            var price = CandleSeries.PriceWithin(bar, FiveMinutes, bar.OpenTime.AddMilliseconds(ms));
-            Assert.InRange(price, bar.Low, bar.High);
+            var bar = even ? EvenBar : OddBar;
+            var price = At(bar, ms);
+            var (high, low) = Extremes(bar, ms);
+            Assert.Contains(price, new[] { bar.Open, bar.High, bar.Low, bar.Close });
+            Assert.InRange(price, low, high);
+            Assert.InRange(low, bar.Low, bar.High);
+            Assert.InRange(high, bar.Low, bar.High);
         });
     }
 
@@ -131,8 +163,11 @@ public sealed class CandleReplayTests
 
     internal static CandleReplay LoadReplay() => CandleReplay.Load(TestMarket.CandleFolder);
 
-    private static decimal At(Candle candle, int seconds) =>
-        CandleSeries.PriceWithin(candle, FiveMinutes, candle.OpenTime.AddSeconds(seconds));
+    private static decimal At(Candle candle, int milliseconds) =>
+        CandleSeries.PriceWithin(candle, FiveMinutes, candle.OpenTime.AddMilliseconds(milliseconds));
+
+    private static (decimal High, decimal Low) Extremes(Candle candle, int milliseconds) =>
+        CandleSeries.ExtremesWithin(candle, FiveMinutes, candle.OpenTime.AddMilliseconds(milliseconds));
 
     private static CandleSeries GappedSeries()
     {

@@ -18,23 +18,21 @@ public sealed class PaperExchangeTests
     private static readonly TimeSpan MidCandle12 = TimeSpan.FromMinutes(62.5);
 
     [Fact]
-    public async Task Ticker_quotes_bid_below_last_below_ask_inside_the_current_candle()
+    public async Task Ticker_shows_the_path_so_far_a_one_tick_spread_and_the_last_closed_candles_volume()
     {
+        // 2.5 minutes into candle 12 (data/candles/BTC_USDT-5m.csv, opens 1672681500000: an odd number of 5-minute
+        // intervals from the epoch, so high first): open 16706.5, high 16709.0, low 16705.9, close 16705.9. The third
+        // quarter shows the second extreme, the low; the candle so far spans 16705.9 .. 16709.0. Candle 11 (closed)
+        // traded 200.21 BTC. The tick (data/candles/markets.json) is 0.01: bid and ask half a cent either side.
         var (exchange, _, _) = Create(MidCandle12);
 
         var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
 
-        var candle = BtcCandles[12];
         Assert.Equal(Btc, ticker.Symbol);
         Assert.Equal(BtcCandles[0].OpenTime + MidCandle12, ticker.Timestamp);
-        Assert.True(ticker.Bid < ticker.Last && ticker.Last < ticker.Ask, $"{ticker.Bid} / {ticker.Last} / {ticker.Ask}");
-        Assert.InRange(ticker.Last, candle.Low, candle.High);
-        Assert.Equal(candle.High, ticker.High);
-        Assert.Equal(candle.Low, ticker.Low);
-
-        // Modelled spread: max(0.01%, 0.05 x the candle's range as a percent of its close).
-        var expectedSpread = Math.Max(0.01m, 0.05m * (candle.High - candle.Low) / candle.Close * 100m);
-        Assert.Equal(expectedSpread, ticker.SpreadPercent, 6);
+        Assert.Equal((16705.895m, 16705.9m, 16705.905m), (ticker.Bid, ticker.Last, ticker.Ask));
+        Assert.Equal((16706.5m, 16709.0m, 16705.9m), (ticker.Open, ticker.High, ticker.Low));
+        Assert.Equal(200.21m, ticker.BaseVolume);
     }
 
     [Fact]

@@ -25,14 +25,14 @@ public sealed class PaperFillTests
     }
 
     [Fact]
-    public void A_candle_too_thin_for_a_level_of_one_step_gets_the_fallback_depth_never_an_empty_level()
+    public void A_volume_too_thin_for_a_level_of_one_step_gets_the_fallback_depth_never_an_empty_level()
     {
+        // 1% of the last closed candle's 0.0000001 BTC rounds to nothing at 8 decimals: 1,000 USDT at 100 a level instead.
         var options = new PaperExchangeOptions { BookLevels = 3, BookLevelVolumeFraction = 0.01m, BookFallbackLevelNotional = 1_000m };
         var ticker = new NeuraTrade.Core.Markets.Ticker(Btc, DateTimeOffset.UnixEpoch, 99.99m, 100.01m, 100m, 101m, 99m, 0.0000001m);
-        var thin = new NeuraTrade.Core.Markets.Candle(DateTimeOffset.UnixEpoch, 100m, 101m, 99m, 100m, 0.0000001m);
 
-        var book = ReplayMarketData.ModelOrderBook(ticker, thin, options, null);
-        var buySide = ReplayMarketData.ModelOrderBook(ticker, thin, options, null, OrderSide.Buy);
+        var book = ReplayMarketData.ModelOrderBook(ticker, options, null);
+        var buySide = ReplayMarketData.ModelOrderBook(ticker, options, null, OrderSide.Buy);
 
         Assert.All(book.Asks.Concat(book.Bids), level => Assert.Equal(10m, level.Amount));
         Assert.Equal(book.Asks, buySide.Asks);

@@ -36,12 +36,13 @@ internal sealed class BacktestBenchmark : IBenchmark
         var bundled = CandleCsv.Read(file);
         var target = int.TryParse(Environment.GetEnvironmentVariable("NT_BENCH_BACKTEST_CANDLES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : TargetCandles;
         var candles = Repeat(bundled, target);
-        var market = new BacktestMarket("BTC/USDT", "5m", candles);
+        // The market's tick as the data folder states it (markets.json), as `neuratrade backtest` reads it.
+        var market = new BacktestMarket("BTC/USDT", "5m", candles) { TickSize = MarketTicks.Load(Path.GetDirectoryName(file)!).TryGetValue("BTC/USDT", out var tick) ? tick : null };
         Console.WriteLine(F($"bench backtest: {bundled.Count} bundled candles repeated to {candles.Count}; processors {Environment.ProcessorCount}"));
 
         // Warm-up (JIT) on the bundled file, both loops.
-        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Fast, cancellationToken);
-        await RunRulesAsync(new BacktestMarket("BTC/USDT", "5m", bundled), BacktestEngines.Full, cancellationToken);
+        await RunRulesAsync(market with { Candles = bundled }, BacktestEngines.Fast, cancellationToken);
+        await RunRulesAsync(market with { Candles = bundled }, BacktestEngines.Full, cancellationToken);
 
         var pausedBefore = GC.GetTotalPauseDuration();
         var collectionsBefore = GC.CollectionCount(0);

@@ -7,6 +7,12 @@ public sealed record BacktestMarket(string Symbol, string Timeframe, IReadOnlyLi
 {
     /// <summary>The file the candles were read from, for messages about them; null when they came from elsewhere.</summary>
     public string? Source { get; init; }
+
+    /// <summary>
+    /// The market's price tick, as the data folder's <c>markets.json</c> states it; null: the tick the candles show (their
+    /// most decimals). The paper spread is never narrower than one tick.
+    /// </summary>
+    public decimal? TickSize { get; init; }
 }
 
 /// <summary>What a backtest runs over and how it simulates within a candle.</summary>
@@ -21,10 +27,17 @@ public sealed record BacktestSettings(
     DateTimeOffset? To = null)
 {
     /// <summary>
-    /// Exit checks inside each candle (a multiple of 3, so both extremes of the paper price path are visited),
-    /// before the decision scan 1 ms before the candle closes.
+    /// Exit checks inside each candle, before the decision scan 1 ms before the candle closes: a multiple of 4, at least 8,
+    /// so every step of the paper price path (four quarters: open, first extreme, second extreme, close) is checked at
+    /// the instant it begins, the open's quarter included. Exits then happen in the order the path reaches the barriers.
     /// </summary>
     public int ExitChecksPerCandle { get; init; } = 12;
+
+    /// <summary>Why <see cref="ExitChecksPerCandle"/> cannot run, or null.</summary>
+    public string? ExitChecksProblem =>
+        ExitChecksPerCandle >= 8 && ExitChecksPerCandle % 4 == 0
+            ? null
+            : $"ExitChecksPerCandle must be a multiple of 4, at least 8 (each quarter step of the price path checked as it begins), not {ExitChecksPerCandle}";
 
     /// <summary>The decision instant of a step: 1 ms before the candle closes, so the candle is in force but nothing later exists.</summary>
     public static readonly TimeSpan DecisionLead = TimeSpan.FromMilliseconds(1);

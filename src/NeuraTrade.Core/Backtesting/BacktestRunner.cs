@@ -29,17 +29,20 @@ public sealed record BacktestRun(
 /// and at each closes positions whose exit is due (the engine's own <see cref="ExitRules"/> and
 /// <see cref="TradeDesk.ExitAsync"/>); then, 1 ms before the candle closes, it runs one
 /// <see cref="ScalpingEngine.RunScanAsync"/> (exits, brain, risk gate, entries, journal). At that instant the
-/// replay shows the candle in force and the closed candles before it, nothing later: decisions are causal.
-/// Within a candle, when a take-profit and the stop-loss are both reached, the stop-loss wins (see
+/// replay shows the closed candles and the part of the candle in force its price path has walked, nothing later:
+/// decisions are causal. Within a candle the paper price path (four quarter steps: open, first extreme, second extreme,
+/// close; the order of the extremes fixed by the clock, not by the candle) orders the barriers: the checks land on the
+/// start of every step, so the barrier the path reaches first closes the position. The stop wins only where one quote
+/// is through both barriers at once (<see cref="ExitRules"/>), the one case the path cannot order (see
 /// docs/backtesting.md).
 /// </summary>
 public sealed class BacktestRunner(BacktestSession session, BacktestSettings settings)
 {
     public async Task<BacktestRun> RunAsync(IProgress<BacktestProgress>? progress, CancellationToken stopping)
     {
-        if (settings.ExitChecksPerCandle < 3 || settings.ExitChecksPerCandle % 3 != 0)
+        if (settings.ExitChecksProblem is { } problem)
         {
-            throw new InvalidOperationException("ExitChecksPerCandle must be a positive multiple of 3.");
+            throw new InvalidOperationException(problem);
         }
 
         var timeline = settings.Timeline();
@@ -85,7 +88,7 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
         return new BacktestRun(settings, session, equity, step, stopped) { ReadFailures = failures };
     }
 
-    /// <summary>The engine's exit rule at an instant inside the candle, with the conservative tie-break.</summary>
+    /// <summary>The engine's exit rule at an instant inside the candle, on the replay's quote at that instant.</summary>
     private async Task CloseDueAsync(CancellationToken cancellationToken)
     {
         var now = session.Clock.GetUtcNow();
@@ -101,48 +104,12 @@ public sealed class BacktestRunner(BacktestSession session, BacktestSettings set
                 continue;
             }
 
-            if (DueInCandle(position, ticker, now, session.Scalping.PositionHoldTime) is not { } reason)
+            if (ExitRules.Evaluate(position, ticker, now, session.Scalping.PositionHoldTime) is not { } reason)
             {
                 continue;
             }
 
             await session.Desk.ExitAsync(position, reason, cancellationToken, ticker);
         }
-    }
-
-    /// <summary>
-    /// The engine's exit rule at an instant inside the candle, with the conservative tie-break: a take-profit seen while
-    /// the candle also reaches the stop waits (the stop is assumed first), but the hold time still applies then, so a
-    /// position past its hold time exits as a timeout instead of being carried on.
-    /// </summary>
-    public static ExitReason? DueInCandle(Position position, Ticker ticker, DateTimeOffset now, TimeSpan holdTime)
-    {
-        if (ExitRules.Evaluate(position, ticker, now, holdTime) is not { } reason)
-        {
-            return null;
-        }
-
-        if (reason == ExitReason.TakeProfit && StopReachedInCandle(position, ticker))
-        {
-            return now - position.OpenedAt >= holdTime ? ExitReason.Timeout : null;
-        }
-
-        return reason;
-    }
-
-    /// <summary>
-    /// Whether the candle in force also reaches the stop (its low for a long, its high for a short, with the
-    /// modelled spread). Then a take-profit seen earlier on the path waits: the stop-loss is assumed first.
-    /// </summary>
-    public static bool StopReachedInCandle(Position position, Ticker ticker)
-    {
-        if (ticker.Last <= 0m)
-        {
-            return false;
-        }
-
-        return position.Side == PositionSide.Long
-            ? ticker.Low * ticker.Bid / ticker.Last <= position.StopLoss
-            : ticker.High * ticker.Ask / ticker.Last >= position.StopLoss;
     }
 }

@@ -25,7 +25,7 @@ public sealed class BacktestMarketData : IMarketDataFeed
         _time = time;
         foreach (var m in markets)
         {
-            var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles);
+            var series = new CandleSeries(m.Symbol, m.Timeframe, m.Candles, m.TickSize);
             _markets.Add(m.Symbol, new Market(series, new ReplayMarketData(new CandleReplay([series]), options, time)));
         }
     }

@@ -74,7 +74,7 @@ public sealed class FastRulesRunner
         _markets = [.. _scalping.Symbols.Select(symbol =>
         {
             var market = settings.Markets.First(m => m.Symbol == symbol);
-            return new Market(new CandleSeries(market.Symbol, market.Timeframe, market.Candles), infos[symbol]);
+            return new Market(new CandleSeries(market.Symbol, market.Timeframe, market.Candles, market.TickSize), infos[symbol]);
         })];
         foreach (var m in _markets)
         {
@@ -96,9 +96,9 @@ public sealed class FastRulesRunner
             return $"it replays the rules brain only, not {brainModel}";
         }
 
-        if (settings.ExitChecksPerCandle < 3 || settings.ExitChecksPerCandle % 3 != 0)
+        if (settings.ExitChecksProblem is { } problem)
         {
-            return "ExitChecksPerCandle must be a positive multiple of 3";
+            return problem;
         }
 
         return settings.Markets.FirstOrDefault(m => !string.Equals(m.Timeframe, brainOptions.Timeframe, StringComparison.Ordinal)) is { } other
@@ -152,7 +152,7 @@ public sealed class FastRulesRunner
     private static DateTimeOffset Advance(DateTimeOffset from, DateTimeOffset to) =>
         to >= from ? to : throw new InvalidOperationException($"The backtest clock cannot go back from {from:O} to {to:O}.");
 
-    /// <summary>The runner's exit check inside a candle: the engine's exit rule with the conservative tie-break.</summary>
+    /// <summary>The runner's exit check inside a candle: the engine's exit rule on the quote at that instant.</summary>
     private void CloseDue(DateTimeOffset now)
     {
         foreach (var position in _session.Positions.Open)
@@ -165,7 +165,7 @@ public sealed class FastRulesRunner
             }
 
             var ticker = market.Ticker(now, _exchange);
-            if (BacktestRunner.DueInCandle(position, ticker, now, _scalping.PositionHoldTime) is not { } reason)
+            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is not { } reason)
             {
                 continue;
             }
@@ -341,8 +341,7 @@ public sealed class FastRulesRunner
             throw new InvalidOperationException($"the fast backtest path fills market entries only, and {decision.ModelUsed} asked for a {request.Type} entry: use --engine full");
         }
 
-        var (quote, candle) = market.Quote(now, _exchange);
-        request = TradeDesk.SizedToBook(request, market.Info, ReplayMarketData.ModelOrderBook(quote, candle, _exchange, null, request.Side), out var refusal);
+        request = TradeDesk.SizedToBook(request, market.Info, ReplayMarketData.ModelOrderBook(market.Ticker(now, _exchange), _exchange, null, request.Side), out var refusal);
         if (refusal is not null || Fill(market, request, now) is not { Filled: > 0m } order)
         {
             return false;
@@ -449,8 +448,7 @@ public sealed class FastRulesRunner
         Order order;
         try
         {
-            var (ticker, candle) = market.Quote(now, _exchange);
-            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(ticker, candle, _exchange, null, request.Side), next, _exchange, now);
+            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(market.Ticker(now, _exchange), _exchange, null, request.Side), next, _exchange, now);
         }
         catch (ExchangeException)
         {
@@ -576,14 +574,11 @@ public sealed class FastRulesRunner
         /// <summary>Inside the span the backtest feed serves (outside it the market has no data).</summary>
         public bool HasData(DateTimeOffset now) => now >= Series.Start && now < Series.End;
 
-        public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options) => Quote(now, options).Ticker;
-
-        /// <summary>The quote and the candle in force, at the replay's market time (the clock to the millisecond).</summary>
-        public (Ticker Ticker, Candle Candle) Quote(DateTimeOffset now, PaperExchangeOptions options)
+        /// <summary>The replay's quote at its market time (the clock to the millisecond).</summary>
+        public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options)
         {
             var marketTime = MarketTime(now);
-            var candle = Candles[IndexAt(marketTime)];
-            return (ReplayMarketData.Quote(Symbol, candle, Series.Interval, marketTime, options), candle);
+            return ReplayMarketData.Quote(Series, IndexAt(marketTime), marketTime, options);
         }
 
         /// <summary>The lowest price the in-candle path of the candle in force can quote at (all four prices, for data that is off).</summary>
@@ -634,25 +629,24 @@ public sealed class FastRulesRunner
 
         /// <summary>
         /// Whether the quote at any point of the candle in force at <paramref name="now"/> could reach the position's stop or
-        /// target: the exit-side price stays within the candle's range widened by its half spread (with room for rounding).
-        /// False means only the hold time can close it in this candle.
+        /// target. The path's prices are the candle's open, high, low and close and the spread stays the same all candle
+        /// (it depends on the last closed candle only; <see cref="ReplayMarketData.SpreadAt"/>), so the exit-side quote lies
+        /// between the lowest and the highest of the four moved by half the spread, rounded as the quote rounds. False means
+        /// only the hold time can close it in this candle.
         /// </summary>
         public bool MayReach(Position position, DateTimeOffset now, PaperExchangeOptions options)
         {
-            var candle = Candles[InForce(now)];
-            double close = (double)candle.Close, open = (double)candle.Open;
-
-            // The path runs through open, the extremes and close: bounded by all four, should a candle's data be off.
-            double low = Math.Min(Math.Min((double)candle.Low, open), close), high = Math.Max(Math.Max((double)candle.High, open), close);
-
-            // The quote model's spread (ReplayMarketData.Quote), in doubles; the slack below covers the difference.
-            var spread = Math.Max((double)options.MinSpreadPercent, (double)options.RangeSpreadFactor * (close == 0d ? 0d : ((double)candle.High - (double)candle.Low) / close * 100d));
-            var half = spread / 200d;
-            double stop = (double)position.StopLoss, target = (double)position.TakeProfit;
-            var slack = 2e-8 + (1e-9 * high) + (1e-6 * half * high);
+            var marketTime = MarketTime(now);
+            var index = IndexAt(marketTime);
+            var candle = Candles[index];
+            var low = Math.Min(Math.Min(candle.Low, candle.High), Math.Min(candle.Open, candle.Close));
+            var high = Math.Max(Math.Max(candle.Low, candle.High), Math.Max(candle.Open, candle.Close));
+            var half = ReplayMarketData.SpreadAt(Series, Series.LastClosed(index, marketTime), options) / 2m;
             return position.Side == PositionSide.Long
-                ? (low * (1d - half)) - slack <= stop || (high * (1d - half)) + slack >= target
-                : (high * (1d + half)) + slack >= stop || (low * (1d + half)) - slack <= target;
+                ? Quoted(low - half) <= position.StopLoss || Quoted(high - half) >= position.TakeProfit
+                : Quoted(high + half) >= position.StopLoss || Quoted(low + half) <= position.TakeProfit;
+
+            static decimal Quoted(decimal price) => Math.Round(price, 8, MidpointRounding.AwayFromZero);
         }
 
         /// <summary>What the replay reads the data at: the backtest clock itself (the full engine's feed reads it the same way).</summary>

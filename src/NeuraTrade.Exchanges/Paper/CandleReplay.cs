@@ -21,7 +21,10 @@ public sealed class CandleReplay
 
     public IEnumerable<CandleSeries> Series => _series.Values;
 
-    /// <summary>Loads every <c>BASE_QUOTE-TIMEFRAME.csv</c> in <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Loads every <c>BASE_QUOTE-TIMEFRAME.csv</c> in <paramref name="directory"/>, each market with the price tick the
+    /// folder's <c>markets.json</c> states, else the one its data shows (<see cref="MarketTicks"/>).
+    /// </summary>
     public static CandleReplay Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -29,6 +32,7 @@ public sealed class CandleReplay
             throw new DirectoryNotFoundException($"Replay data folder '{directory}' does not exist (setting Exchange:ReplayDirectory).");
         }
 
+        var ticks = MarketTicks.Load(directory);
         var series = new List<CandleSeries>();
         foreach (var path in Directory.EnumerateFiles(directory, "*.csv").Order(StringComparer.Ordinal))
         {
@@ -39,7 +43,7 @@ public sealed class CandleReplay
                 continue;
             }
 
-            series.Add(new CandleSeries(symbol, name[(dash + 1)..], CandleCsv.Read(path)));
+            series.Add(new CandleSeries(symbol, name[(dash + 1)..], CandleCsv.Read(path), ticks.TryGetValue(symbol, out var tick) ? tick : null));
         }
 
         if (series.Count == 0)

@@ -88,13 +88,13 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 5.0)]
     public decimal SlippagePercent { get; set; } = 0.02m;
 
-    /// <summary>Narrowest modelled bid/ask spread, percent of price.</summary>
-    [Range(0.0, 5.0)]
-    public decimal MinSpreadPercent { get; set; } = 0.01m;
-
-    /// <summary>Modelled spread as a fraction of the candle's high-low range.</summary>
+    /// <summary>
+    /// Widens the modelled replay spread (one tick of the market, <see cref="MarketTicks"/>) by this fraction of the last
+    /// closed candle's high-low range, rounded up to whole ticks. 0 (off) by default: on Coinbase's real minute quotes the
+    /// median spread is one tick whatever the range (docs/exchanges.md, "Modelled spread against real spreads").
+    /// </summary>
     [Range(0.0, 1.0)]
-    public decimal RangeSpreadFactor { get; set; } = 0.05m;
+    public decimal RangeSpreadFactor { get; set; }
 
     /// <summary>Orders below this quote notional are rejected (replay markets; the live feed uses the venue's own rules).</summary>
     [Range(0.0, 1_000_000.0)]
@@ -104,10 +104,6 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 1_000_000.0)]
     public decimal AmountStep { get; set; } = 0.00000001m;
 
-    /// <summary>Price tick of replayed markets: limit prices are rounded to it.</summary>
-    [Range(0.0, 1_000_000.0)]
-    public decimal TickSize { get; set; } = 0.00000001m;
-
     /// <summary>Levels per side of the modelled order book.</summary>
     [Range(1, 1000)]
     public int BookLevels { get; set; } = 20;
@@ -116,11 +112,11 @@ public sealed class PaperExchangeOptions
     [Range(0.0, 5.0)]
     public decimal BookLevelStepPercent { get; set; } = 0.01m;
 
-    /// <summary>Base amount resting at each modelled level, as a fraction of the current candle's volume.</summary>
+    /// <summary>Base amount resting at each modelled level, as a fraction of the last closed candle's volume.</summary>
     [Range(0.0, 1.0)]
     public decimal BookLevelVolumeFraction { get; set; } = 0.01m;
 
-    /// <summary>Quote value per modelled level when the candle has no volume.</summary>
+    /// <summary>Quote value per modelled level when the last closed candle has no volume (or there is none yet).</summary>
     [Range(0.0, 1_000_000_000.0)]
     public decimal BookFallbackLevelNotional { get; set; } = 10_000m;
 }

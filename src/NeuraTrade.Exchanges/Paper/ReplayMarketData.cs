@@ -6,12 +6,13 @@ namespace NeuraTrade.Exchanges.Paper;
 
 /// <summary>
 /// Market data from the replay of bundled real candles, read at the clock's time (the data's own time: the market
-/// clock maps wall time to it, <see cref="ReplayClock"/>). Quotes: the in-candle price path of
-/// <see cref="CandleSeries.PriceWithin"/> with a modelled spread of
-/// <c>max(MinSpreadPercent, RangeSpreadFactor × (high − low) / close)</c> around it. Order book: see
+/// clock maps wall time to it, <see cref="ReplayClock"/>). What it shows at market time t depends only on the candles closed
+/// before t and on the part of the candle in force that its price path (<see cref="CandleSeries.PriceWithin"/>) has
+/// walked by t; nothing later (docs/exchanges.md, "Replay quotes"). Quotes: see <see cref="Quote"/>. Order book: see
 /// <see cref="ModelOrderBook"/>. Candles: the closed ones in the data's timeframe, or in a whole multiple of it made from
-/// them (<see cref="ResampledCandles"/>: 5m candles from 1m data); a finer timeframe, or one that is not a whole
-/// multiple, is refused.
+/// them (<see cref="ResampledCandles"/>: 5m candles from 1m data); a finer timeframe, or one that is not a whole multiple,
+/// is refused. Markets: the series' price tick (<see cref="MarketTicks"/>), amount step and minimum notional from the
+/// <c>Exchange</c> options.
 /// </summary>
 public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchangeOptions> options, TimeProvider time) : IMarketDataFeed
 {
@@ -26,7 +27,7 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
         IReadOnlyDictionary<string, MarketInfo> markets = replay.Symbols.ToDictionary(
             s => s,
             s => new MarketInfo(s, s.Replace("/", string.Empty, StringComparison.Ordinal), MarketSymbol.Base(s), MarketSymbol.Quote(s), true,
-                _options.AmountStep, _options.TickSize, null, null, _options.MinNotional),
+                _options.AmountStep, Lookup(s).TickSize, null, null, _options.MinNotional),
             StringComparer.Ordinal);
         return Task.FromResult(markets);
     }
@@ -34,13 +35,8 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     public Task<Ticker> FetchTickerAsync(string symbol, CancellationToken cancellationToken) =>
         Task.FromResult(TickerAt(symbol, time.GetUtcNow()));
 
-    public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var series = Series(symbol, now);
-        var candle = series.Candles[series.IndexAt(now)];
-        return Task.FromResult(ModelOrderBook(TickerAt(symbol, now), candle, _options, limit));
-    }
+    public Task<OrderBook> FetchOrderBookAsync(string symbol, int? limit, CancellationToken cancellationToken) =>
+        Task.FromResult(ModelOrderBook(TickerAt(symbol, time.GetUtcNow()), _options, limit));
 
     public Task<IReadOnlyList<Candle>> FetchOhlcvAsync(string symbol, string timeframe, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
@@ -101,18 +97,19 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
 
     /// <summary>
     /// The modelled book: <c>BookLevels</c> levels a side, the best at the modelled bid/ask, each further level
-    /// <c>BookLevelStepPercent</c> of the price away, each holding <c>BookLevelVolumeFraction</c> of the current
-    /// candle's base volume (or <c>BookFallbackLevelNotional</c> worth when the candle has no volume).
-    /// Thin candles make a thin book, so large orders walk it and pay for it.
+    /// <c>BookLevelStepPercent</c> of the price away, each holding <c>BookLevelVolumeFraction</c> of the ticker's base
+    /// volume, which in the replay is the last closed candle's (the candle in force has not finished trading: its volume
+    /// is known only when it closes), or <c>BookFallbackLevelNotional</c> worth when there is no volume. Thin candles make a
+    /// thin book, so large orders walk it and pay for it.
     /// </summary>
     /// <param name="takerSide">When given, only the side a taker of that side walks is built (asks for a buy, bids for a
     /// sell) and the other is left empty: what a market order needs, at half the cost (the fast backtest path).</param>
-    public static OrderBook ModelOrderBook(Ticker ticker, Candle candle, PaperExchangeOptions options, int? limit, OrderSide? takerSide = null)
+    public static OrderBook ModelOrderBook(Ticker ticker, PaperExchangeOptions options, int? limit, OrderSide? takerSide = null)
     {
         var levels = Math.Min(options.BookLevels, limit ?? int.MaxValue);
-        // A candle with no volume, or so little that a level would round to nothing, gets the fallback depth: a level of
-        // size zero would fill nothing and leave the order a fill of zero.
-        var amount = Math.Round(candle.Volume * options.BookLevelVolumeFraction, 8, MidpointRounding.ToZero);
+        // No volume, or so little that a level would round to nothing, gets the fallback depth: a level of size zero
+        // would fill nothing and leave the order a fill of zero.
+        var amount = Math.Round(ticker.BaseVolume * options.BookLevelVolumeFraction, 8, MidpointRounding.ToZero);
         if (amount <= 0m && ticker.Last > 0m)
         {
             amount = Math.Round(options.BookFallbackLevelNotional / ticker.Last, 8, MidpointRounding.ToZero);
@@ -137,23 +134,52 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     }
 
     /// <summary>
-    /// The modelled quote inside <paramref name="candle"/> at <paramref name="marketTime"/>: the in-candle price path with
-    /// the spread <c>max(MinSpreadPercent, RangeSpreadFactor × range%)</c> around it. Shared with the fast backtest path.
+    /// The modelled quote at <paramref name="marketTime"/>, candle <paramref name="index"/> of <paramref name="series"/> in
+    /// force (<see cref="CandleSeries.IndexAt"/>). Last: the path price (<see cref="CandleSeries.PriceWithin"/>). Bid and ask:
+    /// half the spread (<see cref="SpreadAt"/>) either side of it, not snapped to the tick (with a one-tick spread they sit
+    /// half a tick off, the average of a trade at the bid and one at the ask). Open, high and low: the candle so far on the
+    /// path (<see cref="CandleSeries.ExtremesWithin"/>). Base volume: the last closed candle's. Shared with the fast backtest
+    /// path.
     /// </summary>
-    public static Ticker Quote(string symbol, Candle candle, TimeSpan interval, DateTimeOffset marketTime, PaperExchangeOptions options)
+    public static Ticker Quote(CandleSeries series, int index, DateTimeOffset marketTime, PaperExchangeOptions options)
     {
-        var price = CandleSeries.PriceWithin(candle, interval, marketTime);
-        var rangePercent = candle.Close == 0m ? 0m : (candle.High - candle.Low) / candle.Close * 100m;
-        var spreadPercent = Math.Max(options.MinSpreadPercent, options.RangeSpreadFactor * rangePercent);
-        var half = price * spreadPercent / 200m;
-        return new Ticker(symbol, marketTime, Round(price - half), Round(price + half), Round(price), candle.High, candle.Low, candle.Volume, Open: candle.Open);
+        var candle = series.Candles[index];
+        var price = CandleSeries.PriceWithin(candle, series.Interval, marketTime);
+        var (high, low) = CandleSeries.ExtremesWithin(candle, series.Interval, marketTime);
+        var closed = series.LastClosed(index, marketTime);
+        var half = SpreadAt(series, closed, options) / 2m;
+        var volume = closed >= 0 ? series.Candles[closed].Volume : 0m;
+        return new Ticker(series.Symbol, marketTime, Round(price - half), Round(price + half), Round(price), high, low, volume, Open: candle.Open);
+    }
+
+    /// <summary>
+    /// The modelled bid/ask spread, in quote currency, while candle <paramref name="lastClosed"/> is the last closed one:
+    /// one tick, widened by <c>RangeSpreadFactor</c> × that candle's high − low when the factor is set, rounded up to whole
+    /// ticks. The tick is the floor because no venue quotes narrower; measured against Coinbase's real best bid/ask minute
+    /// bars, the median spread is one tick on BTC/USD, ETH/USD and LTC/USD whatever the range (docs/exchanges.md).
+    /// </summary>
+    public static decimal SpreadAt(CandleSeries series, int lastClosed, PaperExchangeOptions options)
+    {
+        var tick = series.TickSize;
+        if (options.RangeSpreadFactor <= 0m || lastClosed < 0)
+        {
+            return tick;
+        }
+
+        var candle = series.Candles[lastClosed];
+        return Math.Max(1m, Math.Ceiling(options.RangeSpreadFactor * (candle.High - candle.Low) / tick)) * tick;
     }
 
     internal Ticker TickerAt(string symbol, DateTimeOffset marketTime)
     {
         var series = Series(symbol, marketTime);
-        return Quote(symbol, series.Candles[series.IndexAt(marketTime)], series.Interval, marketTime, _options);
+        return Quote(series, series.IndexAt(marketTime), marketTime, _options);
     }
+
+    private CandleSeries Lookup(string symbol) =>
+        replay.TryGetSeries(symbol, out var series)
+            ? series
+            : throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
 
     /// <summary>Quotes carry 8 decimals, like the exchange's own precision at most.</summary>
     private static decimal Round(decimal value) => Math.Round(value, 8, MidpointRounding.AwayFromZero);
@@ -164,11 +190,7 @@ public sealed class ReplayMarketData(CandleReplay replay, IOptions<PaperExchange
     /// </summary>
     private CandleSeries Series(string symbol, DateTimeOffset marketTime)
     {
-        if (!replay.TryGetSeries(symbol, out var series))
-        {
-            throw new ExchangeException(ExchangeErrorType.BadSymbol, $"no replay data for {symbol} (markets: {string.Join(", ", replay.Symbols)})");
-        }
-
+        var series = Lookup(symbol);
         return marketTime >= series.Start
             ? series
             : throw new ExchangeException(ExchangeErrorType.ExchangeNotAvailable, $"{symbol} has no replay data yet at {marketTime:yyyy-MM-dd HH:mm:ss} (its data starts {series.Start:yyyy-MM-dd HH:mm})");
