@@ -49,13 +49,7 @@ public sealed class ClaimKeeper : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try
-        {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         _stop.Dispose();
         _renewing.Dispose();
@@ -65,7 +59,14 @@ public sealed class ClaimKeeper : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested && !Lost)
         {
-            await Task.Delay(_lease / 3, _time, _stop.Token);
+            // Stopped (the usual end, once per scan): return quietly rather than throw; an exception per scan is most of
+            // a backtest scan's cost.
+            await Task.Delay(_lease / 3, _time, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
             await RenewAsync(_stop.Token);
         }
     }
