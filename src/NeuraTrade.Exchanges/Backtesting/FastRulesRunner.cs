@@ -574,12 +574,8 @@ public sealed class FastRulesRunner
         /// <summary>Inside the span the backtest feed serves (outside it the market has no data).</summary>
         public bool HasData(DateTimeOffset now) => now >= Series.Start && now < Series.End;
 
-        /// <summary>The replay's quote at its market time (the clock to the millisecond).</summary>
-        public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options)
-        {
-            var marketTime = MarketTime(now);
-            return ReplayMarketData.Quote(Series, IndexAt(marketTime), marketTime, options);
-        }
+        /// <summary>The replay's quote at the backtest clock's time (the full engine's feed reads the data at it too).</summary>
+        public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options) => ReplayMarketData.Quote(Series, IndexAt(now), now, options);
 
         /// <summary>The lowest price the in-candle path of the candle in force can quote at (all four prices, for data that is off).</summary>
         public double LowestPrice(DateTimeOffset now)
@@ -591,9 +587,8 @@ public sealed class FastRulesRunner
         /// <summary>The closed candles the scan's OHLCV read returns (<c>limit</c> newest), as first index and count.</summary>
         public (int First, int Count) Window(DateTimeOffset now, int limit)
         {
-            var marketTime = MarketTime(now);
-            var current = IndexAt(marketTime);
-            var lastClosed = Candles[current].OpenTime + Series.Interval <= marketTime ? current : current - 1;
+            var current = IndexAt(now);
+            var lastClosed = Candles[current].OpenTime + Series.Interval <= now ? current : current - 1;
             var take = Math.Max(0, limit);
             if (lastClosed < 0)
             {
@@ -636,12 +631,11 @@ public sealed class FastRulesRunner
         /// </summary>
         public bool MayReach(Position position, DateTimeOffset now, PaperExchangeOptions options)
         {
-            var marketTime = MarketTime(now);
-            var index = IndexAt(marketTime);
+            var index = IndexAt(now);
             var candle = Candles[index];
             var low = Math.Min(Math.Min(candle.Low, candle.High), Math.Min(candle.Open, candle.Close));
             var high = Math.Max(Math.Max(candle.Low, candle.High), Math.Max(candle.Open, candle.Close));
-            var half = ReplayMarketData.SpreadAt(Series, Series.LastClosed(index, marketTime), options) / 2m;
+            var half = ReplayMarketData.SpreadAt(Series, Series.LastClosed(index, now), options) / 2m;
             return position.Side == PositionSide.Long
                 ? Quoted(low - half) <= position.StopLoss || Quoted(high - half) >= position.TakeProfit
                 : Quoted(high + half) >= position.StopLoss || Quoted(low + half) <= position.TakeProfit;
@@ -649,11 +643,8 @@ public sealed class FastRulesRunner
             static decimal Quoted(decimal price) => Math.Round(price, 8, MidpointRounding.AwayFromZero);
         }
 
-        /// <summary>What the replay reads the data at: the backtest clock itself (the full engine's feed reads it the same way).</summary>
-        private static DateTimeOffset MarketTime(DateTimeOffset now) => now;
-
-        /// <summary><see cref="CandleSeries.IndexAt"/> at the replay's market time for a clock that only moves forward.</summary>
-        public int InForce(DateTimeOffset now) => IndexAt(MarketTime(now));
+        /// <summary><see cref="CandleSeries.IndexAt"/> at the backtest clock's time, for a clock that only moves forward.</summary>
+        public int InForce(DateTimeOffset now) => IndexAt(now);
 
         private int IndexAt(DateTimeOffset marketTime)
         {
