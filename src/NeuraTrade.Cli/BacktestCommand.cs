@@ -138,11 +138,19 @@ internal static class BacktestCommand
         var exchange = Bind<PaperExchangeOptions>(job.Configuration, PaperExchangeOptions.Section);
         var settings = Settings(job, exchange);
         var brainOptions = Bind<BrainOptions>(job.Configuration, BrainOptions.Section);
+        var timeframeSet = !string.IsNullOrWhiteSpace(brainOptions.Timeframe);
+        brainOptions.Timeframe = BacktestSessionFactory.DataTimeframe(job.Markets, brainOptions.Timeframe);
 
-        // Before a cassette is opened or a model called: data the brain's timeframe cannot be made from would decide nothing.
-        if (BacktestMarketData.Unservable(job.Markets, brainOptions.Timeframe) is { } unservable)
+        // Before a cassette is opened or a model called: data the brain's timeframe cannot be made from would decide nothing,
+        // and a hold shorter than one of its candles would measure the path inside a candle, not the brain.
+        if (BacktestMarketData.Unservable(job.Markets, brainOptions.CandleTimeframe) is { } unservable)
         {
             throw new InvalidOperationException(unservable);
+        }
+
+        if (HoldHorizon.Refusal(Scalping(job).PositionHoldTime, brainOptions.CandleTimeframe, timeframeSet) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
         }
 
         var clock = BacktestSessionFactory.ClockFor(settings);
@@ -199,12 +207,18 @@ internal static class BacktestCommand
 
     private static Task<BacktestRun> RunOnceAsync(BacktestSettings settings, ITradingBrain brain, BacktestJob job, BrainOptions brainOptions, PaperExchangeOptions exchange, InMemoryLlmUsageLedger ledger, ManualClock clock, IProgress<BacktestProgress>? progress, CancellationToken stopping)
     {
+        var session = BacktestSessionFactory.Create(settings, brain, Scalping(job), brainOptions, exchange, ledger, clock);
+        return BacktestEngines.RunAsync(job.Engine, session, settings, brainOptions, exchange, progress, stopping);
+    }
+
+    /// <summary>The run's scalping settings: the <c>Scalping</c> keys, with <c>--profile</c>'s values over them.</summary>
+    private static ScalpingOptions Scalping(BacktestJob job)
+    {
         var scalping = new ScalpingOptions();
         ScalpingProfiles.Apply(scalping, job.Profile);
         job.Configuration.GetSection(ScalpingOptions.Section).Bind(scalping);
         ScalpingProfiles.Apply(scalping, job.Profile);
-        var session = BacktestSessionFactory.Create(settings, brain, scalping, brainOptions, exchange, ledger, clock);
-        return BacktestEngines.RunAsync(job.Engine, session, settings, brainOptions, exchange, progress, stopping);
+        return scalping;
     }
 
     private static async Task<int> RunAndReportAsync(BacktestJob job, string? jsonPath, string? htmlPath, CancellationToken stopping)

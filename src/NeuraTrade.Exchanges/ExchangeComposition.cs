@@ -152,6 +152,24 @@ public static class ExchangeComposition
         }));
     }
 
+    /// <summary>
+    /// The candles the data comes in, which the brain reads when <c>AI:Timeframe</c> is not set: on the replay, the coarsest
+    /// timeframe of the traded symbols' files (of all files when none is traded; the others can make it); on a live feed,
+    /// <see cref="Timeframes.LiveDefault"/>.
+    /// </summary>
+    public static string DataTimeframe(IServiceProvider sp)
+    {
+        if (!IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData))
+        {
+            return Timeframes.LiveDefault;
+        }
+
+        var replay = sp.GetRequiredService<CandleReplay>();
+        var symbols = sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Symbols;
+        var traded = replay.Series.Where(s => symbols.Contains(s.Symbol, StringComparer.Ordinal)).ToList();
+        return Timeframes.Coarsest((traded.Count > 0 ? traded : replay.Series).Select(s => s.Timeframe)) ?? Timeframes.LiveDefault;
+    }
+
     /// <summary>Paper trading on the replay: the app runs on the replay's market clock.</summary>
     private static bool UsesReplayClock(IServiceProvider sp) =>
         IsReplay(sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value.MarketData)

@@ -39,7 +39,8 @@ public static class LlmComposition
             var options = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
             if (IsRules(options))
             {
-                return new RulesBrain(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Costs);
+                var scalping = sp.GetRequiredService<IOptions<ScalpingOptions>>().Value;
+                return new RulesBrain(scalping.Costs, HoldHorizon.Candles(scalping.PositionHoldTime, options.CandleTimeframe));
             }
 
             var time = WallTime(sp);

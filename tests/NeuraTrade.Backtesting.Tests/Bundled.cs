@@ -16,6 +16,9 @@ internal static class Bundled
 
     public static string BtcPath => Path.Combine(AppContext.BaseDirectory, "data", "candles", "BTC_USDT-5m.csv");
 
+    /// <summary>The bundled week of BTC/USDT minute candles, the default paper replay's data.</summary>
+    public static string BtcMinutePath => Path.Combine(AppContext.BaseDirectory, "data", "replay", "BTC_USDT-1m.csv");
+
     /// <summary>The price ticks the bundled data folders state (their markets.json), by symbol.</summary>
     private static readonly Lazy<IReadOnlyDictionary<string, decimal>> Ticks = new(() =>
         new[] { "candles", "coinbase" }.SelectMany(folder => MarketTicks.Load(Path.Combine(AppContext.BaseDirectory, "data", folder))).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
@@ -31,14 +34,16 @@ internal static class Bundled
     public static BacktestMarket WithTick(BacktestMarket market) =>
         market.TickSize is null && Ticks.Value.TryGetValue(market.Symbol, out var tick) ? market with { TickSize = tick } : market;
 
-    public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null) =>
-        (await RunAsync(settings, keepLog: false, brain, profile, ledger, clock)).Report;
+    public static async Task<BacktestReport> RunAsync(BacktestSettings settings, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null, TimeSpan? hold = null) =>
+        (await RunAsync(settings, keepLog: false, brain, profile, ledger, clock, hold)).Report;
 
-    public static async Task<(BacktestReport Report, IReadOnlyList<DecisionLogEntry> Decisions)> RunAsync(BacktestSettings settings, bool keepLog, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null)
+    /// <param name="hold">The hold time (<c>Scalping:PositionHoldTime</c>) over the profile's.</param>
+    public static async Task<(BacktestReport Report, IReadOnlyList<DecisionLogEntry> Decisions)> RunAsync(BacktestSettings settings, bool keepLog, ITradingBrain? brain = null, string profile = ScalpingProfiles.Default, InMemoryLlmUsageLedger? ledger = null, ManualClock? clock = null, TimeSpan? hold = null)
     {
         clock ??= BacktestSessionFactory.ClockFor(settings);
         var scalping = new ScalpingOptions();
         ScalpingProfiles.Apply(scalping, profile);
+        scalping.PositionHoldTime = hold ?? scalping.PositionHoldTime;
         var session = BacktestSessionFactory.Create(settings, brain ?? new RulesBrain(), scalping, new BrainOptions(), new PaperExchangeOptions(), ledger ?? new InMemoryLlmUsageLedger(), clock);
         var run = await new BacktestRunner(session, settings).RunAsync(null, CancellationToken.None);
         return (BacktestReport.Create(run, profile, null), session.Decisions.Log);

@@ -15,7 +15,8 @@ public sealed partial class CliSummaryTests
     {
         // A cut where the bundled run holds a position (the library run; the command's fast path reports the same).
         var span = Bundled.Btc.Take(3000).ToArray();
-        var whole = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", span)));
+        // A hold of one 5m candle, the shortest the command accepts on this data.
+        var whole = await Bundled.RunAsync(Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", span)), hold: TimeSpan.FromMinutes(5));
         var last = Enumerable.Range(0, whole.Equity.Count).First(i => whole.Equity[i].Exposed && i > 100);
         var to = span[last].OpenTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
 
@@ -23,7 +24,7 @@ public sealed partial class CliSummaryTests
         try
         {
             var json = Path.Combine(dir.FullName, "report.json");
-            var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName };
+            var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName, Environment = { ["Scalping__PositionHoldTime"] = "00:05:00" } };
             foreach (var a in (string[])[CtrlCTests.CliDll(), "backtest", "--data", Bundled.BtcPath, "--to", to, "--json", json])
             {
                 start.ArgumentList.Add(a);
@@ -80,6 +81,7 @@ public sealed partial class CliSummaryTests
                 ["Scalping__MaxPositionSize"] = "0.1",
                 ["Scalping__MaxDailyLoss"] = "0.05",
                 ["Scalping__MaxDrawdown"] = "0.075",
+                ["Scalping__PositionHoldTime"] = "00:05:00",
             };
             var (code, said) = await RunAsync(dir.FullName, ["backtest", "--data", data, "--json", json], btcAccount);
             Assert.True(code == 0, said);

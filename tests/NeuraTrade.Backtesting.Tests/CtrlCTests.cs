@@ -62,6 +62,7 @@ public sealed partial class CtrlCTests(ITestOutputHelper output)
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             start.WorkingDirectory = dir.FullName;
+            start.Environment["Scalping__PositionHoldTime"] = "00:05:00"; // one 5m candle: shorter holds are refused
 
             var stdout = new StringBuilder();
             var stderr = new StringBuilder();

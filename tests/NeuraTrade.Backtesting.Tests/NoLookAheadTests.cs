@@ -127,7 +127,8 @@ public sealed partial class NoLookAheadTests
         var exchangeOptions = Options.Create(Account(market.Symbol));
         var scalping = Options.Create(Limits(market.Symbol));
         scalping.Value.Symbols = [market.Symbol];
-        var brainOptions = Options.Create(new BrainOptions { ExecutionTools = true });
+        // The brain reads the data's own candles, as the app resolves an unset AI:Timeframe.
+        var brainOptions = Options.Create(new BrainOptions { ExecutionTools = true, Timeframe = market.Timeframe });
         var decisions = new InMemoryDecisionStore();
         var positions = new InMemoryPositionStore();
         var state = new InMemoryScalpingStateStore(ScalpingState.Initial(true, t));

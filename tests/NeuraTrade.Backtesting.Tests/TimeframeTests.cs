@@ -10,7 +10,7 @@ using NeuraTrade.Exchanges.Paper;
 namespace NeuraTrade.Backtesting.Tests;
 
 /// <summary>
-/// The brain's candles (<c>AI:Timeframe</c>, 5m by default) against the data's: minute files are served as 5m candles made
+/// The brain's candles (<c>AI:Timeframe</c>, the data's own by default) against the data's: minute files are served as 5m candles made
 /// from them, a timeframe the data cannot make is refused before the run, and a report with no decision says why.
 /// Over the bundled Coinbase minute files (data/coinbase, three markets on the same two days).
 /// </summary>
@@ -23,22 +23,32 @@ public sealed class TimeframeTests
     private static string Coinbase(string file) => Path.Combine(AppContext.BaseDirectory, "data", "coinbase", file);
 
     /// <summary>
-    /// The run: <c>neuratrade backtest --data BTC_USD-1m.csv,ETH_USD-1m.csv,LTC_USD-1m.csv --brain rules</c> with the
-    /// default 5m brain used to decide nothing (0 decisions, 0 trades, no word why). Now every market is decided at every
-    /// step (the files' minutes, counted here from the CSVs) on 5m candles made from the minutes, and it trades.
+    /// The run: <c>neuratrade backtest --data BTC_USD-1m.csv,ETH_USD-1m.csv,LTC_USD-1m.csv --brain rules</c> with a
+    /// 5m brain used to decide nothing (0 decisions, 0 trades, no word why). Now every market is decided at every step (the
+    /// files' minutes, counted here from the CSVs): without <c>AI__Timeframe</c> on the data's own minute candles, with
+    /// <c>AI__Timeframe=5m</c> (and a hold of at least one such candle) on 5m candles made from the minutes, and it trades.
     /// </summary>
-    [Fact]
-    public async Task Minute_files_with_the_default_five_minute_brain_are_decided_at_every_step_and_trade()
+    [Theory]
+    [InlineData(null, "1m", "1m")]
+    [InlineData("5m", "5m", "1m / 5m")]
+    public async Task Minute_files_are_decided_at_every_step_on_the_data_s_own_or_the_configured_candles_and_trade(string? configured, string brainTimeframe, string candlesRow)
     {
         var minutes = MinuteFiles.Select(f => File.ReadLines(Coinbase(f)).Skip(1).Select(l => long.Parse(l[..l.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture)).ToList()).ToList();
         Assert.Single(minutes.Select(m => (m[0], m[^1])).Distinct());
         var steps = minutes.SelectMany(m => m).Distinct().Count();
 
+        var settings = new Dictionary<string, string>(UsdAccount);
+        if (configured is not null)
+        {
+            settings["AI__Timeframe"] = configured;
+            settings["Scalping__PositionHoldTime"] = "00:05:00";
+        }
+
         var dir = Directory.CreateTempSubdirectory("nt-tf-");
         try
         {
             var json = Path.Combine(dir.FullName, "report.json");
-            var (code, said, stdout) = await CliSummaryTests.RunCliAsync(dir.FullName, ["backtest", "--data", string.Join(',', MinuteFiles.Select(Coinbase)), "--brain", "rules", "--json", json], UsdAccount);
+            var (code, said, stdout) = await CliSummaryTests.RunCliAsync(dir.FullName, ["backtest", "--data", string.Join(',', MinuteFiles.Select(Coinbase)), "--brain", "rules", "--json", json], settings);
             Assert.True(code == 0, said);
 
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
@@ -47,13 +57,47 @@ public sealed class TimeframeTests
             Assert.Equal(3 * steps, metrics.GetProperty("decisions").GetInt32());
             Assert.True(metrics.GetProperty("trades").GetInt32() > 0, said);
             Assert.Equal("1m", metrics.GetProperty("timeframe").GetString());
-            Assert.Equal("5m", metrics.GetProperty("brain_timeframe").GetString());
+            Assert.Equal(brainTimeframe, metrics.GetProperty("brain_timeframe").GetString());
             Assert.Equal(JsonValueKind.Null, metrics.GetProperty("why_no_decisions").ValueKind);
 
             var rows = CliSummaryTests.Rows(stdout);
             Assert.Equal((3 * steps).ToString(CultureInfo.InvariantCulture), rows["decisions"]);
-            Assert.StartsWith("1m / 5m", rows["candles (data / brain)"], StringComparison.Ordinal);
+            Assert.StartsWith(candlesRow, rows["candles (data / brain)"], StringComparison.Ordinal);
             Assert.False(rows.ContainsKey("why no decisions"), said);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A hold shorter than one candle the brain reads (the default 2 minutes on the 5m file) is refused at start (exit 2,
+    /// no report) with a message naming both keys and both fixes; a hold of one candle runs.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("5m", "AI:Timeframe=5m")]
+    public async Task A_hold_shorter_than_one_brain_candle_is_refused_at_start_naming_both_keys_and_the_fix(string? configured, string? source)
+    {
+        var dir = Directory.CreateTempSubdirectory("nt-tf-");
+        try
+        {
+            var json = Path.Combine(dir.FullName, "report.json");
+            var settings = configured is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["AI__Timeframe"] = configured };
+            var (code, said) = await CliSummaryTests.RunAsync(dir.FullName, ["backtest", "--data", Bundled.BtcPath, "--json", json], settings);
+
+            Assert.Equal(2, code);
+            Assert.Contains("Scalping:PositionHoldTime=00:02:00 is shorter than one candle the brain reads", said, StringComparison.Ordinal);
+            Assert.Contains(source ?? "AI:Timeframe is not set, so the brain reads the data's own 5m candles", said, StringComparison.Ordinal);
+            Assert.Contains("Scalping__PositionHoldTime=00:05:00", said, StringComparison.Ordinal);
+            Assert.Contains("--data data/replay/BTC_USDT-1m.csv", said, StringComparison.Ordinal);
+            Assert.False(File.Exists(json), said);
+
+            settings["Scalping__PositionHoldTime"] = "00:05:00";
+            var (ok, okSaid) = await CliSummaryTests.RunAsync(dir.FullName, ["backtest", "--data", Bundled.BtcPath, "--from", "2023-01-02", "--to", "2023-01-03", "--json", json], settings);
+            Assert.True(ok == 0, okSaid);
+            Assert.True(File.Exists(json), okSaid);
         }
         finally
         {
@@ -93,12 +137,12 @@ public sealed class TimeframeTests
     [Fact]
     public async Task A_report_without_decisions_says_why_in_its_table_and_its_json()
     {
-        var first = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(File.ReadLines(Bundled.BtcPath).Skip(1).First().Split(',')[0], CultureInfo.InvariantCulture));
+        var first = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(File.ReadLines(Bundled.BtcMinutePath).Skip(1).First().Split(',')[0], CultureInfo.InvariantCulture));
         var dir = Directory.CreateTempSubdirectory("nt-tf-");
         try
         {
             var json = Path.Combine(dir.FullName, "report.json");
-            var (code, said, stdout) = await CliSummaryTests.RunCliAsync(dir.FullName, ["backtest", "--data", Bundled.BtcPath, "--from", "2024-01-01", "--json", json], new Dictionary<string, string>());
+            var (code, said, stdout) = await CliSummaryTests.RunCliAsync(dir.FullName, ["backtest", "--data", Bundled.BtcMinutePath, "--from", "2024-01-01", "--json", json], new Dictionary<string, string>());
             Assert.True(code == 0, said);
 
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));

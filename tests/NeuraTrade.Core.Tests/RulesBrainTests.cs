@@ -59,6 +59,54 @@ public sealed class RulesBrainTests
         Assert.Equal(market.Ticker.Ask + (1.5m * atr), proposal.TakeProfit);
     }
 
+    /// <summary>
+    /// The barriers follow the hold: σ = ATR × √(hold in candles). Four candles: σ = 2 ATR, so the stop is 2 ATR below and
+    /// the target 3 ATR above; a 2-minute hold on 1m candles: √2 = 1.4142 (to 4 decimals). A hold of a candle or less keeps
+    /// one ATR (a shorter hold is refused at start). ATR 0.7 here (every true range 0.5 + 2 × 0.1).
+    /// </summary>
+    [Theory]
+    [InlineData(4.0, 1.4, 2.1)]
+    [InlineData(2.0, 0.98994, 1.48491)]
+    [InlineData(1.0, 0.7, 1.05)]
+    [InlineData(0.4, 0.7, 1.05)]
+    public async Task The_barriers_are_the_atr_scaled_to_the_hold(double horizon, double stopDistance, double targetDistance)
+    {
+        var candles = TestMarket.Trend(60, 100m, 0.5m);
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(candles[^1].Close, 0.02m), candles);
+        Assert.Equal(0.7m, market.Indicators.Atr);
+
+        var proposal = await new RulesBrain(null, (decimal)horizon).ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None);
+
+        Assert.Equal(TradeAction.Buy, proposal.Action);
+        Assert.Equal(market.Ticker.Ask - (decimal)stopDistance, proposal.StopLoss);
+        Assert.Equal(market.Ticker.Ask + (decimal)targetDistance, proposal.TakeProfit);
+    }
+
+    /// <summary>
+    /// A target that clears the round trip over a longer hold may not over a short one: ATR 0.06 (every range 0.04 + 2 × 0.01)
+    /// on a price near 102.4, with the default costs (0.1% fee and 0.02% slippage per leg and the spread, 0.24% and a hair,
+    /// plus a 0.02% net edge), holds at one candle (1.5 ATR = 0.088%) and at four (3 ATR = 0.176%), and enters at 16
+    /// candles (6 ATR = 0.35%).
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, false)]
+    [InlineData(4.0, false)]
+    [InlineData(16.0, true)]
+    public async Task A_longer_hold_lets_a_quiet_market_clear_the_costs(double horizon, bool enters)
+    {
+        var candles = TestMarket.Trend(60, 100m, 0.04m, 0.01m);
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(candles[^1].Close, 0.0002m), candles);
+        Assert.Equal(0.06m, market.Indicators.Atr);
+
+        var proposal = await new RulesBrain(null, (decimal)horizon).ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None);
+
+        Assert.Equal(enters ? TradeAction.Buy : TradeAction.Hold, proposal.Action);
+        if (!enters)
+        {
+            Assert.Contains("round trip costs", proposal.Reasoning, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Stronger_trend_gives_higher_confidence_capped_at_095()
     {

@@ -16,8 +16,16 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Zero_configuration_gives_the_seed_defaults()
     {
-        await using var app = TestApp.Create(azurite, Start);
+        await using var app = TestApp.CreateWithDefaults(azurite, Start);
         var o = app.Get<IOptions<ScalpingOptions>>().Value;
+
+        // The paper replay of the bundled BTC/USDT minute candles, one candle of market time per 10 s scan, read by the
+        // brain in the data's own minute candles (AI:Timeframe not set).
+        var replay = app.Get<IOptions<PaperExchangeOptions>>().Value;
+        Assert.Equal("data/replay", replay.ReplayDirectory);
+        Assert.Equal(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10 * replay.ReplaySpeed));
+        Assert.Equal("1m", app.Get<IOptions<BrainOptions>>().Value.Timeframe);
+        Assert.Equal(["BTC/USDT"], app.Get<NeuraTrade.Core.Trading.IExchange>().Markets);
 
         Assert.Equal(["BTC/USDT", "ETH/USDT", "SOL/USDT"], o.Symbols);
         Assert.Equal(3, o.MaxPositions);
@@ -31,7 +39,7 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_profile_applies_its_preset_and_explicit_keys_still_win()
     {
-        await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
+        await using var app = TestApp.CreateWithDefaults(azurite, Start, new Dictionary<string, string?>
         {
             ["Scalping:Profile"] = "Aggressive",
             ["Scalping:MaxDailyLoss"] = "150",
@@ -73,6 +81,40 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
             _ = app.Get<IOptions<PaperExchangeOptions>>().Value;
         });
         Assert.Contains(named, string.Join(" ", error.Failures), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A hold shorter than one candle the brain reads fails at start, naming both keys and the two fixes: the default hold
+    /// on the 5m folder (the data's own timeframe), a 30 s hold on the default minute replay, the default hold with
+    /// AI:Timeframe=5m made from minutes. One candle's hold starts.
+    /// </summary>
+    [Theory]
+    [InlineData("data/candles", null, null, "Scalping:PositionHoldTime=00:02:00", "AI:Timeframe is not set, so the brain reads the data's own 5m candles", "Scalping__PositionHoldTime=00:05:00")]
+    [InlineData(null, "00:00:30", null, "Scalping:PositionHoldTime=00:00:30", "the data's own 1m candles", "Scalping__PositionHoldTime=00:01:00")]
+    [InlineData(null, null, "5m", "Scalping:PositionHoldTime=00:02:00", "(AI:Timeframe=5m)", "Scalping__PositionHoldTime=00:05:00")]
+    [InlineData("data/candles", "00:05:00", null, null, null, null)]
+    [InlineData(null, null, "2m", null, null, null)]
+    public async Task A_hold_shorter_than_one_brain_candle_fails_at_start_naming_both_keys(string? directory, string? hold, string? timeframe, string? named, string? source, string? fix)
+    {
+        await using var app = TestApp.CreateWithDefaults(azurite, Start, new Dictionary<string, string?>
+        {
+            ["Exchange:ReplayDirectory"] = directory,
+            ["Scalping:PositionHoldTime"] = hold,
+            ["AI:Timeframe"] = timeframe,
+        });
+
+        if (named is null)
+        {
+            Assert.NotNull(app.Get<IOptions<BrainOptions>>().Value);
+            return;
+        }
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Get<IOptions<BrainOptions>>().Value);
+        var said = string.Join(" ", error.Failures);
+        Assert.Contains(named, said, StringComparison.Ordinal);
+        Assert.Contains(source!, said, StringComparison.Ordinal);
+        Assert.Contains(fix!, said, StringComparison.Ordinal);
+        Assert.Contains("Exchange__ReplayDirectory=data/replay", said, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
                 new OrderRequest("BTC/USDT", OrderType.Market, OrderSide.Buy, 0.001m, null, ClientOrderIds.Entry("lost-decision")), CancellationToken.None);
         }
 
-        // Restarted two wall seconds later: one market minute at ×30, inside the two-minute hold.
+        // Restarted two wall seconds later: one market minute at ×30, inside the tests' five-minute hold.
         await using var restarted = TestApp.Create(azurite, buyAt.AddSeconds(2), settings);
         var report = await restarted.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
         var status = await restarted.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None);
@@ -135,7 +135,7 @@ public sealed class ScanClaimTests(AzuriteFixture azurite)
         Assert.Contains("reconciled: adopted", status.LastScanResult, StringComparison.Ordinal);
 
         // Past its hold time the adopted position exits like any other, although no decision was ever journaled for it.
-        restarted.Time.Advance(TimeSpan.FromSeconds(4));
+        restarted.Time.Advance(TimeSpan.FromSeconds(10));
         var exited = await restarted.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
         Assert.Equal("lost-decision", Assert.Single(Assert.Single(exited.Symbols).Closed).DecisionId);
         Assert.DoesNotContain(await restarted.Get<IPositionStore>().GetOpenAsync(CancellationToken.None), p => p.DecisionId == "lost-decision");

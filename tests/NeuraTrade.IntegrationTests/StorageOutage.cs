@@ -75,13 +75,12 @@ public sealed class StorageOutage : HttpPipelinePolicy
     public IHost CreateApp(AzuriteFixture azurite, FakeTimeProvider time, IDictionary<string, string?>? settings = null, CapturedLogs? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        var config = new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>(TestApp.Pinned)
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
             ["Storage:MaxRetries"] = "2",
             ["Storage:RetryDelay"] = "00:00:00.005",
-            ["Exchange:ReplayAnchor"] = TestApp.ReplayAnchor.ToString("O"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -28,6 +28,23 @@ public sealed class TestApp : IAsyncDisposable
     /// </summary>
     public static readonly DateTimeOffset ReplayAnchor = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The hold time every test app runs with unless a test sets its own: one candle of the tests' 5m data.</summary>
+    public static readonly TimeSpan PinnedHold = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// What every test app pins, over the app's defaults (set a key to null in a test's settings to get the default back):
+    /// one replay anchor for every app of a test (each has its own tables), so the same wall time shows the same market;
+    /// the bundled 5m candles (BTC/USDT and the X/BTC markets) at 30 market seconds per wall second, one candle per 10 s
+    /// step; and a hold of one such candle (a shorter hold is refused at start).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Pinned { get; } = new Dictionary<string, string?>
+    {
+        ["Exchange:ReplayAnchor"] = ReplayAnchor.ToString("O"),
+        ["Exchange:ReplayDirectory"] = "data/candles",
+        ["Exchange:ReplaySpeed"] = "30",
+        ["Scalping:PositionHoldTime"] = PinnedHold.ToString("c"),
+    };
+
     /// <summary>The wall clock (the replay's market clock runs <c>Exchange:ReplaySpeed</c> times faster from <see cref="ReplayAnchor"/>).</summary>
     public FakeTimeProvider Time { get; }
 
@@ -54,17 +71,22 @@ public sealed class TestApp : IAsyncDisposable
     {
         var time = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        var config = new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>(Pinned)
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
-
-            // One replay anchor for every app of a test (each has its own tables): the same wall time shows the same market.
-            ["Exchange:ReplayAnchor"] = ReplayAnchor.ToString("O"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            // Null unsets the key (a null value would bind as zero).
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(config);
@@ -76,6 +98,21 @@ public sealed class TestApp : IAsyncDisposable
 
         builder.AddNeuraTrade();
         return new TestApp(builder.Build(), time);
+    }
+
+    /// <summary>
+    /// The app with its own defaults for what <see cref="Pinned"/> sets (the minute replay at its default speed and the
+    /// default hold), the anchor still pinned; <paramref name="settings"/> over them.
+    /// </summary>
+    public static TestApp CreateWithDefaults(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null)
+    {
+        var defaults = Pinned.Keys.Where(k => k != "Exchange:ReplayAnchor").ToDictionary(k => k, _ => (string?)null);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            defaults[key] = value;
+        }
+
+        return Create(azurite, start, defaults);
     }
 
     /// <summary>

@@ -136,6 +136,10 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
         ["Scalping__MaxDailyLoss"] = "0.5",
         ["Scalping__MaxDrawdown"] = "0.75",
         ["ScalpingScanSchedule"] = "*/2 * * * * *",
+
+        // The X/BTC markets are in the bundled 5m folder (the default replay holds BTC/USDT minutes only).
+        ["Exchange__ReplayDirectory"] = "data/candles",
+        ["Scalping__PositionHoldTime"] = "00:05:00",
     };
 
     /// <summary>A BUY at the ask with the stop 0.5% below and the target 1% above: inside the entry band, clear of the round-trip cost.</summary>

@@ -100,9 +100,15 @@ public sealed class BrainOptions
     [Range(30, 1000)]
     public int HistoryCandles { get; set; } = 60;
 
-    /// <summary>Candle timeframe the brain reads.</summary>
-    [Required]
-    public string Timeframe { get; set; } = "5m";
+    /// <summary>
+    /// Candle timeframe the brain reads (<c>1m</c>, <c>5m</c>, <c>1h</c>…). Not set: the data's own (the replay's candle
+    /// files, a backtest's <c>--data</c>), and <see cref="Markets.Timeframes.LiveDefault"/> on a live feed. Hosts and
+    /// backtests resolve it before anything reads it (<see cref="CandleTimeframe"/>).
+    /// </summary>
+    public string? Timeframe { get; set; }
+
+    /// <summary>The timeframe the brain reads: <see cref="Timeframe"/>, else <see cref="Markets.Timeframes.LiveDefault"/>.</summary>
+    public string CandleTimeframe => string.IsNullOrWhiteSpace(Timeframe) ? Markets.Timeframes.LiveDefault : Timeframe.Trim();
 }
 
 /// <summary>Price of a model, USD per million tokens.</summary>

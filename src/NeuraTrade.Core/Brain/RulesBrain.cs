@@ -8,10 +8,13 @@ namespace NeuraTrade.Core.Brain;
 /// The deterministic no-LLM brain (<c>rules-v1</c>). A long-only momentum scalp:
 /// BUY when the fast EMA(9) is above the slow EMA(21), the last close is above the fast EMA, the
 /// 3-candle momentum is positive, volatility (ATR(14) / price) is at least 0.05%, and the spread is at most
-/// 0.10%. Entry at the ask, stop-loss 1 ATR below, take-profit 1.5 ATR above, 10% of free funds, and only when that
+/// 0.10%. Entry at the ask, stop-loss 1σ below, take-profit 1.5σ above, 10% of free funds, and only when that
 /// target beats the round trip's cost (<see cref="RoundTripCost"/>: both fees, slippage, the spread now) by the minimum
 /// net edge, exactly as the risk gate will judge it: a rule that proposes entries the gate must refuse only wastes scans.
-/// Anything else is HOLD.
+/// Anything else is HOLD. σ is the move to expect over the hold: the per-candle ATR scaled to the hold's length in candles,
+/// <c>σ = ATR × √(hold / candle)</c> (a random walk's spread grows with the root of time), so a 2-minute hold on minute
+/// candles aims 1.5 × 1.41 ATR away and a 5-minute hold on 5-minute candles 1.5 ATR away
+/// (<see cref="Scalping.HoldHorizon.Candles"/>).
 /// <para>
 /// The numbers (README, "What confidence means"): the setup strength is the long setup's trend strength
 /// s = (EMA9 − EMA21) / ATR, as <c>clamp(s / 2, 0, 1)</c>: 0 without an uptrend, 1 from a gap of 2 ATR. An entry's
@@ -24,13 +27,14 @@ namespace NeuraTrade.Core.Brain;
 /// </summary>
 /// <param name="costs">The cost model the risk gate applies (<c>Scalping:FeePercent</c>, <c>ExpectedSlippagePercent</c>,
 /// <c>MinNetEdgePercent</c>); <see cref="RoundTripCost.Default"/> when not given.</param>
-public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
+/// <param name="horizonCandles">The hold in candles of the timeframe the brain reads (at least 1; 1 when not given).</param>
+public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandles = 1m) : ITradingBrain
 {
     public const string ModelName = "rules-v1";
     internal const decimal MinVolatilityPercent = 0.05m;
     internal const decimal MaxSpreadPercent = 0.10m;
-    internal const decimal StopAtr = 1.0m;
-    internal const decimal TargetAtr = 1.5m;
+    internal const decimal StopSigma = 1.0m;
+    internal const decimal TargetSigma = 1.5m;
 
     /// <summary>The confidence of a HOLD by a veto: the rule's highest, as sure as its surest entry.</summary>
     internal const decimal VetoHoldConfidence = 0.95m;
@@ -42,11 +46,18 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
     /// <summary>The round-trip cost a target must clear.</summary>
     public RoundTripCost Costs { get; } = costs ?? RoundTripCost.Default;
 
-    /// <summary>This rule judging targets with <paramref name="other"/> costs (itself when they are the same).</summary>
-    public RulesBrain WithCosts(RoundTripCost other) => other == Costs ? this : new RulesBrain(other);
+    /// <summary>The hold in candles the barriers are sized to (at least 1).</summary>
+    public decimal HorizonCandles { get; } = Math.Max(1m, horizonCandles);
+
+    /// <summary>σ over the hold in ATRs: √<see cref="HorizonCandles"/>, to 4 decimals.</summary>
+    public decimal SigmaAtr => Math.Round((decimal)Math.Sqrt((double)HorizonCandles), 4, MidpointRounding.AwayFromZero);
+
+    /// <summary>This rule with <paramref name="other"/> costs and a hold of <paramref name="horizon"/> candles (itself when both are the same).</summary>
+    public RulesBrain For(RoundTripCost other, decimal horizon) =>
+        other == Costs && Math.Max(1m, horizon) == HorizonCandles ? this : new RulesBrain(other, horizon);
 
     public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Propose(request.Market, Costs));
+        Task.FromResult(Propose(request.Market, Costs, SigmaAtr));
 
     public Task<MarketAnalysis> AnalyzeAsync(MarketSnapshot market, CancellationToken cancellationToken)
     {
@@ -66,7 +77,7 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
         return Task.FromResult(analysis);
     }
 
-    internal static TradeProposal Propose(MarketSnapshot market, RoundTripCost costs)
+    internal static TradeProposal Propose(MarketSnapshot market, RoundTripCost costs, decimal sigmaAtr = 1m)
     {
         var read = Read(market);
         var description = Describe(market);
@@ -75,14 +86,14 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
             return TradeProposal.Hold(read.Reasoning, description, ModelName, read.Confidence, read.SetupStrength);
         }
 
-        var atr = market.Indicators.Atr!.Value;
+        var sigma = market.Indicators.Atr!.Value * sigmaAtr;
         var entry = market.Ticker.Ask;
-        var target = Math.Round(entry + (TargetAtr * atr), 8, MidpointRounding.AwayFromZero);
+        var target = Math.Round(entry + (TargetSigma * sigma), 8, MidpointRounding.AwayFromZero);
         var spread = market.Ticker.SpreadPercent;
         if (!costs.Clears(entry, target, spread))
         {
             return TradeProposal.Hold(
-                F($"Long setup, but the {TargetAtr} ATR target is {(target - entry) / entry * 100m:0.####}% away and a round trip costs {costs.CostPercent(spread):0.####}% (fees, slippage, spread): net edge {costs.NetEdgePercent(entry, target, spread):0.####}% is below {costs.MinNetEdgePercent}%."),
+                F($"Long setup, but the {TargetSigma}σ target ({TargetSigma * sigmaAtr:0.##} ATR) is {(target - entry) / entry * 100m:0.####}% away and a round trip costs {costs.CostPercent(spread):0.####}% (fees, slippage, spread): net edge {costs.NetEdgePercent(entry, target, spread):0.####}% is below {costs.MinNetEdgePercent}%."),
                 description,
                 ModelName,
                 VetoHoldConfidence,
@@ -93,12 +104,12 @@ public sealed class RulesBrain(RoundTripCost? costs = null) : ITradingBrain
             TradeAction.Buy,
             SizePercent,
             entry,
-            Math.Round(entry - (StopAtr * atr), 8, MidpointRounding.AwayFromZero),
+            Math.Round(entry - (StopSigma * sigma), 8, MidpointRounding.AwayFromZero),
             target,
             read.Confidence,
             read.Reasoning,
             description,
-            F($"Risk {StopAtr} ATR ({StopAtr * atr:0.########}) to make {TargetAtr} ATR; reward/risk {TargetAtr / StopAtr:0.##}."),
+            F($"Risk {StopSigma}σ ({StopSigma * sigma:0.########}, {StopSigma * sigmaAtr:0.##} ATR) to make {TargetSigma}σ ({TargetSigma * sigmaAtr:0.##} ATR), σ being the ATR scaled to the hold; reward/risk {TargetSigma / StopSigma:0.##}."),
             ModelName,
             0)
         { SetupStrength = read.SetupStrength };

@@ -33,7 +33,7 @@ public sealed class EntryPipeline(
     public async Task<MarketSnapshot> ReadMarketAsync(string symbol, CancellationToken cancellationToken)
     {
         var ticker = await exchange.FetchTickerAsync(symbol, cancellationToken);
-        var candles = await exchange.FetchOhlcvAsync(symbol, _options.Timeframe, _options.HistoryCandles, cancellationToken);
+        var candles = await exchange.FetchOhlcvAsync(symbol, _options.CandleTimeframe, _options.HistoryCandles, cancellationToken);
         return MarketSnapshot.Create(ticker, candles);
     }
 

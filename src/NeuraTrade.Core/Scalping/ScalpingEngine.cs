@@ -125,7 +125,7 @@ public sealed class ScalpingEngine(
             return skipped;
         }
 
-        var symbols = _options.Symbols;
+        var symbols = Listed(_options.Symbols);
         var markets = await ForEachAsync(symbols, ReadMarketAsync, cancellationToken);
 
         var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
@@ -212,6 +212,15 @@ public sealed class ScalpingEngine(
         await RecordScanAsync(report, cancellationToken);
         logger.LogInformation("Scan finished: {Summary}", report.Summary);
         return report;
+    }
+
+    /// <summary>
+    /// The configured symbols the venue lists (all of them while it has not loaded its markets). A symbol it does not list
+    /// (a paper replay without that market's file) is said once at start (StartupReport), not in every scan.
+    /// </summary>
+    private string[] Listed(string[] symbols)
+    {
+        return exchange.Markets is { Count: > 0 } markets ? symbols.Where(markets.Contains).ToArray() : symbols;
     }
 
     private async Task<(MarketSnapshot? Market, string? Problem)> ReadMarketAsync(string symbol, CancellationToken cancellationToken)

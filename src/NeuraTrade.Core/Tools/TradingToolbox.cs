@@ -54,7 +54,7 @@ public sealed class TradingToolbox(
     private async Task<object> GetMarketDataAsync([Description("BASE/QUOTE, e.g. BTC/USDT")] string symbol, CancellationToken cancellationToken) =>
         await GuardAsync(symbol, async s =>
         {
-            var market = MarketSnapshot.Create(await exchange.FetchTickerAsync(s, cancellationToken), await exchange.FetchOhlcvAsync(s, brain.Value.Timeframe, brain.Value.HistoryCandles, cancellationToken));
+            var market = MarketSnapshot.Create(await exchange.FetchTickerAsync(s, cancellationToken), await exchange.FetchOhlcvAsync(s, brain.Value.CandleTimeframe, brain.Value.HistoryCandles, cancellationToken));
             return (object)new { market.Symbol, market.Ticker.Bid, market.Ticker.Ask, market.Ticker.Last, spread_pct = market.Ticker.SpreadPercent, indicators = market.Indicators };
         });
 
@@ -66,8 +66,8 @@ public sealed class TradingToolbox(
                 return Error($"limit must be 1 to {MaxCandles}");
             }
 
-            var candles = await exchange.FetchOhlcvAsync(s, brain.Value.Timeframe, limit, cancellationToken);
-            return new { symbol = s, timeframe = brain.Value.Timeframe, candles = candles.Select(c => new object[] { c.OpenTime.ToUnixTimeMilliseconds(), c.Open, c.High, c.Low, c.Close, c.Volume }) };
+            var candles = await exchange.FetchOhlcvAsync(s, brain.Value.CandleTimeframe, limit, cancellationToken);
+            return new { symbol = s, timeframe = brain.Value.CandleTimeframe, candles = candles.Select(c => new object[] { c.OpenTime.ToUnixTimeMilliseconds(), c.Open, c.High, c.Low, c.Close, c.Volume }) };
         });
 
     private async Task<object> GetOrderBookAsync([Description("BASE/QUOTE")] string symbol, [Description("levels per side, 1 to 50")] int limit, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
@@ -27,15 +28,18 @@ public static class BacktestSessionFactory
         InMemoryLlmUsageLedger ledger,
         ManualClock clock)
     {
-        if (BacktestMarketData.Unservable(settings.Markets, brainOptions.Timeframe) is { } unservable)
+        // AI:Timeframe not set: the brain reads the data's own candles (the coarsest, when markets differ: it can be made of the others).
+        brainOptions.Timeframe = DataTimeframe(settings.Markets, brainOptions.Timeframe);
+        if (BacktestMarketData.Unservable(settings.Markets, brainOptions.CandleTimeframe) is { } unservable)
         {
             throw new InvalidOperationException(unservable);
         }
 
         scalping.Symbols = [.. settings.Markets.Select(m => m.Symbol)];
 
-        // The rules brain judges a target's costs as the session's risk gate does (one cost model per run).
-        brain = brain is RulesBrain rules ? rules.WithCosts(scalping.Costs) : brain;
+        // The rules brain judges a target's costs as the session's risk gate does (one cost model per run), and sizes its
+        // barriers to the run's hold in the brain's candles.
+        brain = brain is RulesBrain rules ? rules.For(scalping.Costs, HoldHorizon.Candles(scalping.PositionHoldTime, brainOptions.CandleTimeframe)) : brain;
         if (exchangeOptions.StartingBalances.Count > 0)
         {
             throw new InvalidOperationException("Exchange:StartingBalances funds other currencies of a paper account; a backtest's account holds only Exchange:StartingBalance of its quote currency (leave StartingBalances empty)");
@@ -63,9 +67,13 @@ public static class BacktestSessionFactory
         var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, books, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
         return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission)
         {
-            BrainTimeframe = brainOptions.Timeframe,
+            BrainTimeframe = brainOptions.CandleTimeframe,
         };
     }
+
+    /// <summary><paramref name="configured"/> (<c>AI:Timeframe</c>) when set, else the coarsest timeframe of <paramref name="markets"/>.</summary>
+    public static string DataTimeframe(IEnumerable<BacktestMarket> markets, string? configured) =>
+        !string.IsNullOrWhiteSpace(configured) ? configured.Trim() : Timeframes.Coarsest(markets.Select(m => m.Timeframe)) ?? Timeframes.LiveDefault;
 
     /// <summary>The clock a run over <paramref name="settings"/> starts at: the first step's open.</summary>
     public static ManualClock ClockFor(BacktestSettings settings)

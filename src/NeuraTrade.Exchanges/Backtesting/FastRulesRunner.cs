@@ -101,8 +101,9 @@ public sealed class FastRulesRunner
             return problem;
         }
 
-        return settings.Markets.FirstOrDefault(m => !string.Equals(m.Timeframe, brainOptions.Timeframe, StringComparison.Ordinal)) is { } other
-            ? $"{other.Symbol} is in {other.Timeframe} candles but AI:Timeframe is {brainOptions.Timeframe}"
+        var timeframe = BacktestSessionFactory.DataTimeframe(settings.Markets, brainOptions.Timeframe);
+        return settings.Markets.FirstOrDefault(m => !string.Equals(m.Timeframe, timeframe, StringComparison.Ordinal)) is { } other
+            ? $"{other.Symbol} is in {other.Timeframe} candles but the brain reads {timeframe} candles (AI:Timeframe)"
             : null;
     }
 

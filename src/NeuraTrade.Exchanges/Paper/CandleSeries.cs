@@ -146,23 +146,5 @@ public sealed class CandleSeries
         return step >= 3 ? (Math.Max(high, candle.Close), Math.Min(low, candle.Close)) : (high, low);
     }
 
-    public static TimeSpan ParseTimeframe(string timeframe)
-    {
-        if (timeframe.Length >= 2 && int.TryParse(timeframe[..^1], out var n) && n > 0)
-        {
-            switch (timeframe[^1])
-            {
-                case 'm':
-                    return TimeSpan.FromMinutes(n);
-                case 'h':
-                    return TimeSpan.FromHours(n);
-                case 'd':
-                    return TimeSpan.FromDays(n);
-                default:
-                    break;
-            }
-        }
-
-        throw new FormatException($"unknown timeframe '{timeframe}' (expected e.g. 1m, 5m, 1h, 1d)");
-    }
+    public static TimeSpan ParseTimeframe(string timeframe) => Timeframes.Parse(timeframe);
 }

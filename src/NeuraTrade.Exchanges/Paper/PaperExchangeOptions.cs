@@ -20,11 +20,11 @@ public sealed class PaperExchangeOptions
 
     /// <summary>Folder of candle files named <c>BASE_QUOTE-TIMEFRAME.csv</c>; relative paths resolve against the app folder.</summary>
     [Required]
-    public string ReplayDirectory { get; set; } = "data/candles";
+    public string ReplayDirectory { get; set; } = "data/replay";
 
-    /// <summary>Market seconds replayed per wall-clock second (30: a 5m candle every 10 s scan).</summary>
+    /// <summary>Market seconds replayed per wall-clock second (6: a 1m candle every 10 s scan, so each scan sees a new candle).</summary>
     [Range(0.001, 1_000_000.0)]
-    public double ReplaySpeed { get; set; } = 30;
+    public double ReplaySpeed { get; set; } = 6;
 
     /// <summary>
     /// The wall instant that shows the replay's first candle (ISO 8601, e.g. <c>2026-03-02T10:00:00Z</c>). Unset: the

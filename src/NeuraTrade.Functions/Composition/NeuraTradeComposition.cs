@@ -45,6 +45,13 @@ public static class NeuraTradeComposition
         services.AddNeuraTradeExchange(configuration);
 
         services.AddNeuraTradeBrain(configuration);
+
+        // AI:Timeframe not set: the brain reads the data's own candles. A hold shorter than one of them is refused at start.
+        services.AddOptions<BrainOptions>()
+            .PostConfigure<IServiceProvider>((o, sp) => o.Timeframe = string.IsNullOrWhiteSpace(o.Timeframe) ? ExchangeComposition.DataTimeframe(sp) : o.Timeframe.Trim())
+            .Validate(o => Timeframes.IsValid(o.Timeframe), "AI:Timeframe must be a candle timeframe such as 1m, 5m, 15m, 1h or 1d.");
+        // On the brain's options, not the scalper's: resolving the data's timeframe reads the scalper's symbols (no cycle).
+        services.AddSingleton<IValidateOptions<BrainOptions>>(sp => new HoldHorizonValidation(sp, configuration));
         services.AddSingleton<DecisionValidator>();
         services.AddSingleton<RiskGate>();
         services.AddSingleton<TradeDesk>();
@@ -105,6 +112,24 @@ public static class NeuraTradeComposition
         }
 
         return shortest == TimeSpan.MaxValue ? TimeSpan.FromSeconds(10) : shortest;
+    }
+
+    /// <summary>Refuses a hold shorter than one candle the brain reads (<see cref="HoldHorizon.Refusal"/>).</summary>
+    private sealed class HoldHorizonValidation(IServiceProvider services, IConfiguration configuration) : IValidateOptions<BrainOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, BrainOptions brain)
+        {
+            var options = services.GetRequiredService<IOptions<ScalpingOptions>>().Value;
+            if (options.PositionHoldTime <= TimeSpan.Zero || !Timeframes.IsValid(brain.Timeframe))
+            {
+                return ValidateOptionsResult.Skip; // reported by their own checks
+            }
+
+            var timeframeSet = !string.IsNullOrWhiteSpace(configuration[$"{BrainOptions.Section}:Timeframe"]);
+            return HoldHorizon.Refusal(options.PositionHoldTime, brain.CandleTimeframe, timeframeSet) is { } refusal
+                ? ValidateOptionsResult.Fail(refusal)
+                : ValidateOptionsResult.Success;
+        }
     }
 
     private static bool IsSixFieldCron(string expression)

@@ -54,7 +54,7 @@ public sealed class StartupReport(
         var missing = s.Symbols.Where(sym => !exchange.Markets.Contains(sym)).ToArray();
         if (missing.Length > 0)
         {
-            lines.Add($"No market data for {string.Join(", ", missing)} on {exchange.Name}: scans skip them (add BASE_QUOTE-5m.csv files to Exchange:ReplayDirectory).");
+            lines.Add($"No market data for {string.Join(", ", missing)} on {exchange.Name}: scans skip them. To paper-trade them, drop their candle files (BASE_QUOTE-1m.csv) in Exchange:ReplayDirectory, or point it at a folder that has them (data/README.md).");
         }
 
         return lines;
