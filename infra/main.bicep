@@ -97,8 +97,8 @@ param aiAllowShort string = 'false'
 @description('AI__HistoryCandles.')
 param aiHistoryCandles string = '60'
 
-@description('AI__Timeframe.')
-param aiTimeframe string = '5m'
+@description('AI__Timeframe: the candles the brain reads; empty: the data\'s own (1m on a live feed).')
+param aiTimeframe string = ''
 
 @description('AI__Endpoint: base URL (required for azure-openai and openai-compatible).')
 param aiEndpoint string = ''
@@ -294,10 +294,10 @@ param scalpingSizingBufferPercent string = '0.5'
 param exchangeName string = 'paper'
 
 @description('Exchange__ReplayDirectory, relative to the app folder.')
-param exchangeReplayDirectory string = 'data/candles'
+param exchangeReplayDirectory string = 'data/replay'
 
-@description('Exchange__ReplaySpeed: market seconds per wall second.')
-param exchangeReplaySpeed string = '30'
+@description('Exchange__ReplaySpeed: market seconds per wall second (6: one minute candle per 10 s scan).')
+param exchangeReplaySpeed string = '6'
 
 @description('Exchange__QuoteCurrency.')
 param exchangeQuoteCurrency string = 'USDT'

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
@@ -105,7 +106,8 @@ public static class ExchangeComposition
             sp.GetRequiredService<IReplayAnchorStore>(),
             sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value,
             sp.GetRequiredService<WallClock>(),
-            sp.GetRequiredService<ILogger<ReplayClock>>()));
+            sp.GetRequiredService<ILogger<ReplayClock>>(),
+            BrainHistory(sp)));
 
         // Paper on the replay runs the whole app on the replay's market clock; everything else on the wall clock.
         services.AddSingleton<IMarketReplay>(sp => UsesReplayClock(sp) ? sp.GetRequiredService<ReplayClock>() : LiveMarket.Instance);
@@ -168,6 +170,13 @@ public static class ExchangeComposition
         var symbols = sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.Symbols;
         var traded = replay.Series.Where(s => symbols.Contains(s.Symbol, StringComparer.Ordinal)).ToList();
         return Timeframes.Coarsest((traded.Count > 0 ? traded : replay.Series).Select(s => s.Timeframe)) ?? Timeframes.LiveDefault;
+    }
+
+    /// <summary>The span of candles the brain reads (<c>AI:HistoryCandles</c> of its timeframe): the replay's warm-up.</summary>
+    private static TimeSpan BrainHistory(IServiceProvider sp)
+    {
+        var brain = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
+        return Timeframes.Parse(string.IsNullOrWhiteSpace(brain.Timeframe) ? DataTimeframe(sp) : brain.Timeframe.Trim()) * brain.HistoryCandles;
     }
 
     /// <summary>Paper trading on the replay: the app runs on the replay's market clock.</summary>

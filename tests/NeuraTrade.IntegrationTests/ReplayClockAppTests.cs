@@ -32,12 +32,15 @@ public sealed class ReplayClockAppTests(AzuriteFixture azurite)
             ["Scalping:Symbols"] = "BTC/USDT",
         };
 
+        // Without a configured anchor the first start shows the first candle plus the brain's history (60 candles of 5
+        // minutes: 5 hours), so its first scans already have the indicators' candles.
         await using var one = TestApp.Create(azurite, Start, settings);
-        Assert.Equal(first, one.Market.GetUtcNow());
+        var warmedUp = first.AddHours(5);
+        Assert.Equal(warmedUp, one.Market.GetUtcNow());
 
-        // Started ten wall minutes later, the second process reads the anchor the first one stored: 300 market minutes in.
+        // Started ten wall minutes later, the second process reads the anchor the first one stored: 300 market minutes on.
         await using var two = TestApp.Create(azurite, Start.AddMinutes(10), settings);
-        Assert.Equal(first.AddMinutes(300), two.Market.GetUtcNow());
+        Assert.Equal(warmedUp.AddMinutes(300), two.Market.GetUtcNow());
         one.Time.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(two.Market.GetUtcNow(), one.Market.GetUtcNow());
 
@@ -100,9 +103,12 @@ public sealed class ReplayClockAppTests(AzuriteFixture azurite)
         Assert.Equal(first.AddDays(days), replay.DataStart);
         Assert.True(app.Market.GetUtcNow() > before);
 
-        // Its prices are the first candle's again (the wrap's 24% jump is gone: a new lap, not a continuation).
+        // Its prices are the start of the data's again (the wrap's 24% jump is gone: a new lap, not a continuation): the
+        // candle five hours in, after the brain's history (60 candles of 5 minutes) that each lap starts with.
         var ticker = await app.Get<IExchange>().FetchTickerAsync("BTC/USDT", CancellationToken.None);
-        Assert.InRange(ticker.Last, candles[0].Low, candles[0].High);
+        var resumed = candles.Last(c => c.OpenTime <= first.AddHours(5));
+        Assert.InRange(ticker.Last, resumed.Low, resumed.High);
+        Assert.Equal(replay.DataStart.AddHours(5), app.Market.GetUtcNow());
         Assert.Equal(app.Market.GetUtcNow(), ticker.Timestamp);
     }
 

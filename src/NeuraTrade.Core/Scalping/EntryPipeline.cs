@@ -64,12 +64,12 @@ public sealed class EntryPipeline(
         }
 
         logger.LogInformation(
-            "AI decision {DecisionId} {Symbol} {Action} {Confidence} {HoldReason}",
+            "AI decision {DecisionId} {Symbol} {Action} {Confidence}: {Reason}",
             decision.Id,
             decision.Symbol,
             decision.Action,
             decision.Confidence,
-            decision.HoldReason);
+            decision.HoldReason ?? decision.Reasoning);
         return decision;
     }
 

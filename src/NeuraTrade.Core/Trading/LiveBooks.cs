@@ -152,10 +152,10 @@ public sealed class LiveBooks(
 
             baseline = await baselines.AddIfAbsentAsync(AccountBaseline.Record(first.Account, first.Parts, now), cancellationToken);
             logger.LogInformation(
-                "Books baseline recorded at {RecordedAt}: the app's positions opened since {PositionsSince} are counted against {Balances}",
+                "Books baseline recorded at {RecordedAt:yyyy-MM-dd HH:mm:ss}: the app's positions opened since {PositionsSince:yyyy-MM-dd HH:mm:ss} are counted against {Balances}",
                 baseline.RecordedAt,
                 baseline.PositionsSince,
-                string.Join(", ", baseline.Balances.Where(b => b.Value != 0m).Select(b => $"{b.Value.ToString(CultureInfo.InvariantCulture)} {b.Key}")));
+                string.Join(", ", baseline.Balances.Where(b => b.Value != 0m).Select(b => $"{b.Value.ToString("0.########", CultureInfo.InvariantCulture)} {b.Key}")));
         }
 
         if (now - baseline.PositionsSince > TimeSpan.FromDays(WindowDays))

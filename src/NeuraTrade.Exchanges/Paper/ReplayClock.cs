@@ -30,12 +30,18 @@ public sealed class ReplayClock : TimeProvider, IMarketReplay
     private readonly double _speed;
     private readonly DateTimeOffset? _configuredAnchor;
     private readonly bool _loop;
+    private readonly TimeSpan _warmup;
     private readonly ILogger _logger;
     private readonly Dictionary<string, CandleSeries> _traded;
     private readonly object _gate = new();
     private StoredReplayAnchor? _anchor;
 
-    public ReplayClock(CandleReplay replay, IEnumerable<string> tradedSymbols, IReplayAnchorStore store, PaperExchangeOptions options, WallClock wall, ILogger<ReplayClock> logger)
+    /// <param name="warmup">
+    /// How far past the first candle a replay that is not anchored by configuration starts (each lap too): the history the
+    /// brain reads (<c>AI:HistoryCandles</c> of its timeframe), so the first scans judge a market instead of holding for
+    /// want of candles. Ignored when it is not shorter than the data.
+    /// </param>
+    public ReplayClock(CandleReplay replay, IEnumerable<string> tradedSymbols, IReplayAnchorStore store, PaperExchangeOptions options, WallClock wall, ILogger<ReplayClock> logger, TimeSpan warmup = default)
     {
         _wall = wall.Time;
         _store = store;
@@ -62,6 +68,7 @@ public sealed class ReplayClock : TimeProvider, IMarketReplay
 
         DataStart = _traded.Values.Min(s => s.Start);
         DataStop = _traded.Values.Max(s => s.End);
+        _warmup = warmup > TimeSpan.Zero && warmup < DataStop - DataStart ? warmup : TimeSpan.Zero;
         Data = replay;
         if (_traded.Count > 1 && _traded.Values.Max(s => s.Start) >= _traded.Values.Min(s => s.End))
         {
@@ -143,13 +150,13 @@ public sealed class ReplayClock : TimeProvider, IMarketReplay
             // The next lap shows the first candle at the next market instant with the data's time of day.
             var days = (long)Math.Ceiling((market - DataStart).TotalDays);
             var offset = TimeSpan.FromDays(days);
-            var next = new ReplayAnchor(wall, DataStart + offset, _speed, offset, anchor.Lap + 1, DataStart);
+            var next = new ReplayAnchor(wall, DataStart + offset + _warmup, _speed, offset, anchor.Lap + 1, DataStart);
             if (await _store.TryReplaceAsync(stored, next, cancellationToken) is { } replaced)
             {
                 Adopt(replaced);
                 _logger.LogInformation(
                     "Replay restarted from the first candle: lap {Lap}, market time {Market:yyyy-MM-dd HH:mm:ss} shows the data of {Data:yyyy-MM-dd HH:mm:ss} (Exchange:ReplayLoop)",
-                    next.Lap, next.Market, DataStart);
+                    next.Lap, next.Market, next.Market - offset);
                 return true;
             }
         }
@@ -185,8 +192,8 @@ public sealed class ReplayClock : TimeProvider, IMarketReplay
                 if (_store.TryAdd(fresh) is { } added)
                 {
                     _logger.LogInformation(
-                        "Replay anchored: wall {Wall:yyyy-MM-dd HH:mm:ss} shows the first candle {Market:yyyy-MM-dd HH:mm:ss}, {Speed}× ({Symbols})",
-                        fresh.Wall, fresh.Market, _speed, string.Join(", ", _traded.Keys));
+                        "Replay anchored: wall {Wall:yyyy-MM-dd HH:mm:ss} shows market time {Market:yyyy-MM-dd HH:mm:ss} (the data starts {DataStart:yyyy-MM-dd HH:mm}; the brain's history comes first), {Speed}× ({Symbols})",
+                        fresh.Wall, fresh.Market, DataStart, _speed, string.Join(", ", _traded.Keys));
                     return added;
                 }
             }
@@ -206,8 +213,11 @@ public sealed class ReplayClock : TimeProvider, IMarketReplay
         }
     }
 
-    /// <summary>A new replay: the configured anchor (or now) shows the first candle.</summary>
-    private ReplayAnchor Fresh(DateTimeOffset wall) => new(_configuredAnchor ?? wall, DataStart, _speed, TimeSpan.Zero, 0, DataStart);
+    /// <summary>A new replay: the configured anchor shows the first candle; without one, now shows the first candle plus the warm-up.</summary>
+    private ReplayAnchor Fresh(DateTimeOffset wall) =>
+        _configuredAnchor is { } configured
+            ? new(configured, DataStart, _speed, TimeSpan.Zero, 0, DataStart)
+            : new(wall, DataStart + _warmup, _speed, TimeSpan.Zero, 0, DataStart);
 
     /// <summary>The anchor to store instead of <paramref name="stored"/>, or null when it fits this process's settings.</summary>
     private ReplayAnchor? Adjusted(ReplayAnchor stored, DateTimeOffset wall)
