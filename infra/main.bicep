@@ -52,6 +52,27 @@ param allowedIpRanges string[] = []
 @maxValue(365)
 param storageSoftDeleteRetentionDays int = 7
 
+// ---- Who may trade (README "Settings", Auth__*; docs/deploy.md "Entra ID for trading actions") -------------
+
+@description('Auth__Mode: key (a function key is enough) or entra (trading actions also need an Entra ID token with the trading role, checked by the app; App Service authentication is turned on for browser sign-in).')
+@allowed([
+  'key'
+  'entra'
+])
+param authMode string = 'key'
+
+@description('Auth__ClientId: application (client) id of the app registration whose tokens are accepted (required with entra).')
+param authClientId string = ''
+
+@description('Auth__Audience: one more accepted token audience besides the client id and api://<client id>; empty: none.')
+param authAudience string = ''
+
+@description('Auth__TradingRole: the app role a caller needs for a trading action.')
+param authTradingRole string = 'Trading.Execute'
+
+@description('Directory (tenant) of the app registration; empty: the tenant deployed to. Becomes Auth__TenantId.')
+param authTenantId string = ''
+
 // ---- Storage (README "Storage") --------------------------------------------------------------------
 
 @description('Storage__TablePrefix: prepended to every table name (letters and digits, up to 20).')
@@ -432,7 +453,14 @@ var appConfiguration = {
   Exchange__RangeSpreadFactor: exchangeRangeSpreadFactor
   Exchange__MinNotional: exchangeMinNotional
   Storage__TablePrefix: tablePrefix
+  Auth__Mode: authMode
+  Auth__ClientId: authClientId
+  Auth__Audience: authAudience
+  Auth__TradingRole: authTradingRole
 }
+
+// The directory whose tokens the app accepts: the one deployed to unless authTenantId names another.
+var authTenant = empty(authTenantId) ? tenant().tenantId : authTenantId
 
 var keyVaultSecretNames KeyVaultSecretNames = {
   AI__ApiKey: 'ai-api-key'
@@ -549,6 +577,10 @@ module functionApp 'modules/function-app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     allowedIpRanges: allowedIpRanges
+    authMode: authMode
+    authClientId: authClientId
+    authTenantId: authTenant
+    authAudience: authAudience
   }
   // Roles granted and secrets written before the app first starts, so host storage and Key Vault
   // references resolve on the first start instead of after a restart.
