@@ -190,6 +190,19 @@ public sealed class EntraAuthTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(AuthMode.Key, app.Get<IOptions<AuthOptions>>().Value.Mode);
     }
 
+    [Fact]
+    public async Task The_start_up_report_says_who_may_trade()
+    {
+        await using var keyApp = TestApp.Create(azurite, TestApp.ReplayAnchor);
+        await using var entraApp = TestApp.Create(azurite, TestApp.ReplayAnchor, new Dictionary<string, string?>(_idp.Settings()));
+
+        Assert.Contains(keyApp.Get<NeuraTrade.Functions.Composition.StartupReport>().Lines(), l => l.StartsWith("Auth: key", StringComparison.Ordinal));
+        var line = Assert.Single(entraApp.Get<NeuraTrade.Functions.Composition.StartupReport>().Lines(), l => l.StartsWith("Auth: ", StringComparison.Ordinal));
+        Assert.Equal(
+            $"Auth: entra, client {LoopbackIdentityProvider.ClientId}, role {Role} for AiDecision (execute is true), ScalpingClosePosition, ScalpingKill, ScalpingToggle; platform sign-in header ignored",
+            line);
+    }
+
     [Theory]
     [InlineData("Auth:ClientId", "Auth:ClientId")]
     [InlineData("Auth:TenantId", "Auth:TenantId")]
