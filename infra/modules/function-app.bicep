@@ -76,6 +76,9 @@ param authTenantId string
 @description('One more accepted token audience; empty: none.')
 param authAudience string
 
+@description('Subnet (resource id) the app integrates into in the private-network variant; empty: none.')
+param virtualNetworkSubnetId string
+
 // Host and platform settings, all identity-based. AzureWebJobsStorage itself is never set: the host
 // reads __accountName/__credential/__clientId instead of a connection string.
 var hostSettings = {
@@ -124,6 +127,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    // Flex Consumption sends all of an integrated app's outbound traffic into the network (private endpoints, NAT).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

@@ -24,6 +24,7 @@ internal sealed class DeploymentSnapshot
 
     public IReadOnlyList<JsonObject> Resources { get; }
 
+    /// <summary>Output values by name (expressions that need a deployed resource stay as expressions).</summary>
     public JsonObject Outputs { get; }
 
     /// <summary>The resources of one type (e.g. Microsoft.Network/privateEndpoints).</summary>
