@@ -87,11 +87,7 @@ public sealed partial class PostdeployHookTests
     public async Task A_redeploy_keeps_the_keys_that_exist_and_makes_only_the_missing_one_under_the_name_asked_for()
     {
         using var az = new FakeCommandLine("az", AzAnswer);
-        var environment = HookEnvironment();
-        environment["FAKE_AZ_KEYED"] = "AiDecision ScalpingToggle ScalpingClosePosition";
-        environment["AZURE_TRADING_KEY_NAME"] = "desk";
-
-        var run = await az.RunHookAsync("postdeploy.sh", environment);
+        var run = await az.RunHookAsync("postdeploy.sh", HookEnvironment(("FAKE_AZ_KEYED", "AiDecision ScalpingToggle ScalpingClosePosition"), ("AZURE_TRADING_KEY_NAME", "desk")));
 
         Assert.True(run.ExitCode == 0, run.Output);
         var set = Assert.Single(run.Calls, c => c.Take(4).SequenceEqual(["functionapp", "function", "keys", "set"]));
@@ -104,11 +100,7 @@ public sealed partial class PostdeployHookTests
     public async Task A_trading_function_missing_from_the_app_fails_the_hook_naming_it()
     {
         using var az = new FakeCommandLine("az", AzAnswer);
-        var environment = HookEnvironment();
-        environment["FAKE_AZ_MISSING"] = "ScalpingKill";
-        environment["AZURE_POSTDEPLOY_ATTEMPTS"] = "1";
-
-        var run = await az.RunHookAsync("postdeploy.sh", environment);
+        var run = await az.RunHookAsync("postdeploy.sh", HookEnvironment(("FAKE_AZ_MISSING", "ScalpingKill"), ("AZURE_POSTDEPLOY_ATTEMPTS", "1")));
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("ScalpingKill", run.Output, StringComparison.Ordinal);
@@ -118,8 +110,7 @@ public sealed partial class PostdeployHookTests
     public async Task A_failing_az_or_a_missing_app_name_fails_the_hook()
     {
         using var az = new FakeCommandLine("az", AzAnswer) { ExitCode = 2 };
-        var environment = HookEnvironment();
-        environment["AZURE_POSTDEPLOY_ATTEMPTS"] = "1";
+        var environment = HookEnvironment(("AZURE_POSTDEPLOY_ATTEMPTS", "1"));
 
         var failing = await az.RunHookAsync("postdeploy.sh", environment);
         environment.Remove("AZURE_FUNCTION_APP_NAME");
@@ -132,11 +123,17 @@ public sealed partial class PostdeployHookTests
         Assert.Empty(unnamed.Calls);
     }
 
-    private static Dictionary<string, string> HookEnvironment() => new()
+    /// <summary>What azd hands the hook (the resource group and app from provisioning), plus <paramref name="more"/>.</summary>
+    private static Dictionary<string, string> HookEnvironment(params (string Name, string Value)[] more)
     {
-        ["AZURE_RESOURCE_GROUP"] = Group,
-        ["AZURE_FUNCTION_APP_NAME"] = App,
-    };
+        var environment = new Dictionary<string, string> { ["AZURE_RESOURCE_GROUP"] = Group, ["AZURE_FUNCTION_APP_NAME"] = App };
+        foreach (var (name, value) in more)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
 
     private static string Argument(IReadOnlyList<string> call, string option)
     {
