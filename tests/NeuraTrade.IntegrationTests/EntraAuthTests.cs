@@ -207,15 +207,18 @@ public sealed class EntraAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("Auth:ClientId", "Auth:ClientId")]
     [InlineData("Auth:TenantId", "Auth:TenantId")]
     [InlineData("Auth:TradingRole", "Auth:TradingRole")]
-    public async Task Entra_mode_with_a_setting_missing_fails_at_start_naming_it(string cleared, string named)
+    [InlineData("Auth:MetadataAddress=http://login.example.net/t/v2.0/.well-known/openid-configuration", "Auth:MetadataAddress")]
+    [InlineData("Auth:Instance=login.example.net", "Auth:MetadataAddress")]
+    public async Task Entra_mode_with_a_setting_missing_or_wrong_fails_at_start_naming_it(string setting, string named)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Auth:Mode"] = "entra",
             ["Auth:TenantId"] = LoopbackIdentityProvider.TenantId,
             ["Auth:ClientId"] = LoopbackIdentityProvider.ClientId,
-            [cleared] = string.Empty,
         };
+        var parts = setting.Split('=', 2);
+        settings[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
         await using var app = TestApp.Create(azurite, TestApp.ReplayAnchor, settings);
 
         var error = Assert.Throws<OptionsValidationException>(() => app.Get<IOptions<AuthOptions>>().Value);

@@ -12,7 +12,7 @@ public static class AuthComposition
             .Bind(configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.Mode == AuthMode.Key || !string.IsNullOrWhiteSpace(o.ClientId), "Auth:ClientId is required when Auth:Mode is entra: the application (client) id of the app registration tokens are issued for.")
             .Validate(o => o.Mode == AuthMode.Key || !string.IsNullOrWhiteSpace(o.TenantId) || !string.IsNullOrWhiteSpace(o.MetadataAddress), "Auth:TenantId (or Auth:MetadataAddress) is required when Auth:Mode is entra: the directory whose tokens are accepted.")
-            .Validate(o => o.Mode == AuthMode.Key || Uri.TryCreate(o.ResolvedMetadataAddress, UriKind.Absolute, out _), "Auth:MetadataAddress (or Auth:Instance with Auth:TenantId) must make an absolute URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration.")
+            .Validate(o => o.Mode == AuthMode.Key || o.MetadataIsHttpsOrLoopback(), "Auth:MetadataAddress (or Auth:Instance with Auth:TenantId) must make an https:// URL (plain http only on loopback), e.g. https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.TradingRole) && !string.IsNullOrWhiteSpace(o.RoleClaim), "Auth:TradingRole and Auth:RoleClaim must not be empty (defaults: Trading.Execute, roles).")
             .ValidateOnStart();
         services.AddSingleton<EntraTokenValidator>();

@@ -41,6 +41,14 @@ public sealed class AuthOptions
             ? $"{Instance.TrimEnd('/')}/{TenantId}/v2.0/.well-known/openid-configuration"
             : MetadataAddress;
 
+    /// <summary>Signing keys come over HTTPS; plain HTTP only from this machine (tests, a local stand-in).</summary>
+    public bool MetadataIsHttpsOrLoopback() =>
+        Uri.TryCreate(ResolvedMetadataAddress, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)));
+
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+
     /// <summary>The audiences a token may carry: the client id, <c>api://</c> client id, and <see cref="Audience"/>.</summary>
     public IReadOnlyList<string> ValidAudiences() =>
         new[] { ClientId, $"api://{ClientId}", Audience }.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.Ordinal).ToArray();

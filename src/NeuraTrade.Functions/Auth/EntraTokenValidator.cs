@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -32,7 +31,7 @@ public sealed class EntraTokenValidator : IDisposable
         _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
             address,
             new OpenIdConnectConfigurationRetriever(),
-            new HttpDocumentRetriever(_http) { RequireHttps = !IsLoopback(address) });
+            new HttpDocumentRetriever(_http) { RequireHttps = !(Uri.TryCreate(address, UriKind.Absolute, out var uri) && AuthOptions.IsLoopback(uri)) });
     }
 
     public async Task<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -86,8 +85,4 @@ public sealed class EntraTokenValidator : IDisposable
         SecurityTokenMalformedException => "the token is not a JWT",
         _ => "the token is not valid",
     };
-
-    private static bool IsLoopback(string address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri)
-        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip)));
 }
