@@ -47,10 +47,37 @@ param keyVaultNameSuffix string
 @description('Address ranges (CIDR, e.g. 203.0.113.0/24) allowed to call the function app. Empty: no restriction. Otherwise one Allow rule per range and a final Deny for everyone else (the SCM/deployment site stays open so azd deploy works).')
 param allowedIpRanges string[] = []
 
+@description('Private-network variant: the app joins a virtual network and leaves through a NAT gateway with one static public IP (output AZURE_OUTBOUND_IP_ADDRESS, for an exchange key\'s IP allow-list); storage (blob, queue, table) and Key Vault are reached through private endpoints and refuse public network access. docs/deploy.md says what changes.')
+param networkIsolation bool = false
+
+@description('Address space of that virtual network (networkIsolation), a /16 to /23: the app subnet is its first /24, the private endpoints the second.')
+param virtualNetworkAddressPrefix string = '10.40.0.0/16'
+
 @description('Days a deleted blob or container stays recoverable (storage soft delete).')
 @minValue(1)
 @maxValue(365)
 param storageSoftDeleteRetentionDays int = 7
+
+// ---- Who may trade (README "Settings", Auth__*; docs/deploy.md "Entra ID for trading actions") -------------
+
+@description('Auth__Mode: key (a function key is enough) or entra (trading actions also need an Entra ID token with the trading role, checked by the app; App Service authentication is turned on for browser sign-in).')
+@allowed([
+  'key'
+  'entra'
+])
+param authMode string = 'key'
+
+@description('Auth__ClientId: application (client) id of the app registration whose tokens are accepted (required with entra).')
+param authClientId string = ''
+
+@description('Auth__Audience: one more accepted token audience besides the client id and api://<client id>; empty: none.')
+param authAudience string = ''
+
+@description('Auth__TradingRole: the app role a caller needs for a trading action.')
+param authTradingRole string = 'Trading.Execute'
+
+@description('Directory (tenant) of the app registration; empty: the tenant deployed to. Becomes Auth__TenantId.')
+param authTenantId string = ''
 
 // ---- Storage (README "Storage") --------------------------------------------------------------------
 
@@ -356,7 +383,30 @@ var names = {
   plan: 'plan-neuratrade-${resourceToken}'
   functionApp: 'func-neuratrade-${resourceToken}'
   deploymentContainer: 'app-package'
+  virtualNetwork: 'vnet-neuratrade-${resourceToken}'
+  natGateway: 'ng-neuratrade-${resourceToken}'
 }
+
+// The private endpoints of the private-network variant: one per storage service the host and the app use, one for
+// the vault (Key Vault references).
+var privateEndpointTargets = [
+  {
+    groupId: 'blob'
+    name: 'pe-${names.storage}-blob'
+  }
+  {
+    groupId: 'queue'
+    name: 'pe-${names.storage}-queue'
+  }
+  {
+    groupId: 'table'
+    name: 'pe-${names.storage}-table'
+  }
+  {
+    groupId: 'vault'
+    name: 'pe-${names.keyVault}'
+  }
+]
 
 // The app's settings, named exactly as in README "Settings". An empty value is left out, so the app's
 // own default applies (for the profile-governed limits: the Scalping__Profile preset).
@@ -432,7 +482,14 @@ var appConfiguration = {
   Exchange__RangeSpreadFactor: exchangeRangeSpreadFactor
   Exchange__MinNotional: exchangeMinNotional
   Storage__TablePrefix: tablePrefix
+  Auth__Mode: authMode
+  Auth__ClientId: authClientId
+  Auth__Audience: authAudience
+  Auth__TradingRole: authTradingRole
 }
+
+// The directory whose tokens the app accepts: the one deployed to unless authTenantId names another.
+var authTenant = empty(authTenantId) ? tenant().tenantId : authTenantId
 
 var keyVaultSecretNames KeyVaultSecretNames = {
   AI__ApiKey: 'ai-api-key'
@@ -493,6 +550,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: names.deploymentContainer
     tableNames: map(tableNames, table => '${tablePrefix}${table}')
     softDeleteRetentionDays: storageSoftDeleteRetentionDays
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -509,8 +567,37 @@ module keyVault 'modules/key-vault.bicep' = {
     exchangeApiSecret: exchangeApiSecret
     secretNames: keyVaultSecretNames
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
   }
 }
+
+module network 'modules/network.bicep' = if (networkIsolation) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: names.virtualNetwork
+    natGatewayName: names.natGateway
+    location: location
+    tags: tags
+    addressPrefix: virtualNetworkAddressPrefix
+  }
+}
+
+module privateEndpoints 'modules/private-endpoint.bicep' = [
+  for target in privateEndpointTargets: if (networkIsolation) {
+    name: 'private-endpoint-${target.groupId}'
+    scope: rg
+    params: {
+      name: target.name
+      location: location
+      tags: tags
+      subnetId: network!.outputs.privateEndpointSubnetId
+      serviceId: target.groupId == 'vault' ? keyVault.outputs.id : storage.outputs.id
+      groupId: target.groupId
+      dnsZoneId: network!.outputs.dnsZoneIds[target.groupId]
+    }
+  }
+]
 
 module access 'modules/access.bicep' = {
   name: 'access'
@@ -549,12 +636,18 @@ module functionApp 'modules/function-app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     allowedIpRanges: allowedIpRanges
+    authMode: authMode
+    authClientId: authClientId
+    authTenantId: authTenant
+    authAudience: authAudience
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
   }
-  // Roles granted and secrets written before the app first starts, so host storage and Key Vault
-  // references resolve on the first start instead of after a restart.
+  // Roles granted, secrets written and (private network) endpoints in place before the app first starts, so host
+  // storage and Key Vault references resolve on the first start instead of after a restart.
   dependsOn: [
     access
     keyVault
+    privateEndpoints
   ]
 }
 
@@ -571,3 +664,5 @@ output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+// The app's fixed outbound address in the private-network variant (allow-list it on the exchange key); empty otherwise.
+output AZURE_OUTBOUND_IP_ADDRESS string = networkIsolation ? network!.outputs.outboundIpAddress : ''

@@ -60,6 +60,25 @@ param logAnalyticsWorkspaceId string
 @description('Address ranges (CIDR) allowed to call the app; empty: no restriction. Otherwise everything else is denied.')
 param allowedIpRanges string[]
 
+@description('key: function keys only. entra: App Service authentication (authsettingsV2) on, the app checks Entra ID tokens for trading actions and believes the platform\'s sign-in header.')
+@allowed([
+  'key'
+  'entra'
+])
+param authMode string
+
+@description('Application (client) id of the app registration (entra).')
+param authClientId string
+
+@description('Directory (tenant) id whose tokens are accepted.')
+param authTenantId string
+
+@description('One more accepted token audience; empty: none.')
+param authAudience string
+
+@description('Subnet (resource id) the app integrates into in the private-network variant; empty: none.')
+param virtualNetworkSubnetId string
+
 // Host and platform settings, all identity-based. AzureWebJobsStorage itself is never set: the host
 // reads __accountName/__credential/__clientId instead of a connection string.
 var hostSettings = {
@@ -70,7 +89,14 @@ var hostSettings = {
   AZURE_CLIENT_ID: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // The app's token check (Auth__*) uses this cloud's login host and the tenant deployed to; it believes the
+  // X-MS-CLIENT-PRINCIPAL header only when the platform's authentication, which strips it from client requests, is on.
+  Auth__Instance: environment().authentication.loginEndpoint
+  Auth__TenantId: authTenantId
+  Auth__TrustPlatformPrincipal: authMode == 'entra' ? 'true' : 'false'
 }
+
+var entraAudiences = filter([authClientId, empty(authClientId) ? '' : 'api://${authClientId}', authAudience], audience => !empty(audience))
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -101,6 +127,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    // Flex Consumption sends all of an integrated app's outbound traffic into the network (private endpoints, NAT).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -146,6 +174,44 @@ resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
         enabled: true
       }
     ]
+  }
+}
+
+// App Service authentication (Easy Auth) under Auth__Mode=entra: the platform validates Entra ID tokens and sign-in
+// sessions (/.auth/login/aad) and passes the caller on in X-MS-CLIENT-PRINCIPAL, removing any such header a client sent.
+// Anonymous requests still reach the app: read-only functions stay on function keys, and the app itself refuses a
+// trading action without a token or session holding the trading role (401/403).
+resource authSettings 'Microsoft.Web/sites/config@2024-11-01' = if (authMode == 'entra') {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: entraAudiences
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
   }
 }
 

@@ -36,6 +36,13 @@ param secretNames KeyVaultSecretNames
 @description('Log Analytics workspace (resource id) that receives the vault\'s audit events.')
 param logAnalyticsWorkspaceId string
 
+@description('Enabled, or Disabled in the private-network variant (reached only through its private endpoint).')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -51,10 +58,10 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     softDeleteRetentionInDays: 90
     // ARM refuses an explicit false: leave the property out unless it is turned on.
     enablePurgeProtection: enablePurgeProtection ? true : null
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
     }
   }
 }
@@ -102,4 +109,5 @@ resource exchangeApiSecretSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' 
 }
 
 output name string = vault.name
+output id string = vault.id
 output uri string = vault.properties.vaultUri

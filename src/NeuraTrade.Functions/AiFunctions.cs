@@ -4,16 +4,19 @@ using Microsoft.Azure.Functions.Worker;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
+using NeuraTrade.Functions.Auth;
 
 namespace NeuraTrade.Functions;
 
 /// <summary>
 /// The brain over HTTP: a market read, and a validated, reviewed, journaled decision, entered through the risk gate
-/// when <c>execute</c> is true (Core's one entry use case, <see cref="DecisionMaker.DecideAndEnterAsync"/>).
+/// when <c>execute</c> is true (Core's one entry use case, <see cref="DecisionMaker.DecideAndEnterAsync"/>); only then is it
+/// a trading action.
 /// </summary>
 public sealed class AiFunctions(
     DecisionMaker decisions,
-    SymbolUniverse universe)
+    SymbolUniverse universe,
+    TradingAuthorization authorization)
 {
     [Function("AiAnalyze")]
     public async Task<IActionResult> Analyze(
@@ -43,6 +46,7 @@ public sealed class AiFunctions(
     }
 
     [Function("AiDecision")]
+    [TradingAction(When = "execute is true")]
     public async Task<IActionResult> Decision(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/decision")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -51,6 +55,11 @@ public sealed class AiFunctions(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (body!.Execute == true && await authorization.AuthorizeAsync(request, "AiDecision", cancellationToken) is { } denied)
+        {
+            return denied;
         }
 
         var (symbol, badSymbol) = universe.Check(body!.Symbol);

@@ -4,11 +4,12 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions.Api;
+using NeuraTrade.Functions.Auth;
 
 namespace NeuraTrade.Functions;
 
 /// <summary>The scalper: the timer's scan, its status, its toggle, a manual close and the kill switch.</summary>
-public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl control, ILogger<ScalpingFunctions> logger)
+public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl control, TradingAuthorization authorization, ILogger<ScalpingFunctions> logger)
 {
     /// <summary>
     /// App setting holding the scan's 6-field NCRONTAB schedule. Flat on purpose: nested names
@@ -34,10 +35,16 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
         ApiResults.Ok(await control.GetStatusAsync(cancellationToken));
 
     [Function("ScalpingToggle")]
+    [TradingAction]
     public async Task<IActionResult> Toggle(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/scalping/toggle")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        if (await authorization.AuthorizeAsync(request, "ScalpingToggle", cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
         var (body, problem) = await RequestReader.ReadAsync<ToggleRequest>(request, cancellationToken);
         if (problem is not null)
         {
@@ -56,11 +63,17 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
 
     /// <summary>Closes one open position at market now (exit reason <c>manual</c>).</summary>
     [Function("ScalpingClosePosition")]
+    [TradingAction]
     public async Task<IActionResult> ClosePosition(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/scalping/positions/{id}/close")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {
+        if (await authorization.AuthorizeAsync(request, "ScalpingClosePosition", cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
         if (string.IsNullOrWhiteSpace(id) || id.Length > 200 || id.Any(char.IsControl))
         {
             return ApiResults.BadRequest("id", "'id' must be the id of an open position, as the status endpoint lists it");
@@ -83,10 +96,16 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
 
     /// <summary>The kill switch: scalping off, then every open position closed at market (exit reason <c>kill_switch</c>).</summary>
     [Function("ScalpingKill")]
+    [TradingAction]
     public async Task<IActionResult> Kill(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/scalping/kill")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        if (await authorization.AuthorizeAsync(request, "ScalpingKill", cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
         var result = await control.KillAsync(cancellationToken);
         logger.LogWarning("Kill switch: scalping off, {Closed} positions closed, {StillOpen} still open", result.Closed.Count, result.StillOpen.Count);
         return ApiResults.Ok(result);

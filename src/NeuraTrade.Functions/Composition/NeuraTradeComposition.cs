@@ -11,6 +11,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges;
 using NeuraTrade.Functions.Api;
+using NeuraTrade.Functions.Auth;
 using NeuraTrade.Llm;
 using NeuraTrade.Storage;
 
@@ -63,6 +64,7 @@ public static class NeuraTradeComposition
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
         services.AddSingleton<SymbolUniverse>();
+        services.AddTradingAuthorization(configuration);
         services.AddSingleton<StartupReport>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupReport>());
         return builder;

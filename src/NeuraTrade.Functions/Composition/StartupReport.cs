@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
+using NeuraTrade.Functions.Auth;
 using NeuraTrade.Storage;
 
 namespace NeuraTrade.Functions.Composition;
@@ -15,6 +16,7 @@ public sealed class StartupReport(
     TableStore tables,
     IOptions<ScalpingOptions> scalping,
     IOptions<BrainOptions> ai,
+    IOptions<AuthOptions> auth,
     ILogger<StartupReport> logger,
     NeuraTrade.Core.Markets.IMarketReplay? replay = null) : IHostedService
 {
@@ -31,6 +33,7 @@ public sealed class StartupReport(
             $"Scalping: profile {s.Profile}, symbols {string.Join(", ", s.Symbols)}, schedule '{s.ScanSchedule}', max positions {s.MaxPositions}, "
                 + $"max position size {s.MaxPositionSize}, max daily loss {s.MaxDailyLoss}, hold {s.PositionHoldTime}",
         };
+        lines.Add(AuthLine(auth.Value));
         if (brain is RulesBrain)
         {
             lines.Add("No LLM is configured: decisions come from the deterministic rules brain (rules-v1). See README 'Settings' (AI__Provider) for LLM providers.");
@@ -58,6 +61,19 @@ public sealed class StartupReport(
         }
 
         return lines;
+    }
+
+    /// <summary>Who may trade: the mode, and under entra the registration, role and the functions it guards.</summary>
+    private static string AuthLine(AuthOptions auth)
+    {
+        if (auth.Mode == AuthMode.Key)
+        {
+            return "Auth: key (a function key is enough for every function; Auth:Mode=entra adds Entra ID for trading actions)";
+        }
+
+        var actions = TradingActions.Find(typeof(StartupReport).Assembly).Select(a => a.When is null ? a.Name : $"{a.Name} ({a.When})");
+        return $"Auth: entra, client {auth.ClientId}, role {auth.TradingRole} for {string.Join(", ", actions)}; "
+            + $"platform sign-in header {(auth.TrustPlatformPrincipal ? "trusted" : "ignored")}";
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

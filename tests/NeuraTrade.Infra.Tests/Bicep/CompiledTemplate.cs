@@ -29,13 +29,19 @@ internal sealed class CompiledTemplate
 
     /// <summary>The value main.bicep passes to a module parameter.</summary>
     public string ModuleArgument(string module, string parameter) =>
-        Text(ModuleDeployment(module)["properties"]!["parameters"]![parameter]?["value"]);
+        ArgumentValue(ModuleDeployment(module)["properties"]!["parameters"]![parameter]);
 
     /// <summary>Every argument main.bicep passes to a module, as "module.parameter" and its expression.</summary>
     public IEnumerable<(string Argument, string Expression)> ModuleArguments() =>
         Resources(Root)
             .Where(r => Type(r) == "Microsoft.Resources/deployments")
-            .SelectMany(d => d["properties"]!["parameters"]!.AsObject().Select(p => ($"{Text(d["name"])}.{p.Key}", Text(p.Value?["value"]))));
+            .SelectMany(d => d["properties"]!["parameters"]!.AsObject().Select(p => ($"{Text(d["name"])}.{p.Key}", ArgumentValue(p.Value))));
+
+    /// <summary>
+    /// A module argument's expression: the <c>value</c> of its object, or the whole argument when Bicep compiled a
+    /// conditional into one expression that builds the object (<c>[if(c, createObject('value', a), createObject('value', b))]</c>).
+    /// </summary>
+    private static string ArgumentValue(JsonNode? argument) => argument is JsonObject o ? Text(o["value"]) : Text(argument);
 
     /// <summary>Resources of a template; symbolic-name templates (languageVersion 2.0) keep them in an object.</summary>
     public static IEnumerable<JsonObject> Resources(JsonObject template) =>

@@ -15,7 +15,7 @@ public sealed class CompiledTemplateTests
         Assert.Equal("[parameters('environmentName')]", Text(template.Variables["tags"]!["azd-env-name"]));
         Assert.Equal("[variables('tags')]", Text(group["tags"]));
         Assert.Equal(
-            ["access", "function-app", "identity", "key-vault", "monitoring", "storage"],
+            ["[format('private-endpoint-{0}', variables('privateEndpointTargets')[copyIndex()].groupId)]", "access", "function-app", "identity", "key-vault", "monitoring", "network", "storage"],
             ResourcesOfType(template.Root, "Microsoft.Resources/deployments").Select(d => Text(d["name"])).Order(StringComparer.Ordinal));
     }
 
@@ -285,7 +285,7 @@ public sealed class CompiledTemplateTests
         Assert.Equal(
             [
                 "APPLICATIONINSIGHTS_NAME", "AZURE_FUNCTION_APP_NAME", "AZURE_FUNCTION_APP_URL", "AZURE_FUNCTION_IDENTITY_CLIENT_ID",
-                "AZURE_KEY_VAULT_NAME", "AZURE_KEY_VAULT_URI", "AZURE_LOCATION", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME",
+                "AZURE_KEY_VAULT_NAME", "AZURE_KEY_VAULT_URI", "AZURE_LOCATION", "AZURE_OUTBOUND_IP_ADDRESS", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME",
                 "AZURE_STORAGE_TABLE_ENDPOINT", "AZURE_TENANT_ID",
             ],
             template.Outputs.Select(o => o.Key).Order(StringComparer.Ordinal));

@@ -16,6 +16,9 @@ public sealed partial class DeploymentSettingsTests
     // Secrets: in Azure they come from Key Vault references (checked in CompiledTemplateTests), never from app configuration.
     private static readonly string[] SecretKeys = ["AI__ApiKey", "Exchange__Binance__ApiKey", "Exchange__Binance__ApiSecret"];
 
+    // Set by the template from the deployment (the tenant deployed to, unless authTenantId names another): host settings of the function-app module.
+    private static readonly string[] DeploymentKeys = ["Auth__TenantId"];
+
     // Left empty in Azure so Scalping__Profile decides them (ScalpingProfiles.Apply); explicit values would override every profile.
     private static readonly string[] ProfileGovernedKeys =
         ["Scalping__MaxPositions", "Scalping__MaxPositionSize", "Scalping__MaxDailyLoss", "Scalping__PositionHoldTime", "Scalping__MinNetEdgePercent"];
@@ -26,7 +29,9 @@ public sealed partial class DeploymentSettingsTests
         var template = await MainAsync();
         var configuration = template.Variables["appConfiguration"]!.AsObject();
 
-        foreach (var (key, seed) in LocalSettingsExample().Where(s => !HostOnlyKeys.Contains(s.Key) && !SecretKeys.Contains(s.Key)))
+        var hostSettings = template.Module("function-app")["variables"]!["hostSettings"]!.AsObject();
+        Assert.All(DeploymentKeys, key => Assert.True(hostSettings.ContainsKey(key), $"{key} should be set by the function-app module"));
+        foreach (var (key, seed) in LocalSettingsExample().Where(s => !HostOnlyKeys.Contains(s.Key) && !SecretKeys.Contains(s.Key) && !DeploymentKeys.Contains(s.Key)))
         {
             Assert.True(configuration.ContainsKey(key), $"{key} is in local.settings.example.json but not an app setting in main.bicep");
             var parameter = ParameterOf(Text(configuration[key]));
