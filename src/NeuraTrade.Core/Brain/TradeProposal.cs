@@ -22,7 +22,11 @@ public sealed record TradeProposal(
     string ModelUsed,
     int TokensUsed)
 {
-    /// <summary>Market or limit, as the brain asked; the engine fills entries at market in this version.</summary>
+    /// <summary>
+    /// Market or limit, as the brain asked. A limit entry is placed at <see cref="EntryPrice"/> as immediate-or-cancel: it
+    /// takes what the book fills at that price or better now and the rest is cancelled (<c>TradeDesk</c>); the rules brain
+    /// always enters at market.
+    /// </summary>
     public OrderType OrderType { get; init; } = OrderType.Market;
 
     /// <summary>What would prove the idea wrong, in the brain's words.</summary>

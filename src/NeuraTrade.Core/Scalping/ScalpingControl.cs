@@ -6,7 +6,11 @@ using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Scalping;
 
-/// <summary>The toggle and the status read: what the status and toggle endpoints call.</summary>
+/// <summary>
+/// The operator's controls over the scalper: the runtime toggle, a manual close of one position, the kill switch (close
+/// everything and stop entries), and the status read (positions with unrealized PnL, the day's PnL and limits, the last
+/// scan, the LLM bill, the books check, the replay's market clock). The status, toggle, close and kill endpoints call it.
+/// </summary>
 public sealed class ScalpingControl(
     IExchange exchange,
     ITradingBrain brain,
