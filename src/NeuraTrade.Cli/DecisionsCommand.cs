@@ -109,7 +109,7 @@ internal static class DecisionsCommand
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
-    private static ServiceProvider Build()
+    internal static ServiceProvider Build()
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true)

@@ -21,6 +21,7 @@ var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local 
     scan,
     NeuraTrade.Cli.MarketCommand.Create(),
     NeuraTrade.Cli.DecisionsCommand.Create(),
+    NeuraTrade.Cli.TradesCommand.Create(),
     NeuraTrade.Cli.BacktestCommand.Create(),
     NeuraTrade.Cli.Bench.BenchCommand.Create(),
 };

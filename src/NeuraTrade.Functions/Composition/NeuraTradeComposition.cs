@@ -57,6 +57,7 @@ public static class NeuraTradeComposition
         services.AddSingleton<RiskGate>();
         services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
+        services.AddSingleton<TradeHistory>();
         services.AddSingleton<EntryPipeline>();
         services.AddSingleton<DecisionMaker>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LiveBooks>(
