@@ -239,6 +239,17 @@ public sealed class SeedSettingsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void The_config_option_repeats_and_keeps_the_files_in_order()
+    {
+        var command = BacktestCommand.Create();
+
+        var parsed = command.Parse(["--config", "config.yml", "--config", "conservative.yml"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(["config.yml", "conservative.yml"], parsed.GetValue<string[]>("--config")!);
+    }
+
+    [Fact]
     public void The_backtest_reads_the_same_files_and_refuses_an_unknown_key()
     {
         var configuration = BacktestCommand.Configuration([Seed("config.yml"), Seed("conservative.yml")], Environment);
