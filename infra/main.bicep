@@ -277,6 +277,13 @@ param scalpingProfile string = 'default'
 @description('Scalping__Symbols: comma-separated universe.')
 param scalpingSymbols string = 'BTC/USDT,ETH/USDT,SOL/USDT'
 
+@description('Scalping__Enabled: false means no scan enters (disabled by configuration, whatever the runtime toggle says).')
+@allowed([
+  'true'
+  'false'
+])
+param scalpingEnabled string = 'true'
+
 @description('Scalping__ActiveByDefault.')
 @allowed([
   'true'
@@ -459,6 +466,7 @@ var appConfiguration = {
   ScalpingScanSchedule: scalpingScanSchedule
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols
+  Scalping__Enabled: scalpingEnabled
   Scalping__ActiveByDefault: scalpingActiveByDefault
   Scalping__MaxPositions: scalpingMaxPositions
   Scalping__MaxPositionSize: scalpingMaxPositionSize

@@ -8,6 +8,7 @@ using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Exchanges.Backtesting;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Functions.Settings;
 using NeuraTrade.Llm;
 using NeuraTrade.Llm.Cassettes;
 using Spectre.Console;
@@ -54,14 +55,15 @@ internal static class BacktestCommand
         var engine = new Option<string>("--engine") { Description = "auto (default), full (the live engine candle by candle) or fast (rules brain only; proven identical to full).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. BacktestEngines.Names]);
 
-        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain, engine };
+        var config = ConfigFiles.Option();
+        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain, engine, config };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
                 var markets = LoadMarkets(parse.GetValue(data)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(symbol));
                 var job = new BacktestJob(markets, parse.GetValue(brain)!, parse.GetValue(profile)!, parse.GetValue(cassette), !parse.GetValue(plain),
-                    Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration())
+                    Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration(parse.GetValue(config) ?? []))
                 { Engine = parse.GetValue(engine)! };
                 // Ctrl-C / SIGTERM stop the run between two candles; the partial report is still printed and written.
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -319,11 +321,16 @@ internal static class BacktestCommand
         return $"DISAGREE: {string.Join("; ", lines)}";
     }
 
-    private static IConfiguration Configuration() =>
-        new ConfigurationBuilder()
+    /// <summary>The hosts' sources and spellings: appsettings.Local.json, the environment, then <c>--config</c> files; an unknown key stops the run.</summary>
+    internal static IConfiguration Configuration(IEnumerable<string> configFiles, Func<string, string?>? environment = null)
+    {
+        var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+            .AddEnvironmentVariables();
+        ConfigFiles.Add(builder, configFiles, environment);
+        var (configuration, unknown) = SeedSpellings.Build(builder);
+        return unknown.Count == 0 ? configuration : throw new InvalidOperationException(string.Join(" ", unknown));
+    }
 
     private static T Bind<T>(IConfiguration configuration, string section)
         where T : new()

@@ -9,11 +9,13 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions.Composition;
 
 var urls = new Option<string>("--urls") { Description = "Where the local host listens.", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
-var serve = new Command("serve", "Serve the Functions app's HTTP functions and timer locally (no Azure Functions Core Tools needed).") { urls };
-serve.SetAction((parse, ct) => Commands.ServeAsync(parse.GetValue(urls)!, ct));
+var serveConfig = NeuraTrade.Cli.ConfigFiles.Option();
+var serve = new Command("serve", "Serve the Functions app's HTTP functions and timer locally (no Azure Functions Core Tools needed).") { urls, serveConfig };
+serve.SetAction((parse, ct) => Commands.ServeAsync(parse.GetValue(urls)!, parse.GetValue(serveConfig) ?? [], ct));
 
-var scan = new Command("scan", "Run one scalping scan now and print what it did.");
-scan.SetAction((_, ct) => Commands.ScanOnceAsync(ct));
+var scanConfig = NeuraTrade.Cli.ConfigFiles.Option();
+var scan = new Command("scan", "Run one scalping scan now and print what it did.") { scanConfig };
+scan.SetAction((parse, ct) => Commands.ScanOnceAsync(parse.GetValue(scanConfig) ?? [], ct));
 
 var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local host and tools).")
 {
@@ -29,9 +31,9 @@ return await root.Parse(args).InvokeAsync();
 
 internal static class Commands
 {
-    public static async Task<int> ServeAsync(string urls, CancellationToken cancellationToken)
+    public static async Task<int> ServeAsync(string urls, string[] configFiles, CancellationToken cancellationToken)
     {
-        return await RunAsync(urls, async (app, ct) =>
+        return await RunAsync(urls, configFiles, async (app, ct) =>
         {
             await app.StartAsync(ct);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -58,20 +60,21 @@ internal static class Commands
         }, cancellationToken);
     }
 
-    public static Task<int> ScanOnceAsync(CancellationToken cancellationToken) =>
-        RunAsync("http://127.0.0.1:0", async (app, ct) =>
+    public static Task<int> ScanOnceAsync(string[] configFiles, CancellationToken cancellationToken) =>
+        RunAsync("http://127.0.0.1:0", configFiles, async (app, ct) =>
         {
-            _ = app.Services.GetRequiredService<IOptions<ScalpingOptions>>().Value;
+            // What a start validates (every section's options, and no unknown key), without starting the timer.
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
             var report = await app.Services.GetRequiredService<ScalpingEngine>().RunScanAsync(ct);
             Console.WriteLine(report.Summary);
             return 0;
         }, cancellationToken);
 
-    private static async Task<int> RunAsync(string urls, Func<Microsoft.AspNetCore.Builder.WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, string[] configFiles, Func<Microsoft.AspNetCore.Builder.WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
-            await using var app = LocalFunctionHost.Build(urls);
+            await using var app = LocalFunctionHost.Build(urls, c => NeuraTrade.Cli.ConfigFiles.Add(c, configFiles));
             await using var azurite = await StorageBootstrap.EnsureAsync(app.Services, Console.WriteLine, cancellationToken);
             return await body(app, cancellationToken);
         }
@@ -80,7 +83,8 @@ internal static class Commands
             Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
             return 2;
         }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("Azurite", StringComparison.Ordinal) || ex.Message.Contains("Setting '", StringComparison.Ordinal))
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException
+            || (ex is InvalidOperationException && (ex.Message.Contains("Azurite", StringComparison.Ordinal) || ex.Message.Contains("Setting '", StringComparison.Ordinal) || ex.Message.StartsWith("--config", StringComparison.Ordinal))))
         {
             Console.Error.WriteLine(ex.Message);
             return 2;

@@ -67,7 +67,8 @@ public sealed class TestApp : IAsyncDisposable
         where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <param name="logs">When given, every log line of the app, from Debug up, also goes here.</param>
-    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
+    /// <param name="configure">More configuration sources over the settings (settings files, as <c>--config</c> adds them).</param>
+    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null, Action<IConfigurationBuilder>? configure = null)
     {
         var time = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
@@ -90,6 +91,7 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(config);
+        configure?.Invoke(builder.Configuration);
         builder.Services.AddSingleton<TimeProvider>(time);
         if (logs is not null)
         {
@@ -104,7 +106,7 @@ public sealed class TestApp : IAsyncDisposable
     /// The app with its own defaults for what <see cref="Pinned"/> sets (the minute replay at its default speed and the
     /// default hold), the anchor still pinned; <paramref name="settings"/> over them.
     /// </summary>
-    public static TestApp CreateWithDefaults(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null)
+    public static TestApp CreateWithDefaults(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, Action<IConfigurationBuilder>? configure = null)
     {
         var defaults = Pinned.Keys.Where(k => k != "Exchange:ReplayAnchor").ToDictionary(k => k, _ => (string?)null);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -112,7 +114,7 @@ public sealed class TestApp : IAsyncDisposable
             defaults[key] = value;
         }
 
-        return Create(azurite, start, defaults);
+        return Create(azurite, start, defaults, configure: configure);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Composition;
+using NeuraTrade.Functions.Settings;
 
 namespace NeuraTrade.Cli.LocalHost;
 
@@ -36,6 +37,13 @@ internal static class LocalFunctionHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddNeuraTrade();
+
+        // The seed's scan_interval runs the local timer (the Functions app's trigger can only read ScalpingScanSchedule).
+        if (Durations.TryParse(builder.Configuration[ScanIntervalSchedule.Setting], out var interval) && ScanIntervalSchedule.TryCron(interval, out var cron))
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ScalpingOptions.ScheduleSetting] = cron });
+        }
+
         builder.Services.AddMvcCore();
         services?.Invoke(builder.Services);
 

@@ -36,6 +36,7 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     private enum Block
     {
         None,
+        Disabled,
         Toggled,
         DailyLoss,
         Drawdown,
@@ -65,6 +66,11 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
 
     private Block Paused(ScalpingState state, RiskContext? context)
     {
+        if (!_options.Enabled)
+        {
+            return Block.Disabled;
+        }
+
         if (!state.Active)
         {
             return Block.Toggled;
@@ -135,6 +141,8 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     {
         switch (block)
         {
+            case Block.Disabled:
+                return ScalpingStatus.DisabledByConfiguration;
             case Block.Toggled:
                 return "scalping is toggled off";
             case Block.DailyLoss:

@@ -125,6 +125,7 @@ public sealed class ScalpingControl(
             new LlmUsageToday(brain.Model, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, budget, budgetSpent),
             await books.CurrentAsync(cancellationToken))
         {
+            Enabled = _options.Enabled,
             Replay = replay?.Current,
         };
     }

@@ -116,12 +116,14 @@ public sealed class ScalpingEngine(
             desk.ReconcileDone();
         }
 
-        if (!state.Active)
+        // Disabled by configuration or toggled off: no entry, but open positions still exit on their rules.
+        if (!_options.Enabled || !state.Active)
         {
+            var why = _options.Enabled ? "toggled off" : ScalpingStatus.DisabledByConfiguration;
             var exitsOnly = await CheckPositionsAsync(cancellationToken);
-            var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, exitsOnly.Select(p => new SymbolScan(p.Symbol, "toggled off: exits only", null, null, [p])).ToList(), null, reconciled);
+            var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, exitsOnly.Select(p => new SymbolScan(p.Symbol, $"{why}: exits only", null, null, [p])).ToList(), _options.Enabled ? null : ScalpingStatus.DisabledByConfiguration, reconciled);
             await RecordScanAsync(skipped, cancellationToken);
-            logger.LogInformation("Scan skipped: scalping is toggled off ({Exits} exits)", exitsOnly.Count);
+            logger.LogInformation("Scan skipped: scalping is {Why} ({Exits} exits)", why, exitsOnly.Count);
             return skipped;
         }
 

@@ -26,6 +26,18 @@ public sealed class ScalpingOptions
     [Required]
     public string ScanSchedule { get; set; } = DefaultScanSchedule;
 
+    /// <summary>
+    /// The seed's <c>scalping.enabled</c>. False: no scan enters (open positions still exit) and the status says scalping is
+    /// disabled by configuration, whatever the runtime toggle says; only a change of this setting turns it back on.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The seed's <c>scan_interval</c> (<c>10s</c>): the local host runs the timer on it. The Functions app's trigger reads
+    /// <see cref="ScheduleSetting"/>, so there it must agree with that schedule (start-up names the value to set).
+    /// </summary>
+    public TimeSpan? ScanInterval { get; set; }
+
     /// <summary>Whether the scalper trades before anyone has toggled it.</summary>
     public bool ActiveByDefault { get; set; } = true;
 

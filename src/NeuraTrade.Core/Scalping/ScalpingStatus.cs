@@ -25,6 +25,14 @@ public sealed record ScalpingStatus(
     LlmUsageToday Llm,
     Trading.BooksStatus Books)
 {
+    /// <summary>Why scans do not trade while <c>Scalping:Enabled</c> is false (the status's paused reason, the scan's skip reason).</summary>
+    public const string DisabledByConfiguration = "scalping is disabled by configuration (Scalping:Enabled=false)";
+
+    /// <summary>
+    /// <c>Scalping:Enabled</c>: false means no scan enters, whatever <see cref="Active"/> (the runtime toggle) says.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
     /// <summary>
     /// Paper trading on the replay: market time beside wall time, the speed, the lap and whether the data has ended.
     /// Null on a live market. Every other time in the status (positions, last scan, the day) is market time.

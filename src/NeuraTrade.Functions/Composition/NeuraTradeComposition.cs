@@ -12,6 +12,7 @@ using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.Settings;
 using NeuraTrade.Llm;
 using NeuraTrade.Storage;
 
@@ -29,6 +30,11 @@ public static class NeuraTradeComposition
         var configuration = builder.Configuration;
         services.TryAddSingleton(TimeProvider.System);
 
+        // First: the seed's spellings and durations become the options' own, and a key that binds to nothing stops the start.
+        var unknown = SeedSpellings.Apply(configuration);
+        services.AddOptions<SettingsKeys>().Configure(o => o.Unknown = unknown).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SettingsKeys>, SettingsKeysValidation>();
+
         services.AddOptions<ScalpingOptions>()
             .Configure(o => BindScalping(o, configuration))
             .ValidateDataAnnotations()
@@ -36,11 +42,13 @@ public static class NeuraTradeComposition
             .Validate(o => o.Symbols.All(s => MarketSymbol.TryNormalize(s, out _)), "Scalping:Symbols must be BASE/QUOTE symbols, e.g. BTC/USDT.")
             .Validate(o => IsSixFieldCron(o.ScanSchedule), $"{ScalpingOptions.ScheduleSetting} must be a 6-field NCRONTAB expression with seconds, e.g. */10 * * * * *.")
             .Validate(_ => configuration["Scalping:ScanSchedule"] is null, $"Scalping:ScanSchedule is not read: set the flat app setting {ScalpingOptions.ScheduleSetting} (the timer trigger reads it).")
-            .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 00:02:00.")
+            .Validate(o => o.ScanInterval is null || ScanIntervalSchedule.TryCron(o.ScanInterval.Value, out _), $"{ScanIntervalSchedule.Setting} must divide a minute, an hour or a day evenly, e.g. 10s, 30s, 1m, 5m, 1h.")
+            .Validate(o => o.PositionHoldTime > TimeSpan.Zero, "Scalping:PositionHoldTime must be positive, e.g. 2m or 00:02:00.")
             .Validate(o => o.ScanLeaseTime > TimeSpan.Zero, "Scalping:ScanLeaseTime must be positive, e.g. 00:02:00.")
             .Validate(o => o.MaxDecisionAge > TimeSpan.Zero, "Scalping:MaxDecisionAge must be positive, e.g. 00:05:00.")
             .Validate(o => o.StopLossCooldown >= TimeSpan.Zero && o.LossStreakPause >= TimeSpan.Zero && o.ReconcileLookback >= TimeSpan.Zero, "Scalping:StopLossCooldown, LossStreakPause and ReconcileLookback must not be negative.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ScalpingOptions>, ScanIntervalValidation>();
 
         services.AddNeuraTradeStorage(configuration);
         services.AddNeuraTradeExchange(configuration);
@@ -80,6 +88,11 @@ public static class NeuraTradeComposition
         var section = configuration.GetSection(ScalpingOptions.Section);
         ScalpingProfiles.Apply(options, section["Profile"]);
         var csv = section["Symbols"];
+        if (section.GetSection(nameof(ScalpingOptions.Symbols)).GetChildren().Any())
+        {
+            options.Symbols = []; // a listed array replaces the defaults (the binder would append to them)
+        }
+
         section.Bind(options);
         options.ScanSchedule = configuration[ScalpingOptions.ScheduleSetting] ?? ScalpingOptions.DefaultScanSchedule;
         if (!string.IsNullOrWhiteSpace(csv))
@@ -133,6 +146,21 @@ public static class NeuraTradeComposition
                 ? ValidateOptionsResult.Fail(refusal)
                 : ValidateOptionsResult.Success;
         }
+    }
+
+    /// <summary>
+    /// <c>Scalping:ScanInterval</c> where the timer's schedule is a trigger expression (the Functions app): it must say what
+    /// <see cref="ScalpingOptions.ScheduleSetting"/> says, else start-up names the schedule to set instead. The local host
+    /// sets that schedule from the interval, so there the two always agree.
+    /// </summary>
+    private sealed class ScanIntervalValidation : IValidateOptions<ScalpingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ScalpingOptions options) =>
+            options.ScanInterval is not { } interval || !ScanIntervalSchedule.TryCron(interval, out var cron) || ScanIntervalSchedule.Same(cron, options.ScanSchedule)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(
+                    $"{ScanIntervalSchedule.Setting}={interval:c} cannot set the timer of the Functions app, whose trigger reads {ScalpingOptions.ScheduleSetting} (now '{options.ScanSchedule}'): "
+                    + $"set {ScalpingOptions.ScheduleSetting}={cron} instead (and remove {ScanIntervalSchedule.Setting}, or keep both equal).");
     }
 
     private static bool IsSixFieldCron(string expression)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Functions.Settings;
 using static NeuraTrade.Infra.Tests.Bicep.CompiledTemplate;
 
 namespace NeuraTrade.Infra.Tests.Bicep;
@@ -58,6 +59,23 @@ public sealed partial class DeploymentSettingsTests
         Assert.All(template.Variables["appConfiguration"]!.AsObject(), s => Assert.Contains(s.Key, known));
         Assert.Equal("[parameters('scalpingScanSchedule')]", Text(template.Variables["appConfiguration"]!["ScalpingScanSchedule"]));
         Assert.False(template.Variables["appConfiguration"]!.AsObject().ContainsKey("Scalping__ScanSchedule"), "the timer reads the flat ScalpingScanSchedule");
+    }
+
+    /// <summary>
+    /// Issue 19: a key under the app's sections that binds to nothing would stop the app at start (and, before, was silently
+    /// ignored): every app setting of the template and of local.settings.example.json is one the app binds.
+    /// </summary>
+    [Fact]
+    public async Task App_settings_and_local_settings_contain_only_keys_the_app_binds()
+    {
+        var template = await MainAsync();
+        var appSettings = template.Variables["appConfiguration"]!.AsObject().Select(s => s.Key)
+            .Concat(template.Module("function-app")["variables"]!["hostSettings"]!.AsObject().Select(s => s.Key));
+        var keys = appSettings.Concat(LocalSettingsExample().Select(s => s.Key)).Select(k => k.Replace("__", ":", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("Scalping:MaxPositions", keys);
+        Assert.Empty(SeedSpellings.UnknownKeys(keys));
+        Assert.Equal(["Scalping:MaxPositon is not a setting: did you mean Scalping:MaxPositions?"], SeedSpellings.UnknownKeys([.. keys, "Scalping:MaxPositon"]));
     }
 
     [Fact]
