@@ -68,9 +68,17 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
         var catalog = _host.App.Services.GetRequiredService<FunctionCatalog>();
         Assert.Equal(
-            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
+            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiTrades", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
             catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
+
+        // The trade history over real HTTP: CSV with its header, and a 400 problem for a bad parameter.
+        using var csv = await _host.Http.GetAsync(new Uri("/api/v1/ai/trades?format=csv", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("position_id,decision_id,symbol,", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var bad = await _host.Http.GetAsync(new Uri("/api/v1/ai/trades?limit=abc", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
     [Fact]
