@@ -84,7 +84,7 @@ internal static class Commands
             return 2;
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException
-            || (ex is InvalidOperationException && (ex.Message.Contains("Azurite", StringComparison.Ordinal) || ex.Message.Contains("Setting '", StringComparison.Ordinal) || ex.Message.StartsWith("--config", StringComparison.Ordinal))))
+            || (ex is InvalidOperationException && (ex.Message.Contains("Azurite", StringComparison.Ordinal) || ex.Message.Contains("Setting '", StringComparison.Ordinal) || ex.Message.StartsWith("--config", StringComparison.Ordinal) || ex.Message.StartsWith("LocalHost:", StringComparison.Ordinal))))
         {
             Console.Error.WriteLine(ex.Message);
             return 2;

@@ -17,7 +17,8 @@ namespace NeuraTrade.Cli.LocalHost;
 /// <summary>
 /// Serves the Functions app's own HTTP functions and timers on Kestrel, for machines without Azure Functions
 /// Core Tools. Same composition, same routes (under host.json's route prefix), same schedules, same settings.
-/// Function keys are not checked, as under Core Tools locally.
+/// Function keys are not checked, as under Core Tools locally, unless <c>LocalHost:ApiKey</c> is set; listening beyond
+/// loopback requires it.
 /// </summary>
 internal static class LocalFunctionHost
 {
@@ -56,8 +57,22 @@ internal static class LocalFunctionHost
                 ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timer, schedule, sp.GetRequiredService<NeuraTrade.Core.Markets.WallClock>().Time));
         }
 
+        var apiKey = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>()?.ApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey) && BeyondLoopback(urls) is { } exposed)
+        {
+            throw new InvalidOperationException(
+                $"LocalHost:ApiKey is required: serve listens on {exposed}, beyond loopback, where anyone who reaches it could trade. "
+                + "Set LocalHost__ApiKey to a long random secret (clients send it in the x-functions-key header), or listen on 127.0.0.1.");
+        }
+
         var app = builder.Build();
         app.Use(HandleFailuresAsync);
+        if (!string.IsNullOrWhiteSpace(apiKey))
+        {
+            var expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
+            app.Use((context, next) => RequireKeyAsync(context, next, expected));
+        }
+
         foreach (var function in catalog.Http)
         {
             app.MapMethods($"/{catalog.RoutePrefix}/{function.Route}", function.Methods, ctx => FunctionInvoker.InvokeHttpAsync(function, ctx))
@@ -65,6 +80,34 @@ internal static class LocalFunctionHost
         }
 
         return app;
+    }
+
+    /// <summary>The first of <paramref name="urls"/> (semicolon-separated) that is not a loopback address, or null.</summary>
+    internal static string? BeyondLoopback(string urls) =>
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(url =>
+        {
+            // Kestrel's wildcards (http://*:7071, http://+:7071) do not parse as URIs: they listen everywhere.
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                return true;
+            }
+
+            return !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+        });
+
+    /// <summary>The function key, as Azure checks it: the <c>x-functions-key</c> header, compared in fixed time; else a 401 problem.</summary>
+    private static Task RequireKeyAsync(HttpContext context, RequestDelegate next, byte[] expected)
+    {
+        var sent = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["x-functions-key"].ToString());
+        if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, expected))
+        {
+            return next(context);
+        }
+
+        var problem = ApiResults.Problem(StatusCodes.Status401Unauthorized, "A key is required.", "Send the host's key (LocalHost:ApiKey) in the x-functions-key header.");
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = problem.ContentType;
+        return context.Response.WriteAsync(problem.Content ?? string.Empty);
     }
 
     /// <summary>Replaces <c>%setting%</c> as the Functions host does; a missing setting is an error naming it.</summary>

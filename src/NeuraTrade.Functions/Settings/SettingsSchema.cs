@@ -130,7 +130,7 @@ public static class SettingsSchema
         root.Children[TradingOptions.Section] = SettingNode.Of(typeof(TradingOptions));
         root.Children[TableStorageOptions.Section] = storage;
         root.Children[AuthOptions.Section] = SettingNode.Of(typeof(AuthOptions));
-        root.Children["LocalHost"] = new SettingNode();
+        root.Children[LocalHostOptions.Section] = SettingNode.Of(typeof(LocalHostOptions));
         return root;
     }
 
