@@ -1,21 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NeuraTrade.Cli.LocalHost;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Functions.Api;
-using NeuraTrade.Storage;
 
 namespace NeuraTrade.Cli;
 
 /// <summary>
 /// <c>neuratrade decisions [--symbol S] [--strategy S] [--limit N] [--json]</c>: the journal, newest first, as a
-/// table or as the API's JSON. Reads the same storage settings as <c>serve</c> (Azurite by default, started when
+/// table or as the API's JSON. Reads the same storage settings as <c>serve</c> (StorageCommand; Azurite by default, started when
 /// it is not running).
 /// </summary>
 internal static class DecisionsCommand
@@ -63,24 +58,13 @@ internal static class DecisionsCommand
             return 2;
         }
 
-        try
-        {
-            await using var services = Build();
-            await using var azurite = await StorageBootstrap.EnsureAsync(services, m => Console.Error.WriteLine(m), cancellationToken);
-            var page = await services.GetRequiredService<IDecisionStore>().QueryAsync(new DecisionQuery(symbol, strategy, Limit: limit), cancellationToken);
-            Console.WriteLine(json ? JsonSerializer.Serialize(DecisionListResponse.From(page), ApiJson.Options) : Table(page.Decisions));
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
-            return 2;
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("Azurite", StringComparison.Ordinal))
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 2;
-        }
+        return await StorageCommand.RunAsync(
+            async services =>
+            {
+                var page = await services.GetRequiredService<IDecisionStore>().QueryAsync(new DecisionQuery(symbol, strategy, Limit: limit), cancellationToken);
+                Console.WriteLine(json ? JsonSerializer.Serialize(DecisionListResponse.From(page), ApiJson.Options) : Table(page.Decisions));
+            },
+            cancellationToken);
     }
 
     internal static string Table(IReadOnlyList<TradingDecision> decisions)
@@ -108,17 +92,4 @@ internal static class DecisionsCommand
         where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
-
-    internal static ServiceProvider Build()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        return new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
-            .AddNeuraTradeStorage(configuration)
-            .BuildServiceProvider();
-    }
 }

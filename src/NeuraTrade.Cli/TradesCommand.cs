@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using NeuraTrade.Cli.LocalHost;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions.Api;
 
@@ -48,35 +46,24 @@ internal static class TradesCommand
             return 2;
         }
 
-        try
-        {
-            await using var services = DecisionsCommand.Build();
-            await using var azurite = await StorageBootstrap.EnsureAsync(services, m => Console.Error.WriteLine(m), cancellationToken);
-            var history = new TradeHistory(services.GetRequiredService<IPositionStore>());
-            var trades = new List<Position>();
-            for (var page = await history.QueryAsync(query!, cancellationToken); ; page = await history.QueryAsync(query! with { Cursor = page.NextCursor }, cancellationToken))
+        return await StorageCommand.RunAsync(
+            async services =>
             {
-                trades.AddRange(page.Trades);
-                if (page.NextCursor is null)
+                var history = new TradeHistory(services.GetRequiredService<IPositionStore>());
+                var trades = new List<Position>();
+                for (var page = await history.QueryAsync(query!, cancellationToken); ; page = await history.QueryAsync(query! with { Cursor = page.NextCursor }, cancellationToken))
                 {
-                    break;
+                    trades.AddRange(page.Trades);
+                    if (page.NextCursor is null)
+                    {
+                        break;
+                    }
                 }
-            }
 
-            var all = TradeListResponse.From(new TradePage(trades, null));
-            Console.Write(csv ? all.ToCsv() : (json ? JsonSerializer.Serialize(all, ApiJson.Options) : Table(all.Trades)) + Environment.NewLine);
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
-            return 2;
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("Azurite", StringComparison.Ordinal))
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 2;
-        }
+                var all = TradeListResponse.From(new TradePage(trades, null));
+                Console.Write(csv ? all.ToCsv() : (json ? JsonSerializer.Serialize(all, ApiJson.Options) : Table(all.Trades)) + Environment.NewLine);
+            },
+            cancellationToken);
     }
 
     internal static string Table(IReadOnlyList<TradeResponse> trades)

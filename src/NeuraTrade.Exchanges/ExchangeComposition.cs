@@ -172,11 +172,15 @@ public static class ExchangeComposition
         return Timeframes.Coarsest((traded.Count > 0 ? traded : replay.Series).Select(s => s.Timeframe)) ?? Timeframes.LiveDefault;
     }
 
+    /// <summary><paramref name="configured"/> (<c>AI:Timeframe</c>) when set, else <see cref="DataTimeframe"/>.</summary>
+    public static string BrainTimeframe(IServiceProvider sp, string? configured) =>
+        string.IsNullOrWhiteSpace(configured) ? DataTimeframe(sp) : configured.Trim();
+
     /// <summary>The span of candles the brain reads (<c>AI:HistoryCandles</c> of its timeframe): the replay's warm-up.</summary>
     private static TimeSpan BrainHistory(IServiceProvider sp)
     {
         var brain = sp.GetRequiredService<IOptions<BrainOptions>>().Value;
-        return Timeframes.Parse(string.IsNullOrWhiteSpace(brain.Timeframe) ? DataTimeframe(sp) : brain.Timeframe.Trim()) * brain.HistoryCandles;
+        return Timeframes.Parse(BrainTimeframe(sp, brain.Timeframe)) * brain.HistoryCandles;
     }
 
     /// <summary>Paper trading on the replay: the app runs on the replay's market clock.</summary>

@@ -57,7 +57,7 @@ public static class NeuraTradeComposition
 
         // AI:Timeframe not set: the brain reads the data's own candles. A hold shorter than one of them is refused at start.
         services.AddOptions<BrainOptions>()
-            .PostConfigure<IServiceProvider>((o, sp) => o.Timeframe = string.IsNullOrWhiteSpace(o.Timeframe) ? ExchangeComposition.DataTimeframe(sp) : o.Timeframe.Trim())
+            .PostConfigure<IServiceProvider>((o, sp) => o.Timeframe = ExchangeComposition.BrainTimeframe(sp, o.Timeframe))
             .Validate(o => Timeframes.IsValid(o.Timeframe), "AI:Timeframe must be a candle timeframe such as 1m, 5m, 15m, 1h or 1d.");
         // On the brain's options, not the scalper's: resolving the data's timeframe reads the scalper's symbols (no cycle).
         services.AddSingleton<IValidateOptions<BrainOptions>>(sp => new HoldHorizonValidation(sp, configuration));
