@@ -1,8 +1,7 @@
 using System.Text.Json;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
-using NeuraTrade.Exchanges.Backtesting;
 
 namespace NeuraTrade.Backtesting.Tests;
 

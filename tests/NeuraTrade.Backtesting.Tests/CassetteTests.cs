@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Llm.Cassettes;
@@ -80,7 +80,7 @@ public sealed class CassetteTests : IDisposable
     {
         var settings = Bundled.Settings(new BacktestMarket("BTC/USDT", "5m", Span));
         var ledger = new InMemoryLlmUsageLedger();
-        var clock = NeuraTrade.Exchanges.Backtesting.BacktestSessionFactory.ClockFor(settings);
+        var clock = NeuraTrade.Backtesting.BacktestSessionFactory.ClockFor(settings);
         var brain = BacktestBrains.Llm(cassette, Endpoint, new BrainOptions { Provider = "openai", Model = Endpoint.Model }, clock, ledger, anonymize);
         return await Bundled.RunAsync(settings, brain, clock: clock, ledger: ledger);
     }

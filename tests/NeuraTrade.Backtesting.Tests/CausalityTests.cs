@@ -1,4 +1,4 @@
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Markets;
 
 namespace NeuraTrade.Backtesting.Tests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 
 namespace NeuraTrade.Backtesting.Tests;
 

@@ -1,4 +1,4 @@
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 
 namespace NeuraTrade.Backtesting.Tests;
 

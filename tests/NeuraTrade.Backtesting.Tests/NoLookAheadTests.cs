@@ -6,14 +6,13 @@ using CsCheck;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Tools;
 using NeuraTrade.Core.Trading;
-using NeuraTrade.Exchanges.Backtesting;
 using NeuraTrade.Exchanges.Paper;
 
 namespace NeuraTrade.Backtesting.Tests;

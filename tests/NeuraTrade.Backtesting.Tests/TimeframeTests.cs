@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
-using NeuraTrade.Exchanges.Backtesting;
 using NeuraTrade.Exchanges.Paper;
 
 namespace NeuraTrade.Backtesting.Tests;

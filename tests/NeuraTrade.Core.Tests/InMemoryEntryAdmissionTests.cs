@@ -1,5 +1,5 @@
 using CsCheck;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 

@@ -153,8 +153,8 @@ public sealed class ScalpingScenarioTests
         private readonly PaperExchangeTests.InMemoryPaperAccountStore _account = new();
         private readonly InMemoryStateStore _state;
         private readonly InMemoryDecisionStore _decisions = new();
-        private readonly NeuraTrade.Core.Backtesting.InMemoryScanClaimStore _claims = new();
-        private readonly NeuraTrade.Core.Backtesting.InMemoryAccountBaselineStore _baseline = new();
+        private readonly NeuraTrade.Backtesting.InMemoryScanClaimStore _claims = new();
+        private readonly NeuraTrade.Backtesting.InMemoryAccountBaselineStore _baseline = new();
         private readonly IOptions<ScalpingOptions> _options;
         private readonly HashSet<string> _seenOpen = new(StringComparer.Ordinal);
         private PaperExchange _exchange = null!;
@@ -202,7 +202,7 @@ public sealed class ScalpingScenarioTests
             var paper = Options.Create(new PaperExchangeOptions { StartingBalance = StartingBalance, TakerFeePercent = _rnd.Next(0, 3) * 0.05m });
             _exchange = new PaperExchange(_market, _account, paper, _time, NullLogger<PaperExchange>.Instance);
             var gate = new RiskGate(_options);
-            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Core.Backtesting.InMemoryEntryAdmission(Positions), new NeuraTrade.Core.Trading.AccountValuation(_exchange, "USDT"));
+            _desk = new TradeDesk(_exchange, gate, _decisions, Positions, _state, _claims, _options, _time, NullLogger<TradeDesk>.Instance, new NeuraTrade.Backtesting.InMemoryEntryAdmission(Positions), new NeuraTrade.Core.Trading.AccountValuation(_exchange, "USDT"));
             var brainOptions = Options.Create(new BrainOptions());
             var entries = new EntryPipeline(_exchange, new DecisionValidator(brainOptions), new EntryReview(null), _desk, new PortfolioReader(_exchange, Positions, _state, _time), _decisions, brainOptions, NullLogger<EntryPipeline>.Instance);
             var maker = new DecisionMaker(new NeverAskedBrain(), entries, _decisions, brainOptions, _time, NullLogger<DecisionMaker>.Instance);

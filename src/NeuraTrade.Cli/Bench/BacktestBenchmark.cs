@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using NeuraTrade.Core.Backtesting;
+using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
-using NeuraTrade.Exchanges.Backtesting;
 using NeuraTrade.Exchanges.Paper;
 using NeuraTrade.Llm.Cassettes;
 

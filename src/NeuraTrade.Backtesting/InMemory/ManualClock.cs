@@ -1,4 +1,4 @@
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The backtest's clock: time stands still until the driver moves it, so every component that asks a

@@ -1,7 +1,7 @@
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Entry admission in one process with the table's semantics (<see cref="EntrySlotRule"/> over the live reservations

@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Markets;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The fast path's screen values: EMA9, EMA21 and ATR14 in doubles, with the snapshot's definitions (seeded with the

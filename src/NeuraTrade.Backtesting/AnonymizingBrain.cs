@@ -1,7 +1,7 @@
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Hides what a model could remember of real history (on by default in backtests): the brain sees the symbol as

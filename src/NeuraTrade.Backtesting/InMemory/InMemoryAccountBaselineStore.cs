@@ -1,7 +1,7 @@
 using System.Globalization;
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The account baseline of a backtest or a test, in memory, with the table store's semantics: the first baseline added

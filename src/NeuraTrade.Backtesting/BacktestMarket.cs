@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Markets;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>One market's history for a backtest: closed candles, oldest first, gaps allowed.</summary>
 public sealed record BacktestMarket(string Symbol, string Timeframe, IReadOnlyList<Candle> Candles)

@@ -1,7 +1,7 @@
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>Last closes per market, for marking the account and buy-and-hold (both backtest paths mark through here).</summary>
 public sealed class BacktestMarks

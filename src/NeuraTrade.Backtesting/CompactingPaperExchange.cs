@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The <see cref="PaperExchange"/> of a backtest, unchanged, reloaded from its account store every

@@ -3,7 +3,7 @@ using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>Progress of a run, for a progress bar.</summary>
 public readonly record struct BacktestProgress(int Step, int Steps, int Trades);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NeuraTrade.Core.Scalping;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>One closed trade as the report lists it (schema in docs/backtesting.md).</summary>
 public sealed record BacktestTrade(

@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Brain;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>The LLM bill of a backtest: totals for the report, and per-day totals so the daily budget still applies.</summary>
 public sealed class InMemoryLlmUsageLedger : ILlmUsageLedger

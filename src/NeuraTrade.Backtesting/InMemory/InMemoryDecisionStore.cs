@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Brain;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>One decision as the backtest log keeps it: small, so a million-candle run fits in memory.</summary>
 public readonly record struct DecisionLogEntry(long Sequence, DateTimeOffset At, string Symbol, TradeAction Action, decimal Confidence, bool Executed);

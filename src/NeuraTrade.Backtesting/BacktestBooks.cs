@@ -1,7 +1,7 @@
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>A position part still open when the run ended, marked at its market's last close (what the final equity used).</summary>
 public sealed record BacktestOpenPosition(

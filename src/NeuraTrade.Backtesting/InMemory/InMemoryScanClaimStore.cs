@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Scalping;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Claims in one process with the table's semantics: a free or lapsed key can be taken, only the holder releases

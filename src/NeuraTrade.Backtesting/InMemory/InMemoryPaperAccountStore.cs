@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The paper account of a backtest: starts empty (a new account), then holds the latest balances and the orders

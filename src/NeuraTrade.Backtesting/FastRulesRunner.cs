@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
@@ -7,7 +6,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The rules brain's backtest at the speed of a loop (<c>--engine fast</c>; chosen by <c>auto</c> for the rules brain).

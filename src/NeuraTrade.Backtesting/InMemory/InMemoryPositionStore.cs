@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Scalping;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Open positions and every closed trade of a backtest, in memory, closed trades in closing order. Closed trades are

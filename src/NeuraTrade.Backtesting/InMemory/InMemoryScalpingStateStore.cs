@@ -1,6 +1,6 @@
 using NeuraTrade.Core.Scalping;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>The scalping state of a backtest: one process, one writer, so no concurrency control is needed.</summary>
 public sealed class InMemoryScalpingStateStore(ScalpingState initial) : IScalpingStateStore

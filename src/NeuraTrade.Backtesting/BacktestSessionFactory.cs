@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
@@ -8,7 +7,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Wires the live engine for a backtest: <see cref="PaperExchange"/> (reloaded now and then, <see cref="CompactingPaperExchange"/>) over <see cref="BacktestMarketData"/>, the

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The paper exchange's market data for a backtest: one unchanged <see cref="ReplayMarketData"/> per market (same

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The <c>--json</c> document: <c>{ "schema", "metrics", "trades", "open_positions", "dust", "reconciliation" }</c>,

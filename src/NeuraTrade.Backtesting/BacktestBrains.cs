@@ -1,11 +1,12 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Tools;
+using NeuraTrade.Llm;
+using NeuraTrade.Llm.Cassettes;
 
-namespace NeuraTrade.Llm.Cassettes;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The LLM brain as a backtest runs it: the live <see cref="LlmBrain"/> and pipeline (token budget, resilience)

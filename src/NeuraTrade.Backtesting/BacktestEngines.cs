@@ -1,8 +1,7 @@
-using NeuraTrade.Core.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Exchanges.Paper;
 
-namespace NeuraTrade.Exchanges.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// Which loop runs a backtest session: <c>full</c> drives the live engine candle by candle (<see cref="BacktestRunner"/>),

@@ -1,7 +1,8 @@
+using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 
-namespace NeuraTrade.Core.Backtesting;
+namespace NeuraTrade.Backtesting;
 
 /// <summary>
 /// The live engine wired for one backtest: the same <see cref="ScalpingEngine"/>, <see cref="TradeDesk"/>, risk
@@ -15,7 +16,7 @@ public sealed record BacktestSession(
     ManualClock Clock,
     ScalpingOptions Scalping,
     string BrainModel,
-    Brain.ITradingBrain Brain,
+    ITradingBrain Brain,
     InMemoryDecisionStore Decisions,
     InMemoryPositionStore Positions,
     InMemoryScalpingStateStore State,
