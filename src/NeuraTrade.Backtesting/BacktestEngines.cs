@@ -45,6 +45,6 @@ public static class BacktestEngines
         }
 
         var fast = new FastRulesRunner(session, settings, brainOptions, exchangeOptions);
-        return await Task.Run(() => fast.Run(progress, stopping), CancellationToken.None);
+        return await Task.Run(() => fast.RunAsync(progress, stopping), CancellationToken.None);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Backtesting;
 

@@ -9,25 +9,25 @@ using NeuraTrade.Exchanges.Paper;
 namespace NeuraTrade.Backtesting;
 
 /// <summary>
-/// The rules brain's backtest at the speed of a loop (<c>--engine fast</c>; chosen by <c>auto</c> for the rules brain).
-/// It makes the same moves as <see cref="BacktestRunner"/> driving the live <see cref="ScalpingEngine"/> (exit checks
-/// inside each candle, then one scan 1 ms before it closes: exits with trailing stops, the risk pre-filter, the rule,
-/// the validator, the risk gate, sizing, the paper fill) and calls the same code for each decision that matters:
-/// <see cref="ExitRules"/>, <see cref="Position.CloseFilled"/>, <see cref="RiskGate"/>, <see cref="RiskContext"/>,
-/// <see cref="RulesBrain"/>, <see cref="DecisionValidator"/>, <see cref="TradeDesk.EntryRequest"/>,
-/// <see cref="PaperExchange.FillMarket"/> over <see cref="ReplayMarketData.ModelOrderBook"/> and
-/// <see cref="ReplayMarketData.Quote"/>, <see cref="ScalpingState"/> and <see cref="BacktestMarks"/>.
-/// What it skips is the work whose answer is certainly HOLD: a candle whose momentum is not positive, whose symbol
-/// already has a position, whose free funds cannot make the gate's smallest order, where the risk limits rule out an
-/// entry, or where <see cref="RulesBrain.MayEnter"/> says the rule cannot enter is journaled as a hold by number only
+/// The backtest driver: the rules brain's backtest at the speed of a loop (<c>--engine fast</c>; chosen by <c>auto</c>
+/// for the rules brain). It walks the same timeline as <see cref="BacktestRunner"/> (<see cref="BacktestDriver"/>) and
+/// trades it with the same rules, <see cref="TradeSteps"/> (the exit pass with trailing and break-even stops, the fills
+/// of exits and entries, dust, the decision's result, the decision's age and the risk gate, the entry order sized to the
+/// book), the same <see cref="RiskGate"/>, <see cref="RiskContext"/>, <see cref="RulesBrain"/> and
+/// <see cref="DecisionValidator"/>, and the paper exchange's own fills (<see cref="PaperExchange.FillMarket"/>,
+/// <see cref="PaperExchange.FillLimit"/>) over <see cref="ReplayMarketData.ModelOrderBook"/> and
+/// <see cref="ReplayMarketData.Quote"/>. What is its own: it reads and writes the in-memory books synchronously, without
+/// claims (nothing else trades the run's account), and its screens skip the work whose answer is certainly HOLD: a
+/// candle whose momentum is not positive, whose symbol already has a position, whose free funds cannot make the gate's
+/// smallest order (<see cref="RiskGate.ReachesMinimumOrder"/>), where the risk limits rule out an entry, or where
+/// <see cref="RulesBrain.MayEnter"/> says the rule cannot enter is journaled as a hold by number only
 /// (<see cref="InMemoryDecisionStore.CountHolds"/>) without building its snapshot, text or decision; and the quote of
-/// an exit check whose candle cannot reach the position's barriers before its hold time is up. FastPathTests run
-/// both paths over every bundled file and profile and require identical reports (docs/backtesting.md).
+/// an exit check whose candle cannot reach the position's barriers before its hold time is up. FastPathTests and
+/// FastPathPropertyTests run both drivers and require identical reports (docs/backtesting.md).
 /// </summary>
-public sealed class FastRulesRunner
+public sealed class FastRulesRunner : BacktestDriver
 {
     private readonly BacktestSession _session;
-    private readonly BacktestSettings _settings;
     private readonly ScalpingOptions _scalping;
     private readonly BrainOptions _brainOptions;
     private readonly PaperExchangeOptions _exchange;
@@ -51,6 +51,7 @@ public sealed class FastRulesRunner
     /// <param name="brainOptions">The brain options the session was created with.</param>
     /// <param name="exchangeOptions">The paper exchange options the session was created with.</param>
     public FastRulesRunner(BacktestSession session, BacktestSettings settings, BrainOptions brainOptions, PaperExchangeOptions exchangeOptions)
+        : base(session, settings)
     {
         if (Unsupported(settings, brainOptions, session.BrainModel) is { } why)
         {
@@ -59,7 +60,6 @@ public sealed class FastRulesRunner
 
         _session = session;
         _brain = session.Brain as RulesBrain ?? throw new InvalidOperationException("the fast backtest path runs the rules brain only");
-        _settings = settings;
         _scalping = session.Scalping;
         _brainOptions = brainOptions;
         _exchange = exchangeOptions;
@@ -106,51 +106,24 @@ public sealed class FastRulesRunner
             : null;
     }
 
-    public BacktestRun Run(IProgress<BacktestProgress>? progress, CancellationToken stopping)
+    protected override ValueTask CloseDueAsync(DateTimeOffset at)
     {
-        var timeline = _settings.Timeline();
-        var equity = new List<EquityPoint>(timeline.Count);
-        var marks = new BacktestMarks(_settings);
-        var positions = _session.Positions;
-        var stopped = false;
-        var step = 0;
-        var now = _session.Clock.GetUtcNow();
-        for (; step < timeline.Count; step++)
-        {
-            if (stopping.IsCancellationRequested)
-            {
-                stopped = true;
-                break;
-            }
-
-            var open = timeline[step];
-            for (var k = 1; k < _settings.ExitChecksPerCandle && positions.OpenCount > 0; k++)
-            {
-                now = Advance(now, open + (_settings.Interval * k / _settings.ExitChecksPerCandle));
-                CloseDue(now);
-            }
-
-            now = Advance(now, open + _settings.Interval - BacktestSettings.DecisionLead);
-            Scan(now);
-
-            marks.Advance(open);
-            equity.Add(new EquityPoint(open + _settings.Interval, marks.Equity(_session.Account), marks.BuyAndHold(), positions.OpenCount > 0));
-            if (progress is not null && (step & 0xFF) == 0)
-            {
-                progress.Report(new BacktestProgress(step, timeline.Count, positions.Closed.Count));
-            }
-        }
-
-        progress?.Report(new BacktestProgress(step, timeline.Count, positions.Closed.Count));
-        _session.Clock.Set(now);
-        var final = _state;
-        Wait(_session.State.UpdateAsync(_ => final, CancellationToken.None));
-        return new BacktestRun(_settings, _session, equity, step, stopped);
+        CloseDue(at);
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>The clock moves forward only, as <see cref="ManualClock.Set"/> demands of the full engine (steps closer than one interval fail both).</summary>
-    private static DateTimeOffset Advance(DateTimeOffset from, DateTimeOffset to) =>
-        to >= from ? to : throw new InvalidOperationException($"The backtest clock cannot go back from {from:O} to {to:O}.");
+    protected override ValueTask ScanAsync(DateTimeOffset at)
+    {
+        Scan(at);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The scalping state the loop kept in hand goes back to the session's store for the report.</summary>
+    protected override async ValueTask FinishAsync()
+    {
+        var final = _state;
+        await _session.State.UpdateAsync(_ => final, CancellationToken.None);
+    }
 
     /// <summary>The runner's exit check inside a candle: the engine's exit rule on the quote at that instant.</summary>
     private void CloseDue(DateTimeOffset now)
@@ -208,26 +181,66 @@ public sealed class FastRulesRunner
             _state = _state.WithEquitySeen(seen.DayRealizedPnl + seen.UnrealizedPnl, now);
         }
 
-        List<(Market Market, TradingDecision Decision, Ticker Ticker)>? entries = null;
+        List<(int Index, TradingDecision Decision, Ticker Ticker)>? entries = null;
         for (var i = 0; i < _markets.Length; i++)
         {
             var market = _markets[i];
             if (market.HasData(now) && Decide(market, ref tickers[i], current, tickers, now) is { } decision)
             {
-                (entries ??= []).Add((market, decision, tickers[i]!));
+                (entries ??= []).Add((i, decision, tickers[i]!));
             }
         }
 
-        var executed = 0;
-        foreach (var (market, decision, ticker) in entries ?? [])
+        if (entries is null)
         {
-            if (Enter(market, decision, ticker, tickers, now))
+            _session.Decisions.CountHolds(withData);
+            _state = _state.On(now);
+            return;
+        }
+
+        // The scan's journal order (EntryPipeline.JournalAsync): a decision that opened a position at once, the rest in one
+        // batch in the order of the symbols at the end (holds by number; an executed entry booked as dust in its place).
+        var batched = new TradingDecision?[_markets.Length];
+        var atOnce = new bool[_markets.Length];
+        foreach (var (index, decision, ticker) in entries)
+        {
+            if (Enter(_markets[index], decision, ticker, tickers, now) is not { } entry)
             {
-                executed++;
+                continue;
+            }
+
+            if (EntryPipeline.JournalsAtOnce(entry))
+            {
+                Wait(_session.Decisions.SaveAsync(entry.Decision, CancellationToken.None));
+                atOnce[index] = true;
+            }
+            else
+            {
+                batched[index] = entry.Decision;
             }
         }
 
-        _session.Decisions.CountHolds(withData - executed);
+        var holds = 0;
+        for (var i = 0; i < _markets.Length; i++)
+        {
+            if (!_markets[i].HasData(now) || atOnce[i])
+            {
+                continue;
+            }
+
+            if (batched[i] is { } inBatch)
+            {
+                _session.Decisions.CountHolds(holds);
+                holds = 0;
+                Wait(_session.Decisions.SaveAsync(inBatch, CancellationToken.None));
+            }
+            else
+            {
+                holds++;
+            }
+        }
+
+        _session.Decisions.CountHolds(holds);
         _state = _state.On(now);
     }
 
@@ -235,16 +248,14 @@ public sealed class FastRulesRunner
     {
         foreach (var held in open.Where(p => p.Symbol == market.Symbol).ToList())
         {
-            var position = held;
-            var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-            if (ExitRules.AdjustedStop(position, exitPrice, _scalping.TrailingStopPercent, _scalping.BreakEvenTriggerPercent, _costs) is { } stop)
+            var (position, moved, due) = TradeSteps.CheckExit(held, ticker, now, _scalping);
+            if (moved)
             {
-                position = position with { StopLoss = stop };
                 Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
                 open[open.IndexOf(held)] = position;
             }
 
-            if (ExitRules.Evaluate(position, ticker, now, _scalping.PositionHoldTime) is { } reason && Exit(position, reason, ticker, now) is not null)
+            if (due is { } reason && Exit(position, reason, ticker, now) is not null)
             {
                 open.Remove(position);
             }
@@ -291,7 +302,7 @@ public sealed class FastRulesRunner
         }
 
         // The gate's smallest order, against the rule's share of the free funds (they only shrink before the entry).
-        if (Math.Round(RulesBrain.SizePercent / 100m * Math.Max(0m, _balances.GetValueOrDefault(market.QuoteCurrency)), 8, MidpointRounding.ToZero) < _scalping.MinOrderNotional)
+        if (!_gate.ReachesMinimumOrder(RulesBrain.SizePercent, _balances.GetValueOrDefault(market.QuoteCurrency)))
         {
             return null;
         }
@@ -317,50 +328,36 @@ public sealed class FastRulesRunner
         return decision.IsEntry ? decision : null;
     }
 
-    /// <summary><see cref="TradeDesk.EnterAsync"/>: the risk gate against fresh positions, balances and context, then the order.</summary>
-    private bool Enter(Market market, TradingDecision decision, Ticker ticker, Ticker?[] tickers, DateTimeOffset now)
+    /// <summary>
+    /// <see cref="TradeDesk.EnterAsync"/>: the risk gate against fresh positions, balances and context, then the order; the
+    /// executed decision and its position (none when the fill was booked as dust), or null for a hold (counted by number).
+    /// </summary>
+    private EntryResult? Enter(Market market, TradingDecision decision, Ticker ticker, Ticker?[] tickers, DateTimeOffset now)
     {
-        if (now - decision.CreatedAt > _scalping.MaxDecisionAge)
+        if (TradeSteps.TooOld(decision, now, _scalping.MaxDecisionAge) is not null)
         {
-            return false;
+            return null;
         }
 
         var open = _session.Positions.Open;
         var portfolio = PortfolioReader.Create(decision.Symbol, Balances(), open, _state);
-        var context = Context(open, tickers, now);
-        var verdict = _gate.CheckEntry(new EntryCheck(decision, _state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context));
-        if (!verdict.Approved)
+        var verdict = TradeSteps.Gate(_gate, decision, _state, portfolio, ticker, Context(open, tickers, now)).Verdict;
+        if (!verdict.Approved
+            || !TradeSteps.TryEntryOrder(decision, ticker, verdict.Notional, _scalping.SizingBufferPercent, market.Info, market.Book(now, _exchange, decision.Side!.Value), out var request, out _)
+            || Fill(market, request, now) is not { Filled: > 0m } order)
         {
-            return false;
+            return null;
         }
 
-        var request = TradeDesk.EntryRequest(decision, ticker, verdict.Notional, _scalping.SizingBufferPercent);
-        if (request.Type != OrderType.Market)
+        var (position, isDust) = TradeSteps.EntryFilled(decision, order, Fees(order), market.Info, ticker, now);
+        if (isDust)
         {
-            // The rules brain enters at market; a limit entry (resting, cancelled, maker fills) is the full engine's to run.
-            throw new InvalidOperationException($"the fast backtest path fills market entries only, and {decision.ModelUsed} asked for a {request.Type} entry: use --engine full");
+            BookClosed(position, null, now, stillOpen: false);
+            return new EntryResult(TradeDesk.Executed(decision, now), null, "booked as dust");
         }
 
-        request = TradeDesk.SizedToBook(request, market.Info, ReplayMarketData.ModelOrderBook(market.Ticker(now, _exchange), _exchange, null, request.Side), out var refusal);
-        if (refusal is not null || Fill(market, request, now) is not { Filled: > 0m } order)
-        {
-            return false;
-        }
-
-        var position = FillBooking.Opened(decision, order, Fees(order), now);
-        var mark = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-        if (FillBooking.Sellable(market.Info, position.Amount, mark) <= 0m)
-        {
-            var (dust, _) = position.CloseInBooks(position.Amount, position.EntryPrice, ExitReason.Dust, now);
-            BookClosed(dust, null, now, stillOpen: false);
-        }
-        else
-        {
-            Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
-        }
-
-        Wait(_session.Decisions.SaveAsync(TradeDesk.Executed(decision, now), CancellationToken.None));
-        return true;
+        Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
+        return new EntryResult(TradeDesk.Executed(decision, now), position, "opened");
     }
 
     /// <summary>The paper fill's charges valued as the desk values them (paper charges base or quote only).</summary>
@@ -378,32 +375,18 @@ public sealed class FastRulesRunner
         }
 
         var market = _bySymbol[current.Symbol];
-        var mark = current.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-        var sellable = FillBooking.Sellable(market.Info, current.Amount, mark);
-        if (sellable <= 0m)
+        var mark = TradeSteps.Mark(current, ticker);
+        if (TradeSteps.Unsellable(current, market.Info, mark, now) is { } dust)
         {
-            var (dust, _) = current.CloseInBooks(current.Amount, mark, ExitReason.Dust, now);
             BookClosed(dust, null, now, stillOpen: false);
             return dust;
         }
 
-        if (Fill(market, new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, sellable, null, current.ExitClientOrderId), now) is not { } order)
+        var sellable = FillBooking.Sellable(market.Info, current.Amount, mark);
+        if (Fill(market, new OrderRequest(current.Symbol, OrderType.Market, current.ExitSide, sellable, null, current.ExitClientOrderId), now) is not { } order
+            || TradeSteps.ExitFilled(current, order, Fees(order), reason, now, market.Info, mark) is not var (done, remainder, dustRest))
         {
             return null;
-        }
-
-        var fees = Fees(order);
-        var (done, remainder) = current.CloseFilled(order, fees.Charges, fees.QuoteValue, reason, now);
-        if (done is null)
-        {
-            return null;
-        }
-
-        Position? dustRest = null;
-        if (remainder is not null && FillBooking.Sellable(market.Info, remainder.Amount, mark) <= 0m)
-        {
-            (dustRest, _) = remainder.CloseInBooks(remainder.Amount, order.Average > 0m ? order.Average : mark, ExitReason.Dust, now);
-            remainder = null;
         }
 
         if (remainder is not null)
@@ -427,16 +410,19 @@ public sealed class FastRulesRunner
 
         Wait(store.CloseAsync(done, CancellationToken.None));
         Follow(done, now);
-        var pnl = done.RealizedPnl!.Value + (dust?.RealizedPnl ?? 0m);
-        _state = _state.WithClosedTrade(pnl, now);
+        _state = _state.WithClosedTrade(TradeSteps.DayPnl(done, dust), now);
         if (!stillOpen)
         {
-            var total = TradeDesk.ClosedWhole(done) && dust is null ? pnl : TradeDesk.PartsTotal(done, ClosedRecently(now));
-            Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, CancellationToken.None));
+            var (outcome, total) = TradeSteps.Result(done, dust, TradeSteps.ResultNeedsParts(done, dust) ? ClosedRecently(now) : null);
+            Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, outcome, total, CancellationToken.None));
         }
     }
 
-    /// <summary>A market order through the paper exchange's own fill code and the modelled book; null when the exchange would refuse it.</summary>
+    /// <summary>
+    /// An order through the paper exchange's own fill code and the modelled book, as the desk places it: a market order
+    /// fills what the book takes, a limit order takes what crosses and the rest is cancelled at once (immediate-or-cancel).
+    /// Null when the exchange would refuse it.
+    /// </summary>
     private Order? Fill(Market market, OrderRequest request, DateTimeOffset now)
     {
         if (!market.HasData(now))
@@ -448,7 +434,14 @@ public sealed class FastRulesRunner
         Order order;
         try
         {
-            order = PaperExchange.FillMarket(request, market.Info, ReplayMarketData.ModelOrderBook(market.Ticker(now, _exchange), _exchange, null, request.Side), next, _exchange, now);
+            var book = market.Book(now, _exchange, request.Side);
+            order = request.Type == OrderType.Market
+                ? PaperExchange.FillMarket(request, market.Info, book, next, _exchange, now)
+                : PaperExchange.FillLimit(request, market.Info, book, next, _exchange, now);
+            if (order.Status == OrderStatus.Open)
+            {
+                order = PaperExchange.Cancel(order, next, _exchange);
+            }
         }
         catch (ExchangeException)
         {
@@ -576,6 +569,9 @@ public sealed class FastRulesRunner
 
         /// <summary>The replay's quote at the backtest clock's time (the full engine's feed reads the data at it too).</summary>
         public Ticker Ticker(DateTimeOffset now, PaperExchangeOptions options) => ReplayMarketData.Quote(Series, IndexAt(now), now, options);
+
+        /// <summary>The paper exchange's modelled book at the backtest clock's time (what its order book read returns).</summary>
+        public OrderBook Book(DateTimeOffset now, PaperExchangeOptions options, OrderSide side) => ReplayMarketData.ModelOrderBook(Ticker(now, options), options, null, side);
 
         /// <summary>The lowest price the in-candle path of the candle in force can quote at (all four prices, for data that is off).</summary>
         public double LowestPrice(DateTimeOffset now)

@@ -19,7 +19,7 @@ internal static class StorageCommand
         IConfiguration configuration;
         try
         {
-            // The same sources, spellings and unknown-key check as the other commands (issue 19).
+            // The same sources, spellings and unknown-key check as the other commands.
             configuration = BacktestCommand.Configuration([]);
         }
         catch (InvalidOperationException ex)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 
 namespace NeuraTrade.Cli;

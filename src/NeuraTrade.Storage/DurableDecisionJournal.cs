@@ -2,6 +2,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Diagnostics;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Storage;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Trading;
 using static NeuraTrade.Storage.EntityValues;
 
 namespace NeuraTrade.Storage;

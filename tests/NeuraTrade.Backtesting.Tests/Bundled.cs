@@ -49,11 +49,11 @@ internal static class Bundled
     }
 
     /// <summary>A rules-brain run through <paramref name="engine"/> (full or fast) with the given options.</summary>
-    public static async Task<BacktestReport> RunRulesAsync(string engine, BacktestSettings settings, ScalpingOptions scalping, BrainOptions? brainOptions = null, PaperExchangeOptions? exchange = null, IProgress<BacktestProgress>? progress = null, CancellationToken stopping = default)
+    public static async Task<BacktestReport> RunRulesAsync(string engine, BacktestSettings settings, ScalpingOptions scalping, BrainOptions? brainOptions = null, PaperExchangeOptions? exchange = null, IProgress<BacktestProgress>? progress = null, RulesBrain? brain = null, CancellationToken stopping = default)
     {
         brainOptions ??= new BrainOptions();
         exchange ??= new PaperExchangeOptions();
-        var session = BacktestSessionFactory.Create(settings, new RulesBrain(), scalping, brainOptions, exchange, new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings));
+        var session = BacktestSessionFactory.Create(settings, brain ?? new RulesBrain(), scalping, brainOptions, exchange, new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(settings));
         var run = await BacktestEngines.RunAsync(engine, session, settings, brainOptions, exchange, progress, stopping);
         return BacktestReport.Create(run, scalping.Profile, null);
     }

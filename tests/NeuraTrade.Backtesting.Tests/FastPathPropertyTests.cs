@@ -4,14 +4,16 @@ using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
 namespace NeuraTrade.Backtesting.Tests;
 
 /// <summary>
-/// Equivalence generated, not picked (issue 14): over random cuts of every kind of bundled data (minute and 5-minute
+/// Equivalence generated, not picked: over random cuts of every kind of bundled data (minute and 5-minute
 /// BTC/USDT, X/BTC alts in a BTC account, the three Coinbase minute markets together), random profiles, fees, slippage,
-/// hold times, exit-check counts, trailing and break-even stops and limits, the fast rules path must give the full
+/// hold times, exit-check counts, trailing and break-even stops, limits and both entry order types (market, and limits
+/// at the ask placed immediate-or-cancel), the fast rules path must give the full
 /// engine's report to the last digit. CsCheck shrinks a failure to its smallest case, printed with the first line of
 /// the two JSON reports that differs.
 /// </summary>
@@ -29,14 +31,15 @@ public sealed class FastPathPropertyTests
     private static readonly Gen<Case> Cases =
         Gen.Select(
             Gen.Select(Gen.Int[0, 4], Gen.Int[0, 999_999], Gen.Int[200, 500], Gen.Int[0, 2], Gen.Int[0, 20], Gen.Int[0, 10], Gen.Int[1, 6], Gen.Int[2, 4]),
-            Gen.Select(Gen.Int[0, 3], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[1, 3], Gen.Int[0, 1]),
-            (a, b) => new Case(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, a.Item7, a.Item8, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 == 1));
+            Gen.Select(Gen.Int[0, 3], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[1, 3], Gen.Int[0, 1], Gen.Int[0, 1], Gen.Int[0, 3]),
+            (a, b) => new Case(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, a.Item7, a.Item8, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 == 1, b.Item7 == 1, b.Item8 == 3));
 
     [Fact]
     public async Task Over_random_markets_and_settings_the_fast_path_reports_exactly_what_the_full_engine_reports()
     {
         var runs = 0;
         var traded = 0;
+        var limitTraded = 0;
         await Cases.SampleAsync(async c =>
         {
             var full = await RunAsync(c, BacktestEngines.Full);
@@ -54,11 +57,13 @@ public sealed class FastPathPropertyTests
 
             runs++;
             traded += full.Metrics.Trades > 0 ? 1 : 0;
+            limitTraded += c.LimitEntries && full.Metrics.Trades > 0 ? 1 : 0;
         }, iter: 200, threads: 1);
 
-        // Not vacuous: most cases trade, so their exits, fills and PnL were compared too.
+        // Not vacuous: most cases trade, so their exits, fills and PnL were compared too, limit entries among them.
         Assert.Equal(200, runs);
         Assert.True(traded > runs / 2, $"only {traded} of {runs} cases traded");
+        Assert.True(limitTraded > runs / 5, $"only {limitTraded} of {runs} cases traded with limit entries");
     }
 
     private static Task<BacktestReport> RunAsync(Case c, string engine)
@@ -90,7 +95,8 @@ public sealed class FastPathPropertyTests
             scalping.StopLossCooldown = TimeSpan.Zero;
         }
 
-        var exchange = new PaperExchangeOptions { TakerFeePercent = fee, SlippagePercent = slippage };
+        // A thin book (one case in four) cuts entries to its depth and refuses some below the minimum order.
+        var exchange = new PaperExchangeOptions { TakerFeePercent = fee, SlippagePercent = slippage, BookLevelVolumeFraction = c.ThinBook ? 0.00002m : 0.01m };
         if (btc)
         {
             exchange.QuoteCurrency = "BTC";
@@ -107,7 +113,7 @@ public sealed class FastPathPropertyTests
             scalping.MaxDrawdown = c.Limits == 1 ? 0.75m : 150m;
         }
 
-        return Bundled.RunRulesAsync(engine, settings, scalping, new BrainOptions(), exchange);
+        return Bundled.RunRulesAsync(engine, settings, scalping, new BrainOptions(), exchange, brain: new RulesBrain(entryOrder: c.LimitEntries ? OrderType.Limit : OrderType.Market));
     }
 
     private static BacktestMarket Load(string folder, string file, string symbol, string timeframe) =>
@@ -116,9 +122,9 @@ public sealed class FastPathPropertyTests
     private sealed record Source(string Name, string Quote, IReadOnlyList<BacktestMarket> Markets);
 
     /// <summary>One generated run; <see cref="ToString"/> is what a failure prints.</summary>
-    private sealed record Case(int Source, int Where, int Length, int Profile, int Fee, int Slippage, int HoldCandles, int Checks, int Trailing, int BreakEven, int Limits, int Confidence, int MaxPositions, bool NoPauses)
+    private sealed record Case(int Source, int Where, int Length, int Profile, int Fee, int Slippage, int HoldCandles, int Checks, int Trailing, int BreakEven, int Limits, int Confidence, int MaxPositions, bool NoPauses, bool LimitEntries, bool ThinBook)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Sources.Value[Source].Name} from {Where / 10_000m}% for {Length} candles, {ScalpingProfiles.Names[Profile]}, fee {Fee * 0.01m}%, slippage {Slippage * 0.005m}%, hold {HoldCandles} candles, {4 * Checks} exit checks, trailing #{Trailing}, break-even #{BreakEven}, limits #{Limits}, confidence #{Confidence}, max positions {MaxPositions}, no pauses {NoPauses}");
+            $"{Sources.Value[Source].Name} from {Where / 10_000m}% for {Length} candles, {ScalpingProfiles.Names[Profile]}, fee {Fee * 0.01m}%, slippage {Slippage * 0.005m}%, hold {HoldCandles} candles, {4 * Checks} exit checks, trailing #{Trailing}, break-even #{BreakEven}, limits #{Limits}, confidence #{Confidence}, max positions {MaxPositions}, no pauses {NoPauses}, {(LimitEntries ? "limit" : "market")} entries, {(ThinBook ? "thin" : "normal")} book");
     }
 }

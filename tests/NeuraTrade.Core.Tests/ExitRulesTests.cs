@@ -1,5 +1,6 @@
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Tests;
 

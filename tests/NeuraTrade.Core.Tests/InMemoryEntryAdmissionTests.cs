@@ -2,6 +2,7 @@ using CsCheck;
 using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Storage;
 
 namespace NeuraTrade.IntegrationTests;

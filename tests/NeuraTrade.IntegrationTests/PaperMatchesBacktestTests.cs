@@ -3,12 +3,13 @@ using NeuraTrade.Backtesting;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
 
 namespace NeuraTrade.IntegrationTests;
 
 /// <summary>
-/// Paper trading and the backtest are one strategy (issue 13, item 7). The paper host (the real composition: the default
+/// Paper trading and the backtest are one strategy. The paper host (the real composition: the default
 /// minute replay, the rules brain, Azurite) runs on a manual market clock: <c>Exchange:ReplaySpeed=1</c> and a pinned
 /// anchor, so the test's wall clock is the market clock shifted by a constant. Its position checks and scans are called at
 /// the instants the backtest steps at (the exit checks inside each candle while a position is open, the scan just before

@@ -12,7 +12,7 @@ using NeuraTrade.Functions;
 namespace NeuraTrade.IntegrationTests;
 
 /// <summary>
-/// Paper trading on the replay runs on one market clock (issue 13 items 1 and 2): every process agrees on it through the
+/// Paper trading on the replay runs on one market clock: every process agrees on it through the
 /// anchor stored in Table Storage, the limits run on it, and at the end of the data the replay stops (or, looping,
 /// starts a new lap) instead of wrapping into a price jump no market made. Figures from the bundled file, read here.
 /// </summary>

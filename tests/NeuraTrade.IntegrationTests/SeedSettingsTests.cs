@@ -11,7 +11,7 @@ using NeuraTrade.Exchanges.Paper;
 namespace NeuraTrade.IntegrationTests;
 
 /// <summary>
-/// Issue 19: the seed's own config.yml and profile files (config/seed, verbatim), its snake_case keys and durations, and no
+/// The seed's own config.yml and profile files (config/seed, verbatim), its snake_case keys and durations, and no
 /// key under the project's sections silently ignored.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions;
 
 namespace NeuraTrade.IntegrationTests;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Tools;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.IntegrationTests;
 

@@ -1,4 +1,5 @@
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Backtesting;
 

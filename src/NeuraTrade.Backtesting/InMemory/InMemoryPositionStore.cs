@@ -1,4 +1,5 @@
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Backtesting;
 

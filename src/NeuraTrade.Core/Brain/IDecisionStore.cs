@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Trading;
+
 namespace NeuraTrade.Core.Brain;
 
 /// <summary>The decision journal port.</summary>
@@ -29,9 +31,6 @@ public interface IDecisionStore
     /// <summary>Links a trade's result back to the decision that opened it.</summary>
     Task RecordOutcomeAsync(DecisionKey decision, DecisionOutcome outcome, decimal pnl, CancellationToken cancellationToken);
 }
-
-/// <summary>What finds one journaled decision.</summary>
-public sealed record DecisionKey(string Symbol, string Id, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// A journal query. Every filter is optional; <see cref="From"/> and <see cref="To"/> are inclusive. Without a

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -28,7 +29,9 @@ namespace NeuraTrade.Core.Brain;
 /// <param name="costs">The cost model the risk gate applies (<c>Scalping:FeePercent</c>, <c>ExpectedSlippagePercent</c>,
 /// <c>MinNetEdgePercent</c>); <see cref="RoundTripCost.Default"/> when not given.</param>
 /// <param name="horizonCandles">The hold in candles of the timeframe the brain reads (at least 1; 1 when not given).</param>
-public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandles = 1m) : ITradingBrain
+/// <param name="entryOrder">How an entry is ordered: at market (the default), or as a limit at the ask, which the desk
+/// places immediate-or-cancel: it takes only what the book offers at the ask or better and never pays slippage beyond it.</param>
+public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandles = 1m, OrderType entryOrder = OrderType.Market) : ITradingBrain
 {
     public const string ModelName = "rules-v1";
     internal const decimal MinVolatilityPercent = 0.05m;
@@ -49,15 +52,21 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
     /// <summary>The hold in candles the barriers are sized to (at least 1).</summary>
     public decimal HorizonCandles { get; } = Math.Max(1m, horizonCandles);
 
+    /// <summary>How the rule orders an entry: at market, or as a limit at the ask.</summary>
+    public OrderType EntryOrder { get; } = entryOrder;
+
     /// <summary>σ over the hold in ATRs: √<see cref="HorizonCandles"/>, to 4 decimals.</summary>
     public decimal SigmaAtr => Math.Round((decimal)Math.Sqrt((double)HorizonCandles), 4, MidpointRounding.AwayFromZero);
 
     /// <summary>This rule with <paramref name="other"/> costs and a hold of <paramref name="horizon"/> candles (itself when both are the same).</summary>
     public RulesBrain For(RoundTripCost other, decimal horizon) =>
-        other == Costs && Math.Max(1m, horizon) == HorizonCandles ? this : new RulesBrain(other, horizon);
+        other == Costs && Math.Max(1m, horizon) == HorizonCandles ? this : new RulesBrain(other, horizon, EntryOrder);
 
-    public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Propose(request.Market, Costs, SigmaAtr));
+    public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken)
+    {
+        var proposal = Propose(request.Market, Costs, SigmaAtr);
+        return Task.FromResult(EntryOrder == OrderType.Limit && proposal.Action == TradeAction.Buy ? proposal with { OrderType = OrderType.Limit } : proposal);
+    }
 
     public Task<MarketAnalysis> AnalyzeAsync(MarketSnapshot market, CancellationToken cancellationToken)
     {

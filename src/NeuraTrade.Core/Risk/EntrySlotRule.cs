@@ -1,4 +1,4 @@
-using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Risk;
 

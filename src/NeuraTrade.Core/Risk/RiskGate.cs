@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
-using NeuraTrade.Core.Scalping;
 
 namespace NeuraTrade.Core.Risk;
 
@@ -11,7 +10,7 @@ namespace NeuraTrade.Core.Risk;
 /// </summary>
 public sealed record EntryCheck(
     TradingDecision Decision,
-    ScalpingState State,
+    IRiskState State,
     int OpenPositions,
     bool HoldsSymbol,
     decimal QuoteFree,
@@ -28,9 +27,12 @@ public sealed record RiskVerdict(bool Approved, decimal Notional, string? Reason
 /// <summary>
 /// The hard limits. Every entry goes through here after validation; nothing a brain says can widen them.
 /// </summary>
-public sealed class RiskGate(IOptions<ScalpingOptions> options)
+public sealed class RiskGate(IOptions<RiskLimits> options)
 {
-    private readonly ScalpingOptions _options = options.Value;
+    /// <summary>What the gate and the status say while <c>Scalping:Enabled</c> is false.</summary>
+    public const string DisabledByConfiguration = "scalping is disabled by configuration (Scalping:Enabled=false)";
+
+    private readonly RiskLimits _options = options.Value;
 
     /// <summary>The first limit that rules out any entry, in the order they are checked.</summary>
     private enum Block
@@ -51,20 +53,20 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     /// Why no entry at all is possible now (toggle, daily loss with unrealized losses, drawdown, losing streak), or
     /// null. The status endpoint shows this as the pause reason.
     /// </summary>
-    public string? PausedReason(ScalpingState state, RiskContext? context) => Describe(Paused(state, context), state, context, 0, null, 0m);
+    public string? PausedReason(IRiskState state, RiskContext? context) => Describe(Paused(state, context), state, context, 0, null, 0m);
 
     /// <summary>
     /// The limits that do not depend on a decision. When one is hit no entry is possible, so the brain (and
     /// its bill) is skipped. Null when an entry could still pass.
     /// </summary>
-    public string? NoEntryPossible(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context = null, string? symbol = null) =>
+    public string? NoEntryPossible(IRiskState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context = null, string? symbol = null) =>
         Describe(FirstBlock(state, openPositions, holdsSymbol, spreadPercent, context, symbol), state, context, openPositions, symbol, spreadPercent);
 
     /// <summary>The same limits as <see cref="NoEntryPossible"/>, answered without composing a reason (the fast backtest path asks every candle).</summary>
-    public bool EntryPossible(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context = null, string? symbol = null) =>
+    public bool EntryPossible(IRiskState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context = null, string? symbol = null) =>
         FirstBlock(state, openPositions, holdsSymbol, spreadPercent, context, symbol) == Block.None;
 
-    private Block Paused(ScalpingState state, RiskContext? context)
+    private Block Paused(IRiskState state, RiskContext? context)
     {
         if (!_options.Enabled)
         {
@@ -97,7 +99,7 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             : Block.None;
     }
 
-    private Block FirstBlock(ScalpingState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context, string? symbol)
+    private Block FirstBlock(IRiskState state, int openPositions, bool holdsSymbol, decimal spreadPercent, RiskContext? context, string? symbol)
     {
         var paused = Paused(state, context);
         if (paused != Block.None)
@@ -128,21 +130,21 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
     /// The UTC day's realized PnL: from the stored closed trades when the context was read from them (the state's running
     /// figure is a second write after each close, and a failed second write must not hide a loss), else the state's.
     /// </summary>
-    private static decimal Realized(ScalpingState state, RiskContext? context) => context?.DayRealizedPnl ?? state.DailyRealizedPnl;
+    private static decimal Realized(IRiskState state, RiskContext? context) => context?.DayRealizedPnl ?? state.DailyRealizedPnl;
 
     /// <summary>
     /// How far the day's equity (realized plus unrealized PnL) is below its peak: the peak of the closed trades' running
-    /// total, or the higher equity a scan observed with positions open (<see cref="ScalpingState.DayPeakEquity"/>).
+    /// total, or the higher equity a scan observed with positions open (<see cref="IRiskState.DayPeakEquity"/>).
     /// </summary>
-    private static decimal Drawdown(ScalpingState state, RiskContext context) =>
+    private static decimal Drawdown(IRiskState state, RiskContext context) =>
         Math.Max(context.DayPeakPnl, state.DayPeakEquity) - (Realized(state, context) + context.UnrealizedPnl);
 
-    private string? Describe(Block block, ScalpingState state, RiskContext? context, int openPositions, string? symbol, decimal spreadPercent)
+    private string? Describe(Block block, IRiskState state, RiskContext? context, int openPositions, string? symbol, decimal spreadPercent)
     {
         switch (block)
         {
             case Block.Disabled:
-                return ScalpingStatus.DisabledByConfiguration;
+                return DisabledByConfiguration;
             case Block.Toggled:
                 return "scalping is toggled off";
             case Block.DailyLoss:
@@ -227,10 +229,7 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
             return RiskVerdict.Reject($"no rate converts {d.Symbol}'s quote into the account's currency: the size limits cannot be checked");
         }
 
-        // Scalping:MaxPositionSize and MinOrderNotional are account-currency amounts; the notional is in the market's quote.
-        var sizePercent = Math.Clamp(d.SizePercent, 0m, 100m);
-        var notional = Math.Min(sizePercent / 100m * Math.Max(0m, check.QuoteFree), _options.MaxPositionSize / check.QuoteRate);
-        notional = Math.Round(notional, 8, MidpointRounding.ToZero);
+        var notional = Notional(d.SizePercent, check.QuoteFree, check.QuoteRate);
         if (notional * check.QuoteRate < _options.MinOrderNotional || notional <= 0m)
         {
             var worth = check.QuoteRate == 1m ? string.Empty : $", worth {notional * check.QuoteRate:0.########} in the account's currency";
@@ -239,4 +238,21 @@ public sealed class RiskGate(IOptions<ScalpingOptions> options)
 
         return new RiskVerdict(true, notional, null);
     }
+
+    /// <summary>
+    /// Whether an entry asking for <paramref name="sizePercent"/> of <paramref name="quoteFree"/> could reach the minimum
+    /// order (<c>Scalping:MinOrderNotional</c>): false means <see cref="CheckEntry"/> refuses it whatever else holds.
+    /// </summary>
+    public bool ReachesMinimumOrder(decimal sizePercent, decimal quoteFree, decimal quoteRate = 1m)
+    {
+        var notional = Notional(sizePercent, quoteFree, quoteRate);
+        return notional > 0m && notional * quoteRate >= _options.MinOrderNotional;
+    }
+
+    /// <summary>
+    /// The quote notional an entry may commit: its share of the free funds, capped by <c>Scalping:MaxPositionSize</c>
+    /// (both limits are account-currency amounts; the notional is in the market's quote), floored to 8 decimals.
+    /// </summary>
+    private decimal Notional(decimal sizePercent, decimal quoteFree, decimal quoteRate) =>
+        Math.Round(Math.Min(Math.Clamp(sizePercent, 0m, 100m) / 100m * Math.Max(0m, quoteFree), _options.MaxPositionSize / quoteRate), 8, MidpointRounding.ToZero);
 }

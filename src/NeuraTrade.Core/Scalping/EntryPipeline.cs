@@ -107,7 +107,7 @@ public sealed class EntryPipeline(
     /// </summary>
     public async Task JournalAsync(EntryResult result, HoldBatch? holds, CancellationToken cancellationToken)
     {
-        if (result.Opened is null && holds is not null)
+        if (!JournalsAtOnce(result) && holds is not null)
         {
             holds.Add(result.Decision);
             return;
@@ -115,6 +115,12 @@ public sealed class EntryPipeline(
 
         await journal.SaveAsync(result.Decision, cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a scan journals <paramref name="result"/> at once (it opened a position, which names its decision) rather
+    /// than in the scan's batch of decisions that opened nothing, written at the end in the order of the symbols.
+    /// </summary>
+    public static bool JournalsAtOnce(EntryResult result) => result.Opened is not null;
 
     /// <summary>The result of keeping <paramref name="decision"/> from the desk for <paramref name="reason"/> (a scan that stopped entering): a HOLD that says why.</summary>
     public static EntryResult Withhold(TradingDecision decision, string reason)

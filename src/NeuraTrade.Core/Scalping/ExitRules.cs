@@ -1,4 +1,5 @@
 using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Scalping;
 

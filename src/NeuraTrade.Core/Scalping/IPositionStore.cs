@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Trading;
+
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>Open positions and closed trades.</summary>

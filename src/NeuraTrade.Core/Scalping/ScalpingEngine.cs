@@ -261,17 +261,15 @@ public sealed class ScalpingEngine(
         var closed = new List<Position>();
         foreach (var held in open.Where(p => p.Symbol == symbol).ToList())
         {
-            var position = held;
-            var exitPrice = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-            if (ExitRules.AdjustedStop(position, exitPrice, _options.TrailingStopPercent, _options.BreakEvenTriggerPercent, _options.Costs) is { } stop)
+            var (position, moved, due) = TradeSteps.CheckExit(held, ticker, time.GetUtcNow(), _options);
+            if (moved)
             {
-                position = position with { StopLoss = stop };
                 await positionStore.SaveOpenAsync(position, cancellationToken);
                 open[open.IndexOf(held)] = position;
-                logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, stop);
+                logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, position.StopLoss);
             }
 
-            if ((ExitRules.Evaluate(position, ticker, time.GetUtcNow(), _options.PositionHoldTime) ?? (DataEnded(symbol) is null ? null : ExitReason.EndOfData)) is not { } reason)
+            if ((due ?? (DataEnded(symbol) is null ? null : ExitReason.EndOfData)) is not { } reason)
             {
                 continue;
             }

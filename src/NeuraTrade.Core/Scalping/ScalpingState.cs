@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Risk;
+
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed record ScalpingState(
     int WinsToday,
     DateTimeOffset? LastScanAt,
     string? LastScanSummary,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt) : IRiskState
 {
     /// <summary>
     /// The highest equity (realized plus unrealized PnL) a scan saw on <see cref="PnlDay"/>: the drawdown limit measures

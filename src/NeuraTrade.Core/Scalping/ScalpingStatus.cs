@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Trading;
+
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record ScalpingStatus(
     Trading.BooksStatus Books)
 {
     /// <summary>Why scans do not trade while <c>Scalping:Enabled</c> is false (the status's paused reason, the scan's skip reason).</summary>
-    public const string DisabledByConfiguration = "scalping is disabled by configuration (Scalping:Enabled=false)";
+    public const string DisabledByConfiguration = Risk.RiskGate.DisabledByConfiguration;
 
     /// <summary>
     /// <c>Scalping:Enabled</c>: false means no scan enters, whatever <see cref="Active"/> (the runtime toggle) says.

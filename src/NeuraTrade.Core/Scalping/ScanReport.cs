@@ -1,3 +1,5 @@
+using NeuraTrade.Core.Trading;
+
 namespace NeuraTrade.Core.Scalping;
 
 /// <summary>What one scan did, symbol by symbol.</summary>

@@ -94,30 +94,28 @@ public sealed class TradeDesk(
         var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
         var open = await positionStore.GetOpenAsync(cancellationToken);
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
-        if (time.GetUtcNow() - decision.CreatedAt > _options.MaxDecisionAge)
+        if (TradeSteps.TooOld(decision, time.GetUtcNow(), _options.MaxDecisionAge) is { } reason)
         {
             // Also what keeps a replayed duplicate from matching an order older than the trades we still look up.
-            var reason = $"decision is older than Scalping:MaxDecisionAge {_options.MaxDecisionAge}";
             return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold(reason), null);
         }
 
         if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
         {
             // A retried or duplicated decision: its client order id would return the first fill, never a second position.
-            const string reason = "this decision was already executed";
-            return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold(reason), null);
+            const string repeated = "this decision was already executed";
+            return new EntryAssessment(RiskVerdict.Reject(repeated), decision.AsHold(repeated), null);
         }
 
         var portfolio = PortfolioReader.Create(decision.Symbol, balances, open, state);
         if (await valuation.RateAsync(portfolio.QuoteCurrency, cancellationToken) is not { } rate)
         {
-            var reason = $"{portfolio.QuoteCurrency} cannot be valued in the account's currency {valuation.Currency} (the venue quotes neither {portfolio.QuoteCurrency}/{valuation.Currency} nor {valuation.Currency}/{portfolio.QuoteCurrency}): the limits, set in {valuation.Currency}, cannot be checked";
-            return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold($"risk gate: {reason}"), null);
+            var unvalued = $"{portfolio.QuoteCurrency} cannot be valued in the account's currency {valuation.Currency} (the venue quotes neither {portfolio.QuoteCurrency}/{valuation.Currency} nor {valuation.Currency}/{portfolio.QuoteCurrency}): the limits, set in {valuation.Currency}, cannot be checked";
+            return new EntryAssessment(RiskVerdict.Reject(unvalued), decision.AsHold($"risk gate: {unvalued}"), null);
         }
 
         var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
-        var verdict = riskGate.CheckEntry(new EntryCheck(decision, state, portfolio.OpenPositions, portfolio.HoldsSymbol, portfolio.QuoteFree, ticker.SpreadPercent, context, rate));
-        return new EntryAssessment(verdict, verdict.Approved ? null : decision.AsHold($"risk gate: {verdict.Reason}"), context);
+        return TradeSteps.Gate(riskGate, decision, state, portfolio, ticker, context, rate);
     }
 
     /// <summary>Gates and executes an entry decision; the result's decision is what should be journaled.</summary>
@@ -200,38 +198,30 @@ public sealed class TradeDesk(
                 return null;
             }
 
-            var mark = current.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-            var sellable = FillBooking.Sellable(market, current.Amount, mark);
-            if (sellable <= 0m)
+            var mark = TradeSteps.Mark(current, ticker);
+            if (TradeSteps.Unsellable(current, market, mark, time.GetUtcNow()) is { } dust)
             {
                 // Nothing of it can ever be sold: close it in the books and free its slot.
-                var (dust, _) = current.CloseInBooks(current.Amount, mark, ExitReason.Dust, time.GetUtcNow());
                 (dust, _) = await BookClosedAsync(dust, null, cancellationToken);
                 logger.LogWarning("{PositionId} {Symbol}: {Amount} is below what the venue accepts ({Rule}); closed in the books as dust at {Mark}", current.Id, current.Symbol, current.Amount, market.Violation(market.AmountToPrecision(current.Amount), mark, true), mark);
                 return dust;
             }
 
-            if (await PlaceExitAsync(current, sellable, cancellationToken) is not { } order)
+            if (await PlaceExitAsync(current, FillBooking.Sellable(market, current.Amount, mark), cancellationToken) is not { } order)
             {
                 return null;
             }
 
             var closedAt = time.GetUtcNow();
             var fees = await BookFeesAsync(order, cancellationToken);
-            var (done, remainder) = current.CloseFilled(order, fees.Charges, fees.QuoteValue, reason, closedAt);
-            if (done is null)
+            if (TradeSteps.ExitFilled(current, order, fees, reason, closedAt, market, mark) is not { } fill)
             {
                 logger.LogWarning("Exit order {OrderId} for {PositionId} filled nothing ({Status}); retried next scan", order.Id, current.Id, order.Status);
                 return null;
             }
 
-            Position? dustRest = null;
-            if (remainder is not null && FillBooking.Sellable(market, remainder.Amount, mark) <= 0m)
-            {
-                // What is left after the sell is below the lot step or the minimum notional: never sellable, so dust.
-                (dustRest, _) = remainder.CloseInBooks(remainder.Amount, order.Average > 0m ? order.Average : mark, ExitReason.Dust, closedAt);
-                remainder = null;
-            }
+            // What is left after the sell is below the lot step or the minimum notional: never sellable, so dust.
+            var (done, remainder, dustRest) = fill;
 
             if (remainder is not null)
             {
@@ -299,7 +289,7 @@ public sealed class TradeDesk(
 
         await positionStore.CloseAsync(done, cancellationToken);
         var closedAt = done.ClosedAt!.Value;
-        var accountPnl = done.AccountPnl!.Value + (dust?.AccountPnl ?? 0m);
+        var accountPnl = TradeSteps.DayPnl(done, dust);
         await stateStore.UpdateAsync(s => s.WithClosedTrade(accountPnl, closedAt), cancellationToken);
         if (stillOpen)
         {
@@ -307,10 +297,11 @@ public sealed class TradeDesk(
         }
 
         var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
-        var total = ClosedWhole(done) && dust is null
-            ? done.RealizedPnl!.Value
-            : PartsTotal(done, [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]);
-        await decisionStore.RecordOutcomeAsync(done.Decision, total > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss, total, cancellationToken);
+        var (outcome, total) = TradeSteps.Result(
+            done,
+            dust,
+            TradeSteps.ResultNeedsParts(done, dust) ? [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)] : null);
+        await decisionStore.RecordOutcomeAsync(done.Decision, outcome, total, cancellationToken);
         return (done, dust);
     }
 
@@ -433,15 +424,13 @@ public sealed class TradeDesk(
 
     private async Task<EntryResult> OpenAsync(TradingDecision decision, Ticker ticker, decimal notional, CancellationToken cancellationToken)
     {
-        var request = EntryRequest(decision, ticker, notional, _options.SizingBufferPercent);
         Order order;
         MarketInfo market;
         try
         {
             market = await MarketAsync(decision.Symbol, cancellationToken);
             var book = await exchange.FetchOrderBookAsync(decision.Symbol, null, cancellationToken);
-            request = SizedToBook(request, market, book, out var refusal);
-            if (refusal is not null)
+            if (!TradeSteps.TryEntryOrder(decision, ticker, notional, _options.SizingBufferPercent, market, book, out var request, out var refusal))
             {
                 var thin = decision.AsHold(refusal);
                 return new EntryResult(thin, null, $"hold: {thin.HoldReason}");
@@ -470,18 +459,16 @@ public sealed class TradeDesk(
 
         if (order.Filled <= 0m)
         {
-            var unfilled = decision.AsHold($"entry order {order.Id} filled nothing ({order.Status})");
+            var unfilled = TradeSteps.Unfilled(decision, order);
             return new EntryResult(unfilled, null, $"hold: {unfilled.HoldReason}");
         }
 
         var now = time.GetUtcNow();
-        var position = FillBooking.Opened(decision, order, await BookFeesAsync(order, cancellationToken), now);
-        var mark = position.Side == PositionSide.Long ? ticker.Bid : ticker.Ask;
-        if (FillBooking.Sellable(market, position.Amount, mark) <= 0m)
+        var (position, isDust) = TradeSteps.EntryFilled(decision, order, await BookFeesAsync(order, cancellationToken), market, ticker, now);
+        if (isDust)
         {
             // A (partial) fill too small to ever sell: it never becomes a position that holds a slot.
-            var (dust, _) = position.CloseInBooks(position.Amount, position.EntryPrice, ExitReason.Dust, now);
-            await BookClosedAsync(dust, null, cancellationToken);
+            await BookClosedAsync(position, null, cancellationToken);
             logger.LogWarning("Entry {DecisionId} {Symbol} filled only {Amount}, below what the venue would buy back; booked as dust", decision.Id, decision.Symbol, position.Amount);
             return new EntryResult(Executed(decision, now), null, $"filled {position.Amount} below the minimum order: booked as dust");
         }

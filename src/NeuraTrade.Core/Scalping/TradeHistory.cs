@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Scalping;
 

@@ -50,7 +50,7 @@ public sealed class PaperExchange(
             var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
             foreach (var order in _orders!.Values.Where(o => o.Status == OrderStatus.Open))
             {
-                var (currency, amount) = Reservation(order);
+                var (currency, amount) = Reservation(order, _options);
                 used[currency] = used.GetValueOrDefault(currency) + amount;
             }
 
@@ -86,7 +86,7 @@ public sealed class PaperExchange(
             var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
             var order = request.Type == OrderType.Market
                 ? FillMarket(request, market, book, next, _options, time.GetUtcNow())
-                : PlaceLimit(request, market, book, next);
+                : FillLimit(request, market, book, next, _options, time.GetUtcNow());
             await accountStore.SaveOrdersAsync(next, [order], cancellationToken);
             _balances = next;
             _orders[order.ClientOrderId] = order;
@@ -103,9 +103,7 @@ public sealed class PaperExchange(
             var order = _orders!.Values.FirstOrDefault(o => o.Id == id && o.Symbol == symbol && o.Status == OrderStatus.Open)
                 ?? throw new ExchangeException(ExchangeErrorType.OrderNotFound, $"no open paper order {id} on {symbol}");
             var next = new Dictionary<string, decimal>(_balances!, StringComparer.Ordinal);
-            var (currency, reserved) = Reservation(order);
-            next[currency] = next.GetValueOrDefault(currency) + reserved;
-            var canceled = order with { Status = OrderStatus.Canceled };
+            var canceled = Cancel(order, next, _options);
             await accountStore.SaveOrdersAsync(next, [canceled], cancellationToken);
             _balances = next;
             _orders[canceled.ClientOrderId] = canceled;
@@ -182,8 +180,19 @@ public sealed class PaperExchange(
         }
     }
 
-    private Order PlaceLimit(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances)
+    /// <summary>
+    /// A limit order against <paramref name="book"/>: takes what crosses at once (walked, slipped no further than the
+    /// limit, taker fee) and leaves the rest open with its funds reserved in <paramref name="balances"/> (changed only when
+    /// the order is valid and funded). The paper exchange and the backtest driver both fill through here.
+    /// </summary>
+    public static Order FillLimit(OrderRequest request, MarketInfo market, OrderBook book, Dictionary<string, decimal> balances, PaperExchangeOptions options, DateTimeOffset now)
     {
+        CheckAmount(request);
+        if (request.Price is not > 0m)
+        {
+            throw new ExchangeException(ExchangeErrorType.InvalidOrder, "a limit order needs a positive price");
+        }
+
         var amount = market.AmountToPrecision(request.Amount);
         var limit = market.PriceToPrecision(request.Price!.Value);
         if (market.Violation(amount, limit, isMarketOrder: false) is { } violation)
@@ -199,11 +208,11 @@ public sealed class PaperExchange(
         }
 
         var walk = marketable ? PaperFillModel.Walk(levels, request.Side, amount, limit) : default;
-        var price = walk.Filled > 0m ? PaperFillModel.Slipped(walk.AveragePrice, request.Side, _options.SlippagePercent, limit) : 0m;
+        var price = walk.Filled > 0m ? PaperFillModel.Slipped(walk.AveragePrice, request.Side, options.SlippagePercent, limit) : 0m;
         var cost = walk.Filled * price;
-        var fee = FeeOf(request.Side, walk.Filled, cost, _options.TakerFeePercent, _options);
-        var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit, time.GetUtcNow());
-        var reserve = order.Status == OrderStatus.Open ? Reservation(order).Amount : 0m;
+        var fee = FeeOf(request.Side, walk.Filled, cost, options.TakerFeePercent, options);
+        var order = NewOrder(request, amount, walk.Filled, price, cost, fee, walk.Filled == amount ? OrderStatus.Closed : OrderStatus.Open, limit, now);
+        var reserve = order.Status == OrderStatus.Open ? Reservation(order, options).Amount : 0m;
         Settle(request.Side, market, walk.Filled, cost, fee, balances, reserve);
         return order;
     }
@@ -246,8 +255,16 @@ public sealed class PaperExchange(
     private static string FeeCurrency(string symbol, FeeCharge fee) =>
         fee.Currency == FeeAssets.Received ? MarketSymbol.Base(symbol) : MarketSymbol.Quote(symbol);
 
+    /// <summary>Cancels the open <paramref name="order"/>: what it reserved returns to <paramref name="balances"/>.</summary>
+    public static Order Cancel(Order order, Dictionary<string, decimal> balances, PaperExchangeOptions options)
+    {
+        var (currency, reserved) = Reservation(order, options);
+        balances[currency] = balances.GetValueOrDefault(currency) + reserved;
+        return order with { Status = OrderStatus.Canceled };
+    }
+
     /// <summary>What an open order holds back: quote (remaining × price plus the maker fee) for a buy, base for a sell.</summary>
-    private (string Currency, decimal Amount) Reservation(Order order)
+    private static (string Currency, decimal Amount) Reservation(Order order, PaperExchangeOptions options)
     {
         if (order.Side == OrderSide.Sell)
         {
@@ -255,7 +272,7 @@ public sealed class PaperExchange(
         }
 
         var cost = order.Remaining * order.Price!.Value;
-        return (MarketSymbol.Quote(order.Symbol), cost + (_options.BuyFeeInBase ? 0m : PaperFillModel.Fee(cost, _options.MakerFeePercent)));
+        return (MarketSymbol.Quote(order.Symbol), cost + (options.BuyFeeInBase ? 0m : PaperFillModel.Fee(cost, options.MakerFeePercent)));
     }
 
     /// <summary>Fills resting limit orders the market has traded through since they were placed, whole, at their price (maker).</summary>
@@ -282,7 +299,7 @@ public sealed class PaperExchange(
                 continue;
             }
 
-            var (currency, reserved) = Reservation(order);
+            var (currency, reserved) = Reservation(order, _options);
             var cost = order.Remaining * limit;
             var fee = FeeOf(order.Side, order.Remaining, cost, _options.MakerFeePercent, _options);
             var feeInBase = fee.Currency == FeeAssets.Received;

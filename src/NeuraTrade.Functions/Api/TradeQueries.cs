@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Functions.Api;
 

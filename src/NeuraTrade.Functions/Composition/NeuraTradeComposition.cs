@@ -50,6 +50,9 @@ public static class NeuraTradeComposition
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ScalpingOptions>, ScanIntervalValidation>();
 
+        // The risk limits are read from the same Scalping keys (profile applied, validated): the scalper's options are them.
+        services.AddSingleton<IOptions<RiskLimits>>(sp => sp.GetRequiredService<IOptions<ScalpingOptions>>());
+
         services.AddNeuraTradeStorage(configuration);
         services.AddNeuraTradeExchange(configuration);
 

@@ -62,7 +62,7 @@ public sealed partial class DeploymentSettingsTests
     }
 
     /// <summary>
-    /// Issue 19: a key under the app's sections that binds to nothing would stop the app at start (and, before, was silently
+    /// A key under the app's sections that binds to nothing would stop the app at start (and, before, was silently
     /// ignored): every app setting of the template and of local.settings.example.json is one the app binds.
     /// </summary>
     [Fact]

@@ -3,7 +3,7 @@ using static NeuraTrade.Infra.Tests.Bicep.CompiledTemplate;
 
 namespace NeuraTrade.Infra.Tests.Bicep;
 
-/// <summary>Issue 20 "Locked down": logs to Log Analytics, storage soft delete and optional IP restrictions, read from the compiled template.</summary>
+/// <summary>Locked down: logs to Log Analytics, storage soft delete and optional IP restrictions, read from the compiled template.</summary>
 public sealed class LockdownTests
 {
     private const string DiagnosticSettings = "Microsoft.Insights/diagnosticSettings";

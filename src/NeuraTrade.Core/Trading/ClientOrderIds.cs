@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace NeuraTrade.Core.Scalping;
+namespace NeuraTrade.Core.Trading;
 
 /// <summary>
 /// Client order ids derived from what the order is for, so a retried or duplicated call sends the same id and the

@@ -1,7 +1,4 @@
-using NeuraTrade.Core.Brain;
-using NeuraTrade.Core.Trading;
-
-namespace NeuraTrade.Core.Scalping;
+namespace NeuraTrade.Core.Trading;
 
 public enum PositionSide
 {
