@@ -130,7 +130,7 @@ internal static class LocalFunctionHost
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogFailure(LogLevel.Error, ex, "Request {Path} failed: {Reason}", context.Request.Path);
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogFailure(LogLevel.Error, ex, "Request {Path} failed, trace id {TraceId}: {Reason}", context.Request.Path, context.TraceIdentifier);
             var problem = ApiResults.ServerError(context.TraceIdentifier);
             context.Response.StatusCode = problem.StatusCode ?? StatusCodes.Status500InternalServerError;
             context.Response.ContentType = problem.ContentType;
