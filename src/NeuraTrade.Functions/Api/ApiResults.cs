@@ -17,6 +17,9 @@ public static class ApiResults
 
     public static ContentResult Ok<T>(T body) => Json(StatusCodes.Status200OK, body, MediaTypeNames.Application.Json);
 
+    /// <summary>A JSON body with another status than 200 (the health report's 503).</summary>
+    public static ContentResult WithStatus<T>(int status, T body) => Json(status, body, MediaTypeNames.Application.Json);
+
     /// <summary>400 naming the field at fault.</summary>
     public static ContentResult BadRequest(string field, string message) =>
         Problem(StatusCodes.Status400BadRequest, "The request is not valid.", message, new Dictionary<string, string[]> { [field] = [message] });

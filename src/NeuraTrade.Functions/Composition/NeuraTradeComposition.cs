@@ -73,6 +73,7 @@ public static class NeuraTradeComposition
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
         services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<HealthProbe>();
         services.AddTradingAuthorization(configuration);
         services.AddSingleton<StartupReport>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupReport>());

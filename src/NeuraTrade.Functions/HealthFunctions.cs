@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using NeuraTrade.Functions.Api;
+using NeuraTrade.Functions.Auth;
+
+namespace NeuraTrade.Functions;
+
+/// <summary>
+/// <c>GET /api/health</c> for probes and monitors: storage, exchange, LLM breakers, last scan, trading mode; 200 healthy,
+/// 503 with the failing parts. Anonymous on purpose (listed in <see cref="AnonymousFunctions"/>): it reveals no position,
+/// PnL, decision, limit or secret.
+/// </summary>
+public sealed class HealthFunctions(HealthProbe probe)
+{
+    [Function("Health")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var report = await probe.CheckAsync(cancellationToken);
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        return ApiResults.WithStatus(report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, report);
+    }
+}
