@@ -5,18 +5,21 @@ using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.RateLimits;
 
 namespace NeuraTrade.Functions;
 
 /// <summary>
 /// The brain over HTTP: a market read, and a validated, reviewed, journaled decision, entered through the risk gate
 /// when <c>execute</c> is true (Core's one entry use case, <see cref="DecisionMaker.DecideAndEnterAsync"/>); only then is it
-/// a trading action.
+/// a trading action. Both may cost LLM money: after the input is checked (bad input costs nothing), each call takes one from
+/// the caller's rate-limit bucket (<see cref="ApiRateLimiter"/>; 429 with <c>Retry-After</c> when it is empty).
 /// </summary>
 public sealed class AiFunctions(
     DecisionMaker decisions,
     SymbolUniverse universe,
-    TradingAuthorization authorization)
+    TradingAuthorization authorization,
+    ApiRateLimiter rateLimiter)
 {
     [Function("AiAnalyze")]
     public async Task<IActionResult> Analyze(
@@ -33,6 +36,11 @@ public sealed class AiFunctions(
         if (badSymbol is not null)
         {
             return badSymbol;
+        }
+
+        if (rateLimiter.Admit(request) is { } limited)
+        {
+            return limited;
         }
 
         try
@@ -72,6 +80,11 @@ public sealed class AiFunctions(
         if (body.Strategy is not null && !TradingStrategies.TryParse(body.Strategy, out strategy))
         {
             return ApiResults.BadRequest("strategy", $"'{body.Strategy}' is not a strategy ({string.Join(", ", TradingStrategies.Names)})");
+        }
+
+        if (rateLimiter.Admit(request) is { } limited)
+        {
+            return limited;
         }
 
         try

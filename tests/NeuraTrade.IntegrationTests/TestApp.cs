@@ -77,6 +77,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+
+            // Tests call analyze and decision hundreds of times as one client: only the rate-limit tests turn the limit on.
+            ["RateLimits:PerMinute"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
