@@ -6,6 +6,7 @@ using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
 using NeuraTrade.Functions.RateLimits;
+using NeuraTrade.Functions.OpenApi;
 
 namespace NeuraTrade.Functions;
 
@@ -21,6 +22,7 @@ public sealed class AiFunctions(
     TradingAuthorization authorization,
     ApiRateLimiter rateLimiter)
 {
+    [OpenApiOperation("The brain's read of the market, no trade.", Request = typeof(AnalyzeRequest), RequestRequired = ["symbol"], RequestExample = """{"symbol":"BTC/USDT"}""", Response = typeof(AnalysisResponse), Problems = [400, 422, 429, 502, 503])]
     [Function("AiAnalyze")]
     public async Task<IActionResult> Analyze(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/analyze")] HttpRequest request,
@@ -53,6 +55,7 @@ public sealed class AiFunctions(
         }
     }
 
+    [OpenApiOperation("A validated, journaled decision; with execute an entry through the risk gate.", Request = typeof(DecisionRequest), RequestRequired = ["symbol"], RequestExample = """{"symbol":"BTC/USDT","strategy":"scalping"}""", Response = typeof(DecisionResponse), Problems = [400, 401, 403, 422, 429, 502, 503])]
     [Function("AiDecision")]
     [TradingAction(When = "execute is true")]
     public async Task<IActionResult> Decision(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.OpenApi;
 
 namespace NeuraTrade.Functions;
 
@@ -13,6 +14,7 @@ namespace NeuraTrade.Functions;
 /// </summary>
 public sealed class HealthFunctions(HealthProbe probe)
 {
+    [OpenApiOperation("Storage, exchange, LLM breakers, last scan and trading mode; 503 names the failing parts.", Response = typeof(HealthResponse), SameBody = [503])]
     [Function("Health")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,

@@ -39,7 +39,7 @@ public sealed class FunctionSafetyTests(AzuriteFixture azurite)
         foreach (var route in new[]
                  {
                      "v1/ai/analyze", "v1/ai/decision", "v1/ai/scalping/status", "v1/ai/scalping/toggle", "v1/ai/scalping/kill",
-                     "v1/ai/scalping/positions/{id}/close", "v1/ai/decisions", "v1/ai/decisions/{id}", "v1/ai/trades", "health",
+                     "v1/ai/scalping/positions/{id}/close", "v1/ai/decisions", "v1/ai/decisions/{id}", "v1/ai/trades", "health", "openapi.json",
                  })
         {
             Assert.Contains(triggers, t => t.Trigger.Route == route);

@@ -13,7 +13,7 @@ public sealed partial class DeployDocsTests
         var functions = HttpFunctions();
         var deploy = File.ReadAllText(Repository.File("docs", "deploy.md"));
 
-        Assert.Equal(10, functions.Count);
+        Assert.Equal(11, functions.Count);
         foreach (var (name, method, route) in functions)
         {
             Assert.Contains($"| `{name}` | `{method.ToUpperInvariant()} /api/{route}` |", deploy, StringComparison.Ordinal);
