@@ -5,19 +5,24 @@ using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.RateLimits;
+using NeuraTrade.Functions.OpenApi;
 
 namespace NeuraTrade.Functions;
 
 /// <summary>
 /// The brain over HTTP: a market read, and a validated, reviewed, journaled decision, entered through the risk gate
 /// when <c>execute</c> is true (Core's one entry use case, <see cref="DecisionMaker.DecideAndEnterAsync"/>); only then is it
-/// a trading action.
+/// a trading action. Both may cost LLM money: after the input is checked (bad input costs nothing), each call takes one from
+/// the caller's rate-limit bucket (<see cref="ApiRateLimiter"/>; 429 with <c>Retry-After</c> when it is empty).
 /// </summary>
 public sealed class AiFunctions(
     DecisionMaker decisions,
     SymbolUniverse universe,
-    TradingAuthorization authorization)
+    TradingAuthorization authorization,
+    ApiRateLimiter rateLimiter)
 {
+    [OpenApiOperation("The brain's read of the market, no trade.", Request = typeof(AnalyzeRequest), RequestRequired = ["symbol"], RequestExample = """{"symbol":"BTC/USDT"}""", Response = typeof(AnalysisResponse), Problems = [400, 422, 429, 502, 503])]
     [Function("AiAnalyze")]
     public async Task<IActionResult> Analyze(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/ai/analyze")] HttpRequest request,
@@ -35,6 +40,11 @@ public sealed class AiFunctions(
             return badSymbol;
         }
 
+        if (rateLimiter.Admit(request) is { } limited)
+        {
+            return limited;
+        }
+
         try
         {
             return ApiResults.Ok(AnalysisResponse.From(await decisions.AnalyzeAsync(symbol!, cancellationToken)));
@@ -45,6 +55,7 @@ public sealed class AiFunctions(
         }
     }
 
+    [OpenApiOperation("A validated, journaled decision; with execute an entry through the risk gate.", Request = typeof(DecisionRequest), RequestRequired = ["symbol"], RequestExample = """{"symbol":"BTC/USDT","strategy":"scalping"}""", Response = typeof(DecisionResponse), Problems = [400, 401, 403, 422, 429, 502, 503])]
     [Function("AiDecision")]
     [TradingAction(When = "execute is true")]
     public async Task<IActionResult> Decision(
@@ -72,6 +83,11 @@ public sealed class AiFunctions(
         if (body.Strategy is not null && !TradingStrategies.TryParse(body.Strategy, out strategy))
         {
             return ApiResults.BadRequest("strategy", $"'{body.Strategy}' is not a strategy ({string.Join(", ", TradingStrategies.Names)})");
+        }
+
+        if (rateLimiter.Admit(request) is { } limited)
+        {
+            return limited;
         }
 
         try

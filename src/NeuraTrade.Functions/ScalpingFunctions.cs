@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.OpenApi;
 
 namespace NeuraTrade.Functions;
 
@@ -28,12 +29,14 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
         await engine.RunScanAsync(cancellationToken);
     }
 
+    [OpenApiOperation("The scalper's state: toggle, positions with unrealized PnL, PnL, limits, last scan, LLM bill, books, replay.", Response = typeof(ScalpingStatus))]
     [Function("ScalpingStatus")]
     public async Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/ai/scalping/status")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.Ok(await control.GetStatusAsync(cancellationToken));
 
+    [OpenApiOperation("Turns new entries on or off (persisted).", Request = typeof(ToggleRequest), RequestRequired = ["enabled"], RequestExample = """{"enabled":false}""", Response = typeof(ToggleResponse), Problems = [400, 401, 403, 503])]
     [Function("ScalpingToggle")]
     [TradingAction]
     public async Task<IActionResult> Toggle(
@@ -62,6 +65,7 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
     }
 
     /// <summary>Closes one open position at market now (exit reason <c>manual</c>).</summary>
+    [OpenApiOperation("Closes one open position at market (exit reason manual).", Response = typeof(Position), Problems = [400, 401, 403, 404, 503])]
     [Function("ScalpingClosePosition")]
     [TradingAction]
     public async Task<IActionResult> ClosePosition(
@@ -95,6 +99,7 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
     }
 
     /// <summary>The kill switch: scalping off, then every open position closed at market (exit reason <c>kill_switch</c>).</summary>
+    [OpenApiOperation("The kill switch: scalping off, every open position closed at market.", Response = typeof(KillSwitchResult), Problems = [401, 403, 503])]
     [Function("ScalpingKill")]
     [TradingAction]
     public async Task<IActionResult> Kill(

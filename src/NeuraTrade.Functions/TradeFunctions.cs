@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions.Api;
+using NeuraTrade.Functions.OpenApi;
 
 namespace NeuraTrade.Functions;
 
@@ -14,6 +15,7 @@ public sealed class TradeFunctions(TradeHistory history, TimeProvider time)
 {
     public const string NextCursorHeader = "X-Next-Cursor";
 
+    [OpenApiOperation("Closed trades for audit and tax, oldest close first (CSV with format=csv; its next page in X-Next-Cursor).", Response = typeof(TradeListResponse), Csv = true, Query = ["from", "to", "symbol", "limit", "cursor", "format"], Problems = [400])]
     [Function("AiTrades")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/ai/trades")] HttpRequest request,

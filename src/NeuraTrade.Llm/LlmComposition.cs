@@ -30,6 +30,7 @@ public static class LlmComposition
             .Validate(o => !o.RiskReview || !IsRules(o), "AI:RiskReview needs an LLM provider (AI:Provider is rules).")
             .ValidateOnStart();
 
+        services.AddSingleton<LlmCircuits>();
         services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
         services.AddSingleton<TradingToolbox>();
         // The reviewer is keyed so that only EntryReview (and through it the EntryPipeline every entry takes) picks it up.
@@ -45,7 +46,7 @@ public static class LlmComposition
 
             var time = WallTime(sp);
             var (vendor, endpoint) = ChatClientFactory.Create(options);
-            var chat = BuildPipeline(vendor, options, time, sp.GetRequiredService<ILoggerFactory>());
+            var chat = BuildPipeline(vendor, options, time, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<LlmCircuits>().Register(LlmCircuits.Brain));
             return ActivatorUtilities.CreateInstance<LlmBrain>(sp, chat, endpoint, time);
         });
         services.AddKeyedSingleton<IRiskReviewer>(RiskReviewerKey, (sp, _) =>
@@ -54,7 +55,7 @@ public static class LlmComposition
             var time = WallTime(sp);
             var reviewOptions = Copy(options, string.IsNullOrWhiteSpace(options.RiskReviewModel) ? options.Model : options.RiskReviewModel);
             var (vendor, endpoint) = ChatClientFactory.Create(reviewOptions);
-            var chat = BuildPipeline(vendor, reviewOptions, time, sp.GetRequiredService<ILoggerFactory>());
+            var chat = BuildPipeline(vendor, reviewOptions, time, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<LlmCircuits>().Register(LlmCircuits.RiskReview));
             return ActivatorUtilities.CreateInstance<LlmRiskReviewer>(sp, chat, endpoint, time);
         });
         return services;
@@ -68,8 +69,11 @@ public static class LlmComposition
 
     private const string RiskReviewerKey = "ai-risk-review";
 
-    /// <summary>Tool loop outermost (it sees whole requests), the token budget per round, resilience per round, the SDK last.</summary>
-    public static IChatClient BuildPipeline(IChatClient vendor, BrainOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null) =>
+    /// <summary>
+    /// Tool loop outermost (it sees whole requests), the token budget per round, resilience per round, the SDK last;
+    /// <paramref name="circuit"/>, when given, reports the breaker's state (<see cref="LlmCircuits"/>).
+    /// </summary>
+    public static IChatClient BuildPipeline(IChatClient vendor, BrainOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, Polly.CircuitBreaker.CircuitBreakerStateProvider? circuit = null) =>
         new ChatClientBuilder(vendor)
             .UseFunctionInvocation(loggerFactory, f =>
             {
@@ -78,7 +82,7 @@ public static class LlmComposition
                 f.IncludeDetailedErrors = false;
             })
             .Use(inner => new TokenBudgetChatClient(inner))
-            .Use(inner => new ResilientChatClient(inner, options, time))
+            .Use(inner => new ResilientChatClient(inner, options, time, circuit))
             .Build();
 
     private static BrainOptions Copy(BrainOptions o, string? model) => new()

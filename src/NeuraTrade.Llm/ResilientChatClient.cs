@@ -24,11 +24,13 @@ public sealed class ResilientChatClient : DelegatingChatClient
     public static readonly TimeSpan BreakDuration = TimeSpan.FromMinutes(1);
 
     private readonly ResiliencePipeline _pipeline;
-    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly CircuitBreakerStateProvider _circuit;
 
-    public ResilientChatClient(IChatClient inner, BrainOptions options, TimeProvider time)
+    /// <param name="circuit">Reports the breaker's state outside (<see cref="LlmCircuits"/>); a private one when null.</param>
+    public ResilientChatClient(IChatClient inner, BrainOptions options, TimeProvider time, CircuitBreakerStateProvider? circuit = null)
         : base(inner)
     {
+        _circuit = circuit ?? new CircuitBreakerStateProvider();
         _pipeline = CreatePipeline(options, time, _circuit);
     }
 

@@ -31,6 +31,9 @@ internal sealed class LoopbackFunctionHost : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+
+            // Every request of a test comes from 127.0.0.1, one client: only the rate-limit tests turn the limit on.
+            ["RateLimits:PerMinute"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

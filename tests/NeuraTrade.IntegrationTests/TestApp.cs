@@ -68,7 +68,8 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <param name="logs">When given, every log line of the app, from Debug up, also goes here.</param>
     /// <param name="configure">More configuration sources over the settings (settings files, as <c>--config</c> adds them).</param>
-    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="services">Last changes to the app's services (a port replaced by one that fails in a precise way).</param>
+    public static TestApp Create(AzuriteFixture azurite, DateTimeOffset start, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
@@ -76,6 +77,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+
+            // Tests call analyze and decision hundreds of times as one client: only the rate-limit tests turn the limit on.
+            ["RateLimits:PerMinute"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -99,6 +103,7 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         builder.AddNeuraTrade();
+        services?.Invoke(builder.Services);
         return new TestApp(builder.Build(), time);
     }
 

@@ -137,6 +137,9 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
         ["Scalping__MaxDrawdown"] = "0.75",
         ["ScalpingScanSchedule"] = "*/2 * * * * *",
 
+        // The burst of executed decisions all comes from 127.0.0.1: the per-client rate limit is tested on its own (RateLimitTests).
+        ["RateLimits__PerMinute"] = "0",
+
         // The X/BTC markets are in the bundled 5m folder (the default replay holds BTC/USDT minutes only).
         ["Exchange__ReplayDirectory"] = "data/candles",
         ["Scalping__PositionHoldTime"] = "00:05:00",

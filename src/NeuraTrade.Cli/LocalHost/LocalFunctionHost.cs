@@ -76,7 +76,8 @@ internal static class LocalFunctionHost
         foreach (var function in catalog.Http)
         {
             app.MapMethods($"/{catalog.RoutePrefix}/{function.Route}", function.Methods, ctx => FunctionInvoker.InvokeHttpAsync(function, ctx))
-                .WithName(function.Name);
+                .WithName(function.Name)
+                .WithMetadata(function);
         }
 
         return app;
@@ -95,9 +96,17 @@ internal static class LocalFunctionHost
             return !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
         });
 
-    /// <summary>The function key, as Azure checks it: the <c>x-functions-key</c> header, compared in fixed time; else a 401 problem.</summary>
+    /// <summary>
+    /// The function key, as Azure checks it: the <c>x-functions-key</c> header, compared in fixed time; else a 401 problem.
+    /// An anonymous function (<c>AuthorizationLevel.Anonymous</c>, e.g. health) needs none, as in Azure.
+    /// </summary>
     private static Task RequireKeyAsync(HttpContext context, RequestDelegate next, byte[] expected)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<HttpFunction>() is { AuthLevel: Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous })
+        {
+            return next(context);
+        }
+
         var sent = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["x-functions-key"].ToString());
         if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, expected))
         {
@@ -130,7 +139,7 @@ internal static class LocalFunctionHost
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogFailure(LogLevel.Error, ex, "Request {Path} failed: {Reason}", context.Request.Path);
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuraTrade.LocalHost").LogFailure(LogLevel.Error, ex, "Request {Path} failed, trace id {TraceId}: {Reason}", context.Request.Path, context.TraceIdentifier);
             var problem = ApiResults.ServerError(context.TraceIdentifier);
             context.Response.StatusCode = problem.StatusCode ?? StatusCodes.Status500InternalServerError;
             context.Response.ContentType = problem.ContentType;

@@ -15,6 +15,9 @@ public static class ApiJson
         NumberHandling = JsonNumberHandling.Strict,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
 
+        // A key given twice is ambiguous (which one did the client mean?): a 400, not the last one silently.
+        AllowDuplicateProperties = false,
+
         // Bodies are served as application/json, never embedded in HTML: keep quotes and symbols readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

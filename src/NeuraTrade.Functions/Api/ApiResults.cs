@@ -1,5 +1,6 @@
 using System.Net.Mime;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using NeuraTrade.Core.Trading;
@@ -16,6 +17,9 @@ public static class ApiResults
 
     public static ContentResult Ok<T>(T body) => Json(StatusCodes.Status200OK, body, MediaTypeNames.Application.Json);
 
+    /// <summary>A JSON body with another status than 200 (the health report's 503).</summary>
+    public static ContentResult WithStatus<T>(int status, T body) => Json(status, body, MediaTypeNames.Application.Json);
+
     /// <summary>400 naming the field at fault.</summary>
     public static ContentResult BadRequest(string field, string message) =>
         Problem(StatusCodes.Status400BadRequest, "The request is not valid.", message, new Dictionary<string, string[]> { [field] = [message] });
@@ -31,9 +35,19 @@ public static class ApiResults
         _ => Problem(StatusCodes.Status502BadGateway, "The exchange refused the request.", ex.Message),
     };
 
-    /// <summary>An unexpected failure: says nothing of internals.</summary>
-    public static ContentResult ServerError(string traceId) =>
-        Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.", $"The failure was logged with trace id {traceId}.");
+    /// <summary>
+    /// An unexpected failure: says nothing of internals, only the trace id (also the <c>trace_id</c> member) under which the
+    /// host logged the exception.
+    /// </summary>
+    public static ContentResult ServerError(string traceId) => Json(
+        StatusCodes.Status500InternalServerError,
+        new ProblemBody(
+            "https://httpstatuses.io/500",
+            "An unexpected error occurred.",
+            StatusCodes.Status500InternalServerError,
+            $"The failure was logged with trace id {traceId}.",
+            null) { TraceId = traceId },
+        ProblemContentType);
 
     private static ContentResult Json<T>(int status, T body, string contentType) => new()
     {
@@ -42,5 +56,9 @@ public static class ApiResults
         Content = JsonSerializer.Serialize(body, ApiJson.Options),
     };
 
-    private sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors);
+    private sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors)
+    {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? TraceId { get; init; }
+    }
 }

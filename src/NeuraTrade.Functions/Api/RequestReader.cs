@@ -7,7 +7,7 @@ namespace NeuraTrade.Functions.Api;
 /// <summary>Reads a JSON request body; any fault becomes a 400 that names the field.</summary>
 public static class RequestReader
 {
-    private const int MaxBodyBytes = 64 * 1024;
+    public const int MaxBodyBytes = 64 * 1024;
 
     public static async Task<(T? Body, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
@@ -17,16 +17,23 @@ public static class RequestReader
             return (null, ApiResults.BadRequest("body", $"the body is larger than {MaxBodyBytes} bytes"));
         }
 
+        // The limit holds while reading: a chunked body (no Content-Length) stops being read past it.
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, ApiResults.BadRequest("body", $"the body is larger than {MaxBodyBytes} bytes"));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
         if (buffer.Length == 0)
         {
             return (null, ApiResults.BadRequest("body", "a JSON body is required"));
-        }
-
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return (null, ApiResults.BadRequest("body", $"the body is larger than {MaxBodyBytes} bytes"));
         }
 
         try

@@ -12,6 +12,7 @@ using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.RateLimits;
 using NeuraTrade.Functions.Settings;
 using NeuraTrade.Llm;
 using NeuraTrade.Storage;
@@ -76,6 +77,12 @@ public static class NeuraTradeComposition
         services.AddSingleton<ScalpingEngine>();
         services.AddSingleton<ScalpingControl>();
         services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<HealthProbe>();
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ApiRateLimiter>();
         services.AddTradingAuthorization(configuration);
         services.AddSingleton<StartupReport>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupReport>());

@@ -6,6 +6,7 @@ using NeuraTrade.Exchanges;
 using NeuraTrade.Exchanges.Binance;
 using NeuraTrade.Exchanges.Paper;
 using NeuraTrade.Functions.Auth;
+using NeuraTrade.Functions.RateLimits;
 using NeuraTrade.Storage;
 
 namespace NeuraTrade.Functions.Settings;
@@ -131,6 +132,7 @@ public static class SettingsSchema
         root.Children[TableStorageOptions.Section] = storage;
         root.Children[AuthOptions.Section] = SettingNode.Of(typeof(AuthOptions));
         root.Children[LocalHostOptions.Section] = SettingNode.Of(typeof(LocalHostOptions));
+        root.Children[RateLimitOptions.Section] = SettingNode.Of(typeof(RateLimitOptions));
         return root;
     }
 
