@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Core.Tests;
 
@@ -79,7 +80,7 @@ public sealed class PaperExchangeTests
         var series = new CandleSeries("TST/USDT", "5m", [trend[0], trend[1], trend[4], trend[5]]);
         var clock = new FakeTimeProvider(TestMarket.T0.AddMinutes(10));
         using var exchange = new PaperExchange(
-            new ReplayMarketData(new CandleReplay([series]), Options.Create(new PaperExchangeOptions()), clock), new InMemoryPaperAccountStore(), Options.Create(new PaperExchangeOptions { FeeAsset = FeeAssets.Quote }), clock, NullLogger<PaperExchange>.Instance);
+            new ReplayMarketData(new CandleReplay([series]), Options.Create(new PaperExchangeOptions()), clock), new RecordingPaperAccountStore(), Options.Create(new PaperExchangeOptions { FeeAsset = FeeAssets.Quote }), clock, NullLogger<PaperExchange>.Instance);
 
         var candles = await exchange.FetchOhlcvAsync("TST/USDT", "5m", 10, CancellationToken.None);
         var ticker = await exchange.FetchTickerAsync("TST/USDT", CancellationToken.None);
@@ -302,7 +303,7 @@ public sealed class PaperExchangeTests
     public async Task By_default_a_buy_pays_its_fee_in_the_base_asset_received_and_a_sell_in_quote_as_Binance_spot_does()
     {
         var time = new FakeTimeProvider(WallTimeFor(MidCandle12));
-        var exchange = NewExchange(new InMemoryPaperAccountStore(), time, new PaperExchangeOptions());
+        var exchange = NewExchange(new RecordingPaperAccountStore(), time, new PaperExchangeOptions());
         var ticker = await exchange.FetchTickerAsync(Btc, CancellationToken.None);
 
         var buy = await exchange.CreateOrderAsync(MarketOrder(OrderSide.Buy, 0.01m, "b-1"), CancellationToken.None);
@@ -328,10 +329,10 @@ public sealed class PaperExchangeTests
     private static OrderRequest MarketOrder(OrderSide side, decimal amount, string clientOrderId) =>
         new(Btc, OrderType.Market, side, amount, null, clientOrderId);
 
-    private static (PaperExchange Exchange, InMemoryPaperAccountStore Store, FakeTimeProvider Time) Create(TimeSpan btcMarketOffset)
+    private static (PaperExchange Exchange, RecordingPaperAccountStore Store, FakeTimeProvider Time) Create(TimeSpan btcMarketOffset)
     {
         var time = new FakeTimeProvider(WallTimeFor(btcMarketOffset));
-        var store = new InMemoryPaperAccountStore();
+        var store = new RecordingPaperAccountStore();
         return (NewExchange(store, time), store, time);
     }
 
@@ -347,42 +348,5 @@ public sealed class PaperExchangeTests
     {
         Assert.True(Replay.TryGetSeries(Btc, out var series));
         return series.Start + marketOffset;
-    }
-
-    /// <summary>The paper account kept in memory: a copy on every load and save, like a durable store.</summary>
-    internal sealed class InMemoryPaperAccountStore : IPaperAccountStore
-    {
-        private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
-
-        public Dictionary<string, decimal>? Balances { get; private set; }
-
-        public int Saves { get; private set; }
-
-        public bool FailNextSave { get; set; }
-
-        public Task<PaperAccountSnapshot?> LoadAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(Balances is null
-                ? null
-                : new PaperAccountSnapshot(new Dictionary<string, decimal>(Balances), new Dictionary<string, Order>(_orders)));
-
-        public IReadOnlyDictionary<string, Order> Orders => _orders;
-
-        public Task SaveOrdersAsync(IReadOnlyDictionary<string, decimal> balances, IReadOnlyList<Order> orders, CancellationToken cancellationToken)
-        {
-            if (FailNextSave)
-            {
-                FailNextSave = false;
-                throw new IOException("storage unavailable");
-            }
-
-            Balances = new Dictionary<string, decimal>(balances);
-            foreach (var order in orders)
-            {
-                _orders[order.ClientOrderId] = order;
-            }
-
-            Saves++;
-            return Task.CompletedTask;
-        }
     }
 }

@@ -8,6 +8,7 @@ using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Core.Tests;
 
@@ -150,7 +151,7 @@ public sealed class ScalpingScenarioTests
         private readonly int _seed;
         private readonly FakeTimeProvider _time;
         private readonly ScenarioMarket _market;
-        private readonly PaperExchangeTests.InMemoryPaperAccountStore _account = new();
+        private readonly RecordingPaperAccountStore _account = new();
         private readonly InMemoryStateStore _state;
         private readonly InMemoryDecisionStore _decisions = new();
         private readonly NeuraTrade.Backtesting.InMemoryScanClaimStore _claims = new();

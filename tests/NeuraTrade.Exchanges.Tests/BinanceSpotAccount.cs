@@ -1,3 +1,5 @@
+using NeuraTrade.TestSupport;
+
 namespace NeuraTrade.Exchanges.Tests;
 
 /// <summary>One spot market's trading rules, as the stand-in's exchangeInfo states them.</summary>

@@ -1,5 +1,6 @@
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Binance;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Exchanges.Tests;
 

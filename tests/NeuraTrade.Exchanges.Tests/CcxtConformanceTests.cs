@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Exchanges.Tests;
 

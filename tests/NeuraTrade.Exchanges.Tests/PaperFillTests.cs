@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Exchanges.Tests;
 
@@ -173,13 +174,13 @@ public sealed class PaperFillTests
         Assert.Equal(before, await restarted.FetchBalanceAsync(CancellationToken.None), new BalancesComparer());
     }
 
-    private static (PaperExchange Exchange, InMemoryPaperAccountStore Store, FakeTimeProvider Time) Create(PaperExchangeOptions options)
+    private static (PaperExchange Exchange, RecordingPaperAccountStore Store, FakeTimeProvider Time) Create(PaperExchangeOptions options)
     {
         Assert.True(Replay.TryGetSeries(Btc, out var series));
 
         // The feed reads the data at its clock's time: the BTC/USDT series 62.5 minutes in.
         var time = new FakeTimeProvider(series.Start.AddMinutes(62.5));
-        var store = new InMemoryPaperAccountStore();
+        var store = new RecordingPaperAccountStore();
         return (New(store, time, options), store, time);
     }
 

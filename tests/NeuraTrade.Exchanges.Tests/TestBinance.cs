@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Trading;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Exchanges.Tests;
 
@@ -53,7 +54,7 @@ internal sealed class TestBinance : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton<IPaperAccountStore, InMemoryPaperAccountStore>()
+            .AddSingleton<IPaperAccountStore, RecordingPaperAccountStore>()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
             .AddNeuraTradeExchange(configuration)
             .BuildServiceProvider();
@@ -83,31 +84,5 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             owner.Lines.Enqueue($"{logLevel} {formatter(state, exception)} {exception}");
-    }
-}
-
-/// <summary>The paper account kept in memory.</summary>
-internal sealed class InMemoryPaperAccountStore : IPaperAccountStore
-{
-    private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
-    private Dictionary<string, decimal>? _balances;
-
-    public int Saves { get; private set; }
-
-    public IReadOnlyDictionary<string, Order> Orders => _orders;
-
-    public Task<PaperAccountSnapshot?> LoadAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_balances is null ? null : new PaperAccountSnapshot(new Dictionary<string, decimal>(_balances), new Dictionary<string, Order>(_orders)));
-
-    public Task SaveOrdersAsync(IReadOnlyDictionary<string, decimal> balances, IReadOnlyList<Order> orders, CancellationToken cancellationToken)
-    {
-        _balances = new Dictionary<string, decimal>(balances);
-        foreach (var order in orders)
-        {
-            _orders[order.ClientOrderId] = order;
-        }
-
-        Saves++;
-        return Task.CompletedTask;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Trading;
 using NeuraTrade.Exchanges.Binance;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Exchanges.Tests;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.IntegrationTests;
 

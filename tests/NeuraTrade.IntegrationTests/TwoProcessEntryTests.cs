@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Storage;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.IntegrationTests;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Tools;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.Llm.Tests;
 

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Llm;
 
-namespace NeuraTrade.Llm.Tests;
+namespace NeuraTrade.TestSupport;
 
 /// <summary>A request the fake server received.</summary>
 public sealed record ReceivedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, JsonNode? Body);
@@ -104,45 +105,11 @@ public sealed class FakeLlmServer : IAsyncDisposable
 /// <summary>Protocol-correct reply bodies for each provider.</summary>
 public static class Replies
 {
-    public static ScriptedReply OpenAIText(string content, string finish = "stop", int prompt = 120, int completion = 40) => new(200, new JsonObject
-    {
-        ["id"] = "chatcmpl-test",
-        ["object"] = "chat.completion",
-        ["created"] = 1_700_000_000,
-        ["model"] = "gpt-4o-mini",
-        ["choices"] = new JsonArray(new JsonObject
-        {
-            ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
-            ["finish_reason"] = finish,
-        }),
-        ["usage"] = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion },
-    }.ToJsonString());
+    public static ScriptedReply OpenAIText(string content, string finish = "stop", int prompt = 120, int completion = 40) =>
+        new(200, OpenAiWire.Completion(OpenAiWire.Text(content), finish, prompt, completion).ToJsonString());
 
-    public static ScriptedReply OpenAIToolCall(string tool, string argumentsJson, int prompt = 100, int completion = 20) => new(200, new JsonObject
-    {
-        ["id"] = "chatcmpl-tool",
-        ["object"] = "chat.completion",
-        ["created"] = 1_700_000_000,
-        ["model"] = "gpt-4o-mini",
-        ["choices"] = new JsonArray(new JsonObject
-        {
-            ["index"] = 0,
-            ["message"] = new JsonObject
-            {
-                ["role"] = "assistant",
-                ["content"] = null,
-                ["tool_calls"] = new JsonArray(new JsonObject
-                {
-                    ["id"] = "call_1",
-                    ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = argumentsJson },
-                }),
-            },
-            ["finish_reason"] = "tool_calls",
-        }),
-        ["usage"] = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion },
-    }.ToJsonString());
+    public static ScriptedReply OpenAIToolCall(string tool, string argumentsJson, int prompt = 100, int completion = 20) =>
+        new(200, OpenAiWire.Completion(OpenAiWire.ToolCall(tool, argumentsJson), "tool_calls", prompt, completion, "chatcmpl-tool").ToJsonString());
 
     public static ScriptedReply AnthropicText(string text, string stop = "end_turn", int input = 120, int output = 40) => new(200, new JsonObject
     {

@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace NeuraTrade.IntegrationTests;
+namespace NeuraTrade.TestSupport;
 
 /// <summary>
 /// An OpenAI chat-completions server on a free loopback port: each request body goes to <c>answer</c>, which gives the
 /// assistant message and the finish reason; the server wraps them in the protocol's envelope with fixed usage.
 /// </summary>
-internal sealed class LoopbackChatServer : IAsyncDisposable
+public sealed class LoopbackChatServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -35,15 +35,7 @@ internal sealed class LoopbackChatServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
         {
             var (message, finish) = answer(JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!);
-            return Results.Json(new JsonObject
-            {
-                ["id"] = "chatcmpl-loopback",
-                ["object"] = "chat.completion",
-                ["created"] = 1_700_000_000,
-                ["model"] = "gpt-4o-mini",
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = finish }),
-                ["usage"] = new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens },
-            });
+            return Results.Json(OpenAiWire.Completion(message, finish, promptTokens, completionTokens, "chatcmpl-loopback"));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

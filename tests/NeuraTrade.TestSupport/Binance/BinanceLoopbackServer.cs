@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace NeuraTrade.Exchanges.Tests;
+namespace NeuraTrade.TestSupport;
 
 /// <summary>One request as the loopback server received it.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, IReadOnlyDictionary<string, string> Headers)
+public sealed record RecordedRequest(string Method, string Path, string Query, string Body, IReadOnlyDictionary<string, string> Headers)
 {
     /// <summary>The signed payload: the query for GET/DELETE, the form body for POST.</summary>
     public string Payload => Method == "POST" ? Body : Query.TrimStart('?');
@@ -20,13 +20,13 @@ internal sealed record RecordedRequest(string Method, string Path, string Query,
 }
 
 /// <summary>A canned answer: status, JSON body, extra headers.</summary>
-internal sealed record CannedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null);
+public sealed record CannedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
 /// A Binance stand-in on 127.0.0.1 (Kestrel): answers each (method, path) with canned JSON, by default the real
 /// payloads from ccxt's fixtures, and records every request so tests can check path, query, signature and headers.
 /// </summary>
-internal sealed class BinanceLoopbackServer : IAsyncDisposable
+public sealed class BinanceLoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<(string Method, string Path), Func<RecordedRequest, CannedResponse>> _routes = new();

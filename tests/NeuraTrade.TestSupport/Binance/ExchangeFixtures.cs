@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace NeuraTrade.Exchanges.Tests;
+namespace NeuraTrade.TestSupport;
 
 /// <summary>ccxt's Binance fixtures (see Fixtures/README.md) and our exchangeInfo, read from the test output folder.</summary>
-internal static class ExchangeFixtures
+public static class ExchangeFixtures
 {
     public const string ApiKey = "test-api-key-0123456789";
     public const string ApiSecret = "test-api-secret-abcdefghijklmnop";
