@@ -41,7 +41,6 @@ public sealed class FastRulesRunner : BacktestDriver
     private Dictionary<string, decimal> _balances;
     private readonly Ticker?[] _tickers;
     private ScalpingState _state;
-    private long _decisions;
     private RiskContext? _flatContext;
     private List<Position>? _closedRecently;
     private (int Trades, DateOnly Day) _closedRecentlyKey = (-1, default);
@@ -324,7 +323,7 @@ public sealed class FastRulesRunner : BacktestDriver
         }
 
         var proposal = Wait(_brain.ProposeAsync(new BrainRequest(snapshot, portfolio, TradingStrategy.Scalping) { Source = DecisionSource.Scan }, CancellationToken.None));
-        var decision = _validator.Validate(proposal, snapshot, TradingStrategy.Scalping, DecisionSource.Scan, DecisionId(now), now);
+        var decision = _validator.Validate(proposal, snapshot, TradingStrategy.Scalping, DecisionSource.Scan, EntryPipeline.DecisionId(now), now);
         return decision.IsEntry ? decision : null;
     }
 
@@ -517,13 +516,6 @@ public sealed class FastRulesRunner : BacktestDriver
 
         return _flatContext.WithUnrealized(now, unrealized);
     }
-
-    /// <summary>
-    /// A decision id shaped like the live engine's (32 hex digits, time first) but from the run's own sequence: ids only
-    /// need to be unique within the run (reports use run numbers), and the OS random source behind a GUID costs more
-    /// than the rest of an entry.
-    /// </summary>
-    private string DecisionId(DateTimeOffset now) => FormattableString.Invariant($"{now.ToUnixTimeMilliseconds():x12}{++_decisions:x20}");
 
     /// <summary>The in-memory stores complete at once; this takes their result without an await.</summary>
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
