@@ -2,7 +2,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Markets;
-using NeuraTrade.Core.Tools;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -17,7 +16,7 @@ public sealed record LlmEndpoint(string Provider, string Model, bool SupportsJso
 /// </summary>
 public sealed class LlmBrain(
     IChatClient chat,
-    ToolRegistry tools,
+    IToolCatalog tools,
     LlmEndpoint endpoint,
     ILlmUsageLedger ledger,
     IOptions<BrainOptions> options,
