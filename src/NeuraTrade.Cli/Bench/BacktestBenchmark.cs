@@ -18,7 +18,9 @@ namespace NeuraTrade.Cli.Bench;
 /// brain on the full engine (the live engine per candle; both must make the same trades), and the replay brain (the
 /// LLM brain answered from a cassette recorded just before from a local deterministic stand-in model, so no network).
 /// One measured run of each after a warm-up; <c>--repeats</c> is ignored (a run is a million candles;
-/// <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
+/// <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look). Each run prints its allocations per candle,
+/// collections per generation and GC pause (<see cref="RunFigures"/>); the LLM runs also their µs per decision, and the
+/// replay a step-by-step breakdown of one replayed decision (<see cref="ReplayBreakdown"/>).
 /// </summary>
 internal sealed class BacktestBenchmark : IBenchmark
 {
