@@ -32,6 +32,7 @@ public static class LlmComposition
 
         services.AddSingleton<LlmCircuits>();
         services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
+        services.AddSingleton<IToolCatalog>(sp => sp.GetRequiredService<ToolRegistry>());
         services.AddSingleton<TradingToolbox>();
         // The reviewer is keyed so that only EntryReview (and through it the EntryPipeline every entry takes) picks it up.
         services.AddSingleton(sp => new EntryReview(sp.GetRequiredService<IOptions<BrainOptions>>().Value.RiskReview ? sp.GetRequiredKeyedService<IRiskReviewer>(RiskReviewerKey) : null));

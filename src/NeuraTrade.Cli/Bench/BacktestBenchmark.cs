@@ -18,7 +18,9 @@ namespace NeuraTrade.Cli.Bench;
 /// brain on the full engine (the live engine per candle; both must make the same trades), and the replay brain (the
 /// LLM brain answered from a cassette recorded just before from a local deterministic stand-in model, so no network).
 /// One measured run of each after a warm-up; <c>--repeats</c> is ignored (a run is a million candles;
-/// <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look).
+/// <c>NT_BENCH_BACKTEST_CANDLES</c> sets another count for a quick look). Each run prints its allocations per candle,
+/// collections per generation and GC pause (<see cref="RunFigures"/>); the LLM runs also their µs per decision, and the
+/// replay a step-by-step breakdown of one replayed decision (<see cref="ReplayBreakdown"/>).
 /// </summary>
 internal sealed class BacktestBenchmark : IBenchmark
 {
@@ -43,36 +45,59 @@ internal sealed class BacktestBenchmark : IBenchmark
         await RunRulesAsync(market with { Candles = bundled }, BacktestEngines.Fast, cancellationToken);
         await RunRulesAsync(market with { Candles = bundled }, BacktestEngines.Full, cancellationToken);
 
-        var pausedBefore = GC.GetTotalPauseDuration();
-        var collectionsBefore = GC.CollectionCount(0);
         var rules = await RunRulesAsync(market, BacktestEngines.Fast, cancellationToken);
-        var gcPause = GC.GetTotalPauseDuration() - pausedBefore;
-        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades; fast path, what --engine auto runs; GC paused {gcPause.TotalMilliseconds:0} ms in {GC.CollectionCount(0) - collectionsBefore} collections)"));
+        Progress(settings, F($"rules brain : {rules.Rate,10:0} candles/s ({rules.Trades} trades; fast path, what --engine auto runs); {rules.Gc}"));
         var rulesFull = await RunRulesAsync(market, BacktestEngines.Full, cancellationToken);
-        Progress(settings, F($"rules, full : {rulesFull.Rate,10:0} candles/s ({rulesFull.Trades} trades; the live engine per candle, --engine full)"));
+        Progress(settings, F($"rules, full : {rulesFull.Rate,10:0} candles/s ({rulesFull.Trades} trades; the live engine per candle, --engine full); {rulesFull.Gc}"));
         var cassettePath = Path.Combine(Path.GetTempPath(), F($"nt-bench-{Environment.ProcessId}.cassette.jsonl"));
         try
         {
-            var recorded = await RunLlmAsync(market, CassetteChatClient.Record(cassettePath, new StandInModel()), cancellationToken);
-            Progress(settings, F($"record      : {recorded.Rate,10:0} candles/s (stand-in model, {recorded.Calls} calls)"));
+            var (recorded, _) = await RunLlmAsync(market, CassetteChatClient.Record(cassettePath, new StandInModel()), keep: 0, cancellationToken);
+            Progress(settings, F($"record      : {recorded.Rate,10:0} candles/s (stand-in model, {recorded.LlmCalls} calls); {recorded.Gc}{recorded.Brain}"));
             using var replay = CassetteChatClient.Replay(cassettePath);
-            var replayed = await RunLlmAsync(market, replay, cancellationToken);
+            var (replayed, kept) = await RunLlmAsync(market, replay, keep: BreakdownRequests, cancellationToken);
+            Progress(settings, F($"replay brain: {replayed.Rate,10:0} candles/s ({replayed.LlmCalls} LLM calls replayed, {replay.Misses} misses); {replayed.Gc}{replayed.Brain}"));
+            using var again = CassetteChatClient.Replay(cassettePath);
+            var breakdown = await ReplayBreakdown.MeasureAsync(kept, again, LlmEndpoint, LlmOptions);
+            if (!settings.Json)
+            {
+                Console.WriteLine(F($"one replayed decision, step by step over {kept.Count} decisions of the run (steps nest: pipeline > cassette > key):"));
+                foreach (var row in breakdown)
+                {
+                    Console.WriteLine(ReplayBreakdown.Format(row));
+                }
+            }
+
             var figures = new
             {
                 candles = candles.Count,
                 rules_candles_per_second = Math.Round(rules.Rate),
                 rules_trades = rules.Trades,
-                rules_gc_pause_ms = Math.Round(gcPause.TotalMilliseconds),
+                rules_bytes_per_candle = Math.Round(rules.BytesPerCandle),
+                rules_gc_collections = new[] { rules.Gen0, rules.Gen1, rules.Gen2 },
+                rules_gc_pause_ms = Math.Round(rules.GcPause.TotalMilliseconds),
                 rules_full_engine_candles_per_second = Math.Round(rulesFull.Rate),
                 rules_full_engine_trades = rulesFull.Trades,
+                rules_full_engine_bytes_per_candle = Math.Round(rulesFull.BytesPerCandle),
+                rules_full_engine_gc_collections = new[] { rulesFull.Gen0, rulesFull.Gen1, rulesFull.Gen2 },
+                rules_full_engine_gc_pause_ms = Math.Round(rulesFull.GcPause.TotalMilliseconds),
                 fast_over_full = Math.Round(rules.Rate / rulesFull.Rate, 1),
                 record_candles_per_second = Math.Round(recorded.Rate),
                 replay_candles_per_second = Math.Round(replayed.Rate),
-                replay_llm_calls = replayed.Calls,
+                replay_llm_calls = replayed.LlmCalls,
                 replay_misses = replay.Misses,
+                replay_bytes_per_candle = Math.Round(replayed.BytesPerCandle),
+                replay_gc_collections = new[] { replayed.Gen0, replayed.Gen1, replayed.Gen2 },
+                replay_gc_pause_ms = Math.Round(replayed.GcPause.TotalMilliseconds),
+                replay_microseconds_per_decision = Math.Round(replayed.MicrosecondsPerDecision, 1),
+                replay_brain_share_of_run = Math.Round(replayed.BrainShare, 3),
+                replay_breakdown_microseconds = breakdown.ToDictionary(r => r.Step, r => Math.Round(r.Microseconds, 1)),
                 replay_over_rules = Math.Round(replayed.Rate / rules.Rate, 3),
+                replay_over_rules_full_engine = Math.Round(replayed.Rate / rulesFull.Rate, 3),
+                replay_bytes_over_rules_full_engine = Math.Round(replayed.BytesPerCandle / rulesFull.BytesPerCandle, 2),
                 target_candles_per_second = 1_000_000,
                 rules_over_target = Math.Round(rules.Rate / 1_000_000d, 4),
+                replay_over_its_target = Math.Round(replayed.Rate / 100_000d, 4),
             };
             if (settings.Json)
             {
@@ -80,8 +105,7 @@ internal sealed class BacktestBenchmark : IBenchmark
             }
             else
             {
-                Console.WriteLine(F($"replay brain: {figures.replay_candles_per_second,10:0} candles/s ({replayed.Calls} LLM calls replayed, {replay.Misses} misses)"));
-                Console.WriteLine(F($"fast / full (rules) = {figures.fast_over_full}; replay / rules = {figures.replay_over_rules}; rules / 1M target = {figures.rules_over_target}"));
+                Console.WriteLine(F($"fast / full (rules) = {figures.fast_over_full}; replay / rules = {figures.replay_over_rules}; replay / rules full engine = {figures.replay_over_rules_full_engine} (bytes per candle: {figures.replay_bytes_over_rules_full_engine}x); rules / 1M target = {figures.rules_over_target}; replay / 100k target = {figures.replay_over_its_target}"));
             }
         }
         finally
@@ -101,18 +125,25 @@ internal sealed class BacktestBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(double Rate, int Trades, int Calls)> RunRulesAsync(BacktestMarket market, string engine, CancellationToken cancellationToken) =>
-        await MeasureAsync(market, _ => new RulesBrain(), new InMemoryLlmUsageLedger(), cancellationToken, engine);
+    /// <summary>Requests of the measured replay kept for its step-by-step breakdown.</summary>
+    private const int BreakdownRequests = 20_000;
 
-    private static async Task<(double Rate, int Trades, int Calls)> RunLlmAsync(BacktestMarket market, IChatClient cassette, CancellationToken cancellationToken)
+    private static readonly LlmEndpoint LlmEndpoint = new("openai", "gpt-4o-mini", true);
+
+    private static readonly BrainOptions LlmOptions = new() { Provider = "openai", Model = LlmEndpoint.Model };
+
+    private static async Task<RunFigures> RunRulesAsync(BacktestMarket market, string engine, CancellationToken cancellationToken) =>
+        (await MeasureAsync(market, _ => new RulesBrain(), new InMemoryLlmUsageLedger(), cancellationToken, engine)).Figures;
+
+    private static async Task<(RunFigures Figures, IReadOnlyList<BrainRequest> Kept)> RunLlmAsync(BacktestMarket market, IChatClient cassette, int keep, CancellationToken cancellationToken)
     {
         var ledger = new InMemoryLlmUsageLedger();
-        var endpoint = new LlmEndpoint("openai", "gpt-4o-mini", true);
-        var options = new BrainOptions { Provider = "openai", Model = endpoint.Model };
-        return await MeasureAsync(market, clock => BacktestBrains.Llm(cassette, endpoint, options, clock, ledger, anonymize: true), ledger, cancellationToken);
+        TimedBrain? timed = null;
+        var (figures, _) = await MeasureAsync(market, clock => timed = new TimedBrain(BacktestBrains.Llm(cassette, LlmEndpoint, LlmOptions, clock, ledger, anonymize: true)) { Keep = keep }, ledger, cancellationToken);
+        return (figures with { BrainCalls = timed!.Calls, BrainTime = timed.Time }, timed.Kept);
     }
 
-    private static async Task<(double Rate, int Trades, int Calls)> MeasureAsync(BacktestMarket market, Func<ManualClock, ITradingBrain> brain, InMemoryLlmUsageLedger ledger, CancellationToken cancellationToken, string engine = BacktestEngines.Auto)
+    private static async Task<(RunFigures Figures, int Steps)> MeasureAsync(BacktestMarket market, Func<ManualClock, ITradingBrain> brain, InMemoryLlmUsageLedger ledger, CancellationToken cancellationToken, string engine = BacktestEngines.Auto)
     {
         var settings = new BacktestSettings([market], TimeSpan.FromMinutes(5), 10_000m, "USDT", 0.1m, 0.02m);
         var clock = BacktestSessionFactory.ClockFor(settings);
@@ -121,9 +152,26 @@ internal sealed class BacktestBenchmark : IBenchmark
         var session = BacktestSessionFactory.Create(settings, brain(clock), new ScalpingOptions(), brainOptions, exchange, ledger, clock);
 
         // Timed from the session built to the run returned: the fast path's set-up (double closes, market index) is counted.
+        // The GC's counters are read around the same span (allocations of every thread, pauses of every collection).
+        GC.Collect();
+        var before = RunFigures.Snapshot();
         var watch = Stopwatch.StartNew();
         var run = await BacktestEngines.RunAsync(engine, session, settings, brainOptions, exchange, null, cancellationToken);
-        return (run.Steps / watch.Elapsed.TotalSeconds, session.Positions.Closed.Count, ledger.Calls);
+        watch.Stop();
+        var after = RunFigures.Snapshot();
+        var figures = new RunFigures(
+            run.Steps,
+            watch.Elapsed,
+            session.Positions.Closed.Count,
+            ledger.Calls,
+            after.Allocated - before.Allocated,
+            after.Gen0 - before.Gen0,
+            after.Gen1 - before.Gen1,
+            after.Gen2 - before.Gen2,
+            after.Pause - before.Pause,
+            0,
+            TimeSpan.Zero);
+        return (figures, run.Steps);
     }
 
     /// <summary>The file repeated back to back (times shifted, prices unchanged) until it has at least <paramref name="target"/> candles.</summary>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Markets;
-using NeuraTrade.Core.Tools;
 
 namespace NeuraTrade.Core.Brain;
 
@@ -17,7 +16,7 @@ public sealed record LlmEndpoint(string Provider, string Model, bool SupportsJso
 /// </summary>
 public sealed class LlmBrain(
     IChatClient chat,
-    ToolRegistry tools,
+    IToolCatalog tools,
     LlmEndpoint endpoint,
     ILlmUsageLedger ledger,
     IOptions<BrainOptions> options,
@@ -28,14 +27,16 @@ public sealed class LlmBrain(
     private readonly BrainOptions _options = options.Value;
     private readonly LlmCaller _caller = new(chat, endpoint, ledger, options.Value, time, logger);
 
+    // One format object for every decision: the cassette's key caches the format's JSON per object.
+    private readonly ChatResponseFormat _format = endpoint.SupportsJsonSchema ? ChatResponseFormat.ForJsonSchema(DecisionJson.Schema, "trading_decision") : ChatResponseFormat.Json;
+
     public string Model => endpoint.Model;
 
     public async Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken)
     {
         var symbol = request.Market.Symbol;
         var messages = PromptBuilder.ForDecision(request, _options);
-        var format = endpoint.SupportsJsonSchema ? ChatResponseFormat.ForJsonSchema(DecisionJson.Schema, "trading_decision") : ChatResponseFormat.Json;
-        var call = await _caller.CallAsync(messages, format, tools.GetToolsForStrategy(request.Strategy, request.Source), "decision", symbol, cancellationToken);
+        var call = await _caller.CallAsync(messages, _format, tools.GetToolsForStrategy(request.Strategy, request.Source), "decision", symbol, cancellationToken);
         if (call.Failure is { } failure)
         {
             return Hold(failure, call.Trace);

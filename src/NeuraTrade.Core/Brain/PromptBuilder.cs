@@ -1,8 +1,9 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using NeuraTrade.Core.Markets;
 
@@ -33,7 +34,18 @@ public static class PromptBuilder
         market_analysis, risk_assessment, invalidation. For hold use size_percent 0 and null prices.
         """;
 
-    public static string SystemPrompt(TradingStrategy strategy, BrainOptions options)
+    /// <summary>
+    /// The system prompt for the strategy and the options' limits, made once per distinct text (a backtest asks for it
+    /// on every decision). Keyed by the limits as written, so 25 and 25.0 stay two prompts as they always were.
+    /// </summary>
+    public static string SystemPrompt(TradingStrategy strategy, BrainOptions options) =>
+        SystemPrompts.GetOrAdd(
+            (strategy, options.MaxSizePercent.ToString(CultureInfo.InvariantCulture), options.EntryBandPercent.ToString(CultureInfo.InvariantCulture), options.AllowShort),
+            key => MakeSystemPrompt(key.Strategy, key.MaxSize, key.Band, key.AllowShort));
+
+    private static readonly ConcurrentDictionary<(TradingStrategy Strategy, string MaxSize, string Band, bool AllowShort), string> SystemPrompts = new();
+
+    private static string MakeSystemPrompt(TradingStrategy strategy, string maxSize, string band, bool allowShort)
     {
         var role = strategy switch
         {
@@ -42,9 +54,9 @@ public static class PromptBuilder
             _ => "You are a crypto market analyst: read the market; propose a trade only if the edge is clear.",
         };
         var rules = Framework
-            .Replace("{max_size}", options.MaxSizePercent.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{band}", options.EntryBandPercent.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{short}", options.AllowShort ? string.Empty : " no short entries (sell) on this venue;", StringComparison.Ordinal);
+            .Replace("{max_size}", maxSize, StringComparison.Ordinal)
+            .Replace("{band}", band, StringComparison.Ordinal)
+            .Replace("{short}", allowShort ? string.Empty : " no short entries (sell) on this venue;", StringComparison.Ordinal);
         return role + "\n" + rules;
     }
 
@@ -64,68 +76,163 @@ public static class PromptBuilder
     public static IList<ChatMessage> ForAnalysis(MarketSnapshot market) =>
     [
         new(ChatRole.System, AnalysisSystemPrompt),
-        new(ChatRole.User, MarketJson(market).ToJsonString()),
+        new(ChatRole.User, Json(w => WriteMarket(w, market))),
     ];
 
-    public static string UserPrompt(BrainRequest request)
+    /// <summary>
+    /// The user prompt: <c>{"symbol","time","price","ind","candles_ohlcv","portfolio","recent"?,"strategy"}</c>, minified, with
+    /// System.Text.Json's default escaping. Written straight to UTF-8 (a backtest asks for one per decision);
+    /// <c>PromptJsonTests</c> hold it to the JSON tree it was first built as, which recorded cassettes are keyed by.
+    /// </summary>
+    public static string UserPrompt(BrainRequest request) => Json(w =>
     {
-        var json = MarketJson(request.Market);
+        WriteMarket(w, request.Market);
         var p = request.Portfolio;
-        json["portfolio"] = new JsonObject
-        {
-            ["quote"] = p.QuoteCurrency,
-            ["free"] = R(p.QuoteFree, 2),
-            ["open_positions"] = p.OpenPositions,
-            ["holds_symbol"] = p.HoldsSymbol,
-            ["daily_pnl"] = R(p.DailyPnl, 2),
-        };
+        w.WriteStartObject("portfolio");
+        w.WriteString("quote", p.QuoteCurrency);
+        Number(w, "free", R(p.QuoteFree, 2));
+        w.WriteNumber("open_positions", p.OpenPositions);
+        w.WriteBoolean("holds_symbol", p.HoldsSymbol);
+        Number(w, "daily_pnl", R(p.DailyPnl, 2));
+        w.WriteEndObject();
         if (request.RecentOutcomes is { Count: > 0 } recent)
         {
-            json["recent"] = new JsonArray(recent
-                .Select(r => (JsonNode)new JsonArray(r.Action, R(r.Confidence, 2), r.Outcome, R(r.Pnl, 4)))
-                .ToArray());
+            w.WriteStartArray("recent");
+            foreach (var r in recent)
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(r.Action);
+                Number(w, R(r.Confidence, 2));
+                w.WriteStringValue(r.Outcome);
+                Number(w, R(r.Pnl, 4));
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
         }
 
-        json["strategy"] = request.Strategy.ToString().ToLowerInvariant();
-        return json.ToJsonString();
-    }
+        w.WriteString("strategy", request.Strategy.ToString().ToLowerInvariant());
+    });
 
-    /// <summary>SHA-256 of the exact messages, to find identical prompts in the journal.</summary>
+    /// <summary>
+    /// SHA-256 of the exact messages (<c>role:text</c> joined by <c>\n␞\n</c>, UTF-8), to find identical prompts in the
+    /// journal; the text is gathered in pooled buffers instead of joined strings.
+    /// </summary>
     public static string Hash(IEnumerable<ChatMessage> messages)
     {
-        var text = string.Join("\n\u241E\n", messages.Select(m => $"{m.Role}:{m.Text}"));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+        var chars = ArrayPool<char>.Shared.Rent(4096);
+        var length = 0;
+        var first = true;
+        foreach (var message in messages)
+        {
+            if (!first)
+            {
+                Append(ref chars, ref length, Separator);
+            }
+
+            first = false;
+            Append(ref chars, ref length, message.Role.Value);
+            Append(ref chars, ref length, ":");
+            Append(ref chars, ref length, message.Text);
+        }
+
+        var text = chars.AsSpan(0, length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(length));
+        var count = Encoding.UTF8.GetBytes(text, bytes);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes.AsSpan(0, count), hash);
+        ArrayPool<byte>.Shared.Return(bytes);
+        ArrayPool<char>.Shared.Return(chars);
+        return Convert.ToHexStringLower(hash[..16]);
     }
 
-    private static JsonObject MarketJson(MarketSnapshot market)
+    private const string Separator = "\n\u241E\n";
+
+    private static void Append(ref char[] chars, ref int length, string text)
+    {
+        if (length + text.Length > chars.Length)
+        {
+            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(chars.Length * 2, length + text.Length));
+            chars.AsSpan(0, length).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(chars);
+            chars = bigger;
+        }
+
+        text.CopyTo(chars.AsSpan(length));
+        length += text.Length;
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? JsonBuffer;
+
+    /// <summary>One JSON object written by <paramref name="properties"/>, as a string.</summary>
+    private static string Json(Action<Utf8JsonWriter> properties)
+    {
+        var buffer = JsonBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            properties(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteMarket(Utf8JsonWriter w, MarketSnapshot market)
     {
         var t = market.Ticker;
         var i = market.Indicators;
-        var candles = market.Candles.Skip(Math.Max(0, market.Candles.Count - InlineCandles))
-            .Select(c => (JsonNode)new JsonArray(P(c.Open), P(c.High), P(c.Low), P(c.Close), R(c.Volume, 2)))
-            .ToArray();
-        return new JsonObject
+        w.WriteString("symbol", market.Symbol);
+        w.WriteString("time", t.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteStartObject("price");
+        Number(w, "last", P(t.Last));
+        Number(w, "bid", P(t.Bid));
+        Number(w, "ask", P(t.Ask));
+        Number(w, "spread_pct", R(t.SpreadPercent, 4));
+        w.WriteEndObject();
+        w.WriteStartObject("ind");
+        Number(w, "ema9", P(i.EmaFast));
+        Number(w, "ema21", P(i.EmaSlow));
+        Number(w, "atr14", P(i.Atr));
+        Number(w, "rsi14", R(i.Rsi, 1));
+        Number(w, "mom3_pct", R(i.MomentumPercent, 4));
+        Number(w, "vol_pct", R(i.VolatilityPercent, 4));
+        w.WriteEndObject();
+        w.WriteStartArray("candles_ohlcv");
+        var candles = market.Candles;
+        for (var k = Math.Max(0, candles.Count - InlineCandles); k < candles.Count; k++)
         {
-            ["symbol"] = market.Symbol,
-            ["time"] = t.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["price"] = new JsonObject
-            {
-                ["last"] = P(t.Last),
-                ["bid"] = P(t.Bid),
-                ["ask"] = P(t.Ask),
-                ["spread_pct"] = R(t.SpreadPercent, 4),
-            },
-            ["ind"] = new JsonObject
-            {
-                ["ema9"] = P(i.EmaFast),
-                ["ema21"] = P(i.EmaSlow),
-                ["atr14"] = P(i.Atr),
-                ["rsi14"] = R(i.Rsi, 1),
-                ["mom3_pct"] = R(i.MomentumPercent, 4),
-                ["vol_pct"] = R(i.VolatilityPercent, 4),
-            },
-            ["candles_ohlcv"] = new JsonArray(candles),
-        };
+            var c = candles[k];
+            w.WriteStartArray();
+            Number(w, P(c.Open));
+            Number(w, P(c.High));
+            Number(w, P(c.Low));
+            Number(w, P(c.Close));
+            Number(w, R(c.Volume, 2));
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, decimal? value)
+    {
+        w.WritePropertyName(name);
+        Number(w, value);
+    }
+
+    private static void Number(Utf8JsonWriter w, decimal? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumberValue(v);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
     }
 
     /// <summary>A price with 8 significant digits: enough to trade on, fewer tokens than 28.</summary>

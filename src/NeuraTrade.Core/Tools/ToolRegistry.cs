@@ -21,7 +21,7 @@ public sealed record TradingTool(string Name, TradingToolKind Kind, AIFunction F
 /// <c>AI:ExecutionTools</c> is on and never during scans (the engine executes scan decisions itself).
 /// Every call is recorded in the current <see cref="LlmCallScope"/>.
 /// </summary>
-public sealed class ToolRegistry(bool executionToolsEnabled)
+public sealed class ToolRegistry(bool executionToolsEnabled) : IToolCatalog
 {
     private readonly Dictionary<string, TradingTool> _tools = new(StringComparer.Ordinal);
 

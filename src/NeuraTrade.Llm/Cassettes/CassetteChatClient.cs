@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -117,7 +119,7 @@ public sealed class CassetteChatClient : IChatClient
             {
                 _served[key] = served + 1;
                 Hits++;
-                return Clone(responses[Math.Min(served, responses.Count - 1)]);
+                return Copy(responses[Math.Min(served, responses.Count - 1)]);
             }
 
             if (_inner is null)
@@ -148,7 +150,7 @@ public sealed class CassetteChatClient : IChatClient
             responses.Add(stored);
             _served[key] = _served.GetValueOrDefault(key) + 1;
             Recorded++;
-            return Clone(stored);
+            return Copy(stored);
         }
         finally
         {
@@ -173,28 +175,174 @@ public sealed class CassetteChatClient : IChatClient
 
     public void Dispose() => _lock.Dispose();
 
-    /// <summary>The request's key: SHA-256 (hex) of its canonical JSON.</summary>
+    /// <summary>
+    /// The request's key: SHA-256 (hex) of its canonical JSON, <c>{"messages":[{"role","contents"}…],"model","temperature",
+    /// "top_p","max_output_tokens","response_format","tools","tool_mode"}</c>, minified, with System.Text.Json's default
+    /// escaping, each message's contents and the response format as <see cref="AIJsonUtilities.DefaultOptions"/> serialize
+    /// them. It is written straight to UTF-8 (a replay asks for a key per decision): a message of plain text is written as
+    /// the serializer writes it (<c>[{"$type":"text","text":…}]</c>), anything else is serialized; the response format's
+    /// JSON is made once per format object. <c>CassetteKeyTests</c> holds it to the JSON tree it was first computed from.
+    /// </summary>
     public static string Key(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var request = new JsonObject
+        var buffer = KeyBuffer ??= new ArrayBufferWriter<byte>(8192);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["messages"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject
+            writer.WriteStartObject();
+            writer.WriteStartArray("messages");
+            foreach (var message in messages)
             {
-                ["role"] = m.Role.Value,
-                ["contents"] = JsonSerializer.SerializeToNode(m.Contents, AIJsonUtilities.DefaultOptions),
-            }).ToArray()),
-            ["model"] = options?.ModelId,
-            ["temperature"] = options?.Temperature,
-            ["top_p"] = options?.TopP,
-            ["max_output_tokens"] = options?.MaxOutputTokens,
-            ["response_format"] = options?.ResponseFormat is null ? null : JsonSerializer.SerializeToNode(options.ResponseFormat, AIJsonUtilities.DefaultOptions),
-            ["tools"] = new JsonArray((options?.Tools ?? []).Select(t => (JsonNode)JsonValue.Create(t.Name)).ToArray()),
-            ["tool_mode"] = options?.ToolMode?.ToString(),
-        };
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.ToJsonString())));
+                writer.WriteStartObject();
+                writer.WriteString("role", message.Role.Value);
+                writer.WritePropertyName("contents");
+                WriteContents(writer, message.Contents);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            WriteOrNull(writer, "model", options?.ModelId);
+            WriteOrNull(writer, "temperature", options?.Temperature);
+            WriteOrNull(writer, "top_p", options?.TopP);
+            WriteOrNull(writer, "max_output_tokens", options?.MaxOutputTokens);
+            writer.WritePropertyName("response_format");
+            if (options?.ResponseFormat is { } format)
+            {
+                writer.WriteRawValue(FormatJson.GetValue(format, f => JsonSerializer.SerializeToNode(f, AIJsonUtilities.DefaultOptions)!.ToJsonString()), skipInputValidation: true);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteStartArray("tools");
+            foreach (var tool in options?.Tools ?? [])
+            {
+                writer.WriteStringValue(tool.Name);
+            }
+
+            writer.WriteEndArray();
+            WriteOrNull(writer, "tool_mode", options?.ToolMode?.ToString());
+            writer.WriteEndObject();
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>Callers may change what they get (the tool loop appends to it); the recording stays untouched.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? KeyBuffer;
+
+    /// <summary>The response format's canonical JSON, made once per format object (a brain asks with the same one every call).</summary>
+    private static readonly ConditionalWeakTable<ChatResponseFormat, string> FormatJson = [];
+
+    private static void WriteContents(Utf8JsonWriter writer, IList<AIContent> contents)
+    {
+        if (contents.All(c => c is TextContent { Annotations: null, AdditionalProperties: null } && c.GetType() == typeof(TextContent)))
+        {
+            writer.WriteStartArray();
+            foreach (var content in contents)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("$type", "text");
+                writer.WriteString("text", ((TextContent)content).Text);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        writer.WriteRawValue(JsonSerializer.SerializeToNode(contents, AIJsonUtilities.DefaultOptions)!.ToJsonString(), skipInputValidation: true);
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter writer, string name, float? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    /// <summary>
+    /// Callers may change what they get (the tool loop appends to it); the recording stays untouched. A response of plain
+    /// text (what a decision gets) is copied field by field; anything else goes through its JSON.
+    /// </summary>
+    private static ChatResponse Copy(ChatResponse response)
+    {
+        if (!IsPlain(response))
+        {
+            return Clone(response);
+        }
+
+        var messages = new List<ChatMessage>(response.Messages.Count);
+        foreach (var message in response.Messages)
+        {
+            var contents = new List<AIContent>(message.Contents.Count);
+            foreach (var content in message.Contents)
+            {
+                contents.Add(new TextContent(((TextContent)content).Text));
+            }
+
+            messages.Add(new ChatMessage(message.Role, contents) { AuthorName = message.AuthorName, CreatedAt = message.CreatedAt, MessageId = message.MessageId });
+        }
+
+        var usage = response.Usage;
+        return new ChatResponse(messages)
+        {
+            ResponseId = response.ResponseId,
+            ConversationId = response.ConversationId,
+            ModelId = response.ModelId,
+            CreatedAt = response.CreatedAt,
+            FinishReason = response.FinishReason,
+            Usage = usage is null ? null : Sum(usage),
+        };
+    }
+
+    /// <summary>A new usage with every count of <paramref name="usage"/> (the counts to come included: Add sums them all).</summary>
+    private static UsageDetails Sum(UsageDetails usage)
+    {
+        var copy = new UsageDetails();
+        copy.Add(usage);
+        return copy;
+    }
+
+    /// <summary>Text only, nothing a field-by-field copy would miss (extra properties, annotations, a continuation).</summary>
+    private static bool IsPlain(ChatResponse response) =>
+        response.AdditionalProperties is null && response.ContinuationToken is null && response.Usage?.AdditionalCounts is null
+        && response.Messages.All(m => m.AdditionalProperties is null
+            && m.Contents.All(c => c.GetType() == typeof(TextContent) && c is TextContent { Annotations: null, AdditionalProperties: null }));
+
+    /// <summary>A copy through the response's JSON, for responses that are not plain text.</summary>
     private static ChatResponse Clone(ChatResponse response) =>
         JsonSerializer.SerializeToNode(response, AIJsonUtilities.DefaultOptions).Deserialize<ChatResponse>(AIJsonUtilities.DefaultOptions)!;
 }
