@@ -1,45 +1,57 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Tools;
 
 namespace NeuraTrade.Core.Tests;
 
 /// <summary>
-/// The tools depend on the brain (the call scope they record in, the strategies), never the other way round: the brain
-/// reaches its tools through <see cref="IToolCatalog"/>, which it defines. Checked on the compiled types (every
-/// signature, field, base type and interface of a Brain type) and on the Brain folder's source (a use inside a method body).
+/// The namespace cycles that were broken stay broken. The tools depend on the brain (the call scope they record in, the
+/// strategies), never the other way round: the brain reaches its tools through <see cref="IToolCatalog"/>, which it
+/// defines. The risk gate depends on nothing of the scalper: its limits are <see cref="RiskLimits"/> (which the
+/// scalper's options extend) and the running figures it reads are <see cref="IRiskState"/>. Checked on the compiled
+/// types (every signature, field, base type, interface and local of a type in the namespace) and on the folder's source
+/// (a use inside a method body or a doc reference).
 /// </summary>
-public sealed partial class BrainToolsDependencyTests
+public sealed class NamespaceDependencyTests
 {
-    private const string Brain = "NeuraTrade.Core.Brain";
-    private const string Tools = "NeuraTrade.Core.Tools";
-
-    [Fact]
-    public void No_brain_type_names_a_tools_type()
+    [Theory]
+    [InlineData("Brain", "Tools")]
+    [InlineData("Risk", "Scalping")]
+    public void No_type_of_the_namespace_names_a_type_of_the_other(string from, string to)
     {
-        var offenders = typeof(LlmBrain).Assembly.GetTypes()
-            .Where(t => t.Namespace == Brain)
-            .SelectMany(t => Referenced(t).Where(r => r.Namespace == Tools).Select(r => $"{t.FullName} -> {r.FullName}"))
+        var types = typeof(LlmBrain).Assembly.GetTypes().Where(t => t.Namespace == $"NeuraTrade.Core.{from}").ToList();
+        Assert.NotEmpty(types);
+        var offenders = types
+            .SelectMany(t => Referenced(t).Where(r => r.Namespace == $"NeuraTrade.Core.{to}").Select(r => $"{t.FullName} -> {r.FullName}"))
             .Distinct()
             .ToList();
         Assert.Empty(offenders);
-        Assert.Contains(typeof(IToolCatalog), typeof(ToolRegistry).GetInterfaces());
     }
 
-    [Fact]
-    public void No_brain_source_file_uses_the_tools_namespace()
+    [Theory]
+    [InlineData("Brain", "Tools")]
+    [InlineData("Risk", "Scalping")]
+    public void No_source_file_of_the_namespace_uses_the_other(string from, string to)
     {
-        var folder = Path.Combine(RepositoryRoot(), "src", "NeuraTrade.Core", "Brain");
+        var folder = Path.Combine(RepositoryRoot(), "src", "NeuraTrade.Core", from);
         var files = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
-        var offenders = files.Where(f => ToolsUse().IsMatch(File.ReadAllText(f))).Select(Path.GetFileName).ToList();
+        // NeuraTrade.Core.X, or X.Type (which a file resolves through the enclosing namespace).
+        var use = new Regex($@"NeuraTrade\.Core\.{to}\b|(?<![\w.]){to}\.[A-Z]");
+        var offenders = files.Where(f => use.IsMatch(File.ReadAllText(f))).Select(Path.GetFileName).ToList();
         Assert.Empty(offenders);
     }
 
-    /// <summary><c>NeuraTrade.Core.Tools</c>, or <c>Tools.X</c> (which a Brain file resolves through the enclosing namespace).</summary>
-    [GeneratedRegex(@"NeuraTrade\.Core\.Tools\b|(?<![\w.])Tools\.[A-Z]")]
-    private static partial Regex ToolsUse();
+    [Fact]
+    public void The_tools_and_the_limits_come_through_the_types_the_dependent_side_defines()
+    {
+        Assert.Contains(typeof(IToolCatalog), typeof(ToolRegistry).GetInterfaces());
+        Assert.True(typeof(RiskLimits).IsAssignableFrom(typeof(ScalpingOptions)));
+        Assert.Contains(typeof(IRiskState), typeof(ScalpingState).GetInterfaces());
+    }
 
     private static IEnumerable<Type> Referenced(Type type)
     {
