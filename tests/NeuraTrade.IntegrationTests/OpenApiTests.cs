@@ -24,6 +24,7 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
     private readonly JsonNode _document = JsonNode.Parse(OpenApiDocument.Json)!;
+    private readonly Dictionary<string, JsonElement> _successes = new(StringComparer.Ordinal);
 
     [Fact]
     public void Every_http_function_is_in_the_document_at_its_route_and_method_with_its_key_requirement_and_nothing_else()
@@ -124,6 +125,55 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         // Every documented operation answered at least once above.
         var operations = _document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => $"{o.Key} {p.Key}"));
         Assert.Equal(operations.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
+
+        // The success examples are real answers: NT_WRITE_OPENAPI_EXAMPLES=1 stores these (then rebuild); every run checks
+        // that each JSON success has one, that it validates, and that it has the shape (every member, nested) of today's answer.
+        _successes.Remove("get /openapi.json");
+        if (Environment.GetEnvironmentVariable("NT_WRITE_OPENAPI_EXAMPLES") == "1")
+        {
+            var stored = new JsonObject();
+            foreach (var (key, body) in _successes.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                stored[key] = JsonNode.Parse(body.GetRawText());
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(RepositoryRoot(), "src", "NeuraTrade.Functions", "OpenApi", "examples.json"), stored.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
+
+        var check = new SchemaCheck(_document);
+        foreach (var (key, body) in _successes)
+        {
+            var (method, route) = (key[..key.IndexOf(' ', StringComparison.Ordinal)], key[(key.IndexOf(' ', StringComparison.Ordinal) + 2)..]);
+            var example = Operation(route, method)["responses"]!["200"]!["content"]![MediaTypeNames.Application.Json]!["example"];
+            Assert.True(example is not null, $"{key} has no success example: run this test with NT_WRITE_OPENAPI_EXAMPLES=1 and rebuild");
+            var stored = JsonDocument.Parse(example.ToJsonString()).RootElement;
+            Assert.True(check.Validate(Schema(route, method, 200, MediaTypeNames.Application.Json), stored).Count == 0, $"{key}: its example does not validate");
+            Assert.True(Shape(body).SequenceEqual(Shape(stored)), $"{key}: the example's members [{string.Join(", ", Shape(stored))}] are not today's answer's [{string.Join(", ", Shape(body))}]: run this test with NT_WRITE_OPENAPI_EXAMPLES=1 and rebuild");
+        }
+    }
+
+    /// <summary>Every member path of a JSON value (an array by its first item), sorted: what an example must share with a real answer.</summary>
+    private static IEnumerable<string> Shape(JsonElement value, string at = "$")
+    {
+        return value.ValueKind switch
+        {
+            JsonValueKind.Object => value.EnumerateObject().SelectMany(p => Shape(p.Value, $"{at}.{p.Name}").Prepend($"{at}.{p.Name}")).Order(StringComparer.Ordinal),
+            JsonValueKind.Array when value.GetArrayLength() > 0 => Shape(value[0], $"{at}[]"),
+            _ => [],
+        };
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NeuraTrade.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root (NeuraTrade.sln) not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
@@ -156,7 +206,13 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         var result = Assert.IsType<ContentResult>(await call);
         covered.Add($"{method} /{route}");
         Assert.Equal(status, result.StatusCode ?? 200);
-        return Valid(route, method, status, result);
+        var body = Valid(route, method, status, result);
+        if (status == 200)
+        {
+            _successes.TryAdd($"{method} /{route}", body);
+        }
+
+        return body;
     }
 
     private JsonElement Valid(string route, string method, int status, ContentResult result)

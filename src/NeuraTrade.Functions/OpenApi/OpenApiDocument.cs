@@ -21,6 +21,20 @@ public static partial class OpenApiDocument
 
     public const string KeyScheme = "functionKey";
 
+    /// <summary>The embedded resource that holds the success examples.</summary>
+    public const string ExamplesResource = "NeuraTrade.Functions.OpenApi.examples.json";
+
+    /// <summary>
+    /// The success examples, keyed <c>"post /v1/ai/decision"</c>: real answers of the functions, captured by the OpenAPI
+    /// test (which also fails when one no longer has the shape of a fresh answer); embedded from <c>OpenApi/examples.json</c>.
+    /// </summary>
+    private static readonly Lazy<JsonObject> Examples = new(() =>
+    {
+        using var stream = typeof(OpenApiDocument).Assembly.GetManifestResourceStream(ExamplesResource)
+            ?? throw new InvalidOperationException($"{ExamplesResource} is not embedded");
+        return JsonNode.Parse(stream)!.AsObject();
+    });
+
     private static readonly Lazy<string> Built = new(() => Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>The document as served.</summary>
@@ -39,7 +53,7 @@ public static partial class OpenApiDocument
             paths[$"/{route}"] = item;
             foreach (var verb in trigger.Methods ?? ["get", "post"])
             {
-                item[verb.ToLowerInvariant()] = Operation(function.Name, route, trigger.AuthLevel, operation, schemas);
+                item[verb.ToLowerInvariant()] = Operation(function.Name, verb.ToLowerInvariant(), route, trigger.AuthLevel, operation, schemas);
             }
         }
 
@@ -75,7 +89,7 @@ public static partial class OpenApiDocument
             .Select(x => (x.Method, x.Function!, x.Trigger!))
             .ToList();
 
-    private static JsonObject Operation(string name, string route, AuthorizationLevel level, OpenApiOperationAttribute operation, JsonObject schemas)
+    private static JsonObject Operation(string name, string verb, string route, AuthorizationLevel level, OpenApiOperationAttribute operation, JsonObject schemas)
     {
         var result = new JsonObject
         {
@@ -116,6 +130,11 @@ public static partial class OpenApiDocument
         if (operation.Csv)
         {
             success["text/csv"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };
+        }
+
+        if (Examples.Value[$"{verb} /{route}"] is { } answer)
+        {
+            success["application/json"]!["example"] = answer.DeepClone();
         }
 
         responses["200"] = new JsonObject { ["description"] = "Success.", ["content"] = success };
