@@ -97,7 +97,8 @@ internal static class LocalFunctionHost
         });
 
     /// <summary>
-    /// The function key, as Azure checks it: the <c>x-functions-key</c> header, compared in fixed time; else a 401 problem.
+    /// The function key, as Azure checks it: the <c>x-functions-key</c> header or the <c>code</c> query parameter, compared in
+    /// fixed time; else a 401 problem.
     /// An anonymous function (<c>AuthorizationLevel.Anonymous</c>, e.g. health) needs none, as in Azure.
     /// </summary>
     private static Task RequireKeyAsync(HttpContext context, RequestDelegate next, byte[] expected)
@@ -107,7 +108,9 @@ internal static class LocalFunctionHost
             return next(context);
         }
 
-        var sent = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["x-functions-key"].ToString());
+        // The header, else ?code= as Azure also takes it (a browser opening the dashboard can send no header).
+        var header = context.Request.Headers["x-functions-key"].ToString();
+        var sent = System.Text.Encoding.UTF8.GetBytes(header.Length > 0 ? header : context.Request.Query["code"].ToString());
         if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, expected))
         {
             return next(context);
