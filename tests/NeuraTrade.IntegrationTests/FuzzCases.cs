@@ -99,7 +99,7 @@ public static class FuzzCases
         cases.Add(Query("AiTrades", "?from=2024-01-01&to=2026-03-01", ["from"]));
 
         // Functions without input ignore whatever they are sent.
-        foreach (var function in new[] { "ScalpingStatus", "Health", "OpenApi" })
+        foreach (var function in new[] { "ScalpingStatus", "Health", "OpenApi", "Dashboard" })
         {
             foreach (var query in new[] { "?x=1", "?limit=abc&from=yesterday", "?%00=%00", "?a=" + new string('a', 2000), "?symbol=BTC%2F%2FUSDT&&&=", "?format=xml&cursor=<script>" })
             {

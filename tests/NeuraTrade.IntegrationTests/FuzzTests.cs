@@ -61,6 +61,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
                 "ScalpingStatus" => await scalping.Status(request, CancellationToken.None),
                 "Health" => await health.Get(request, CancellationToken.None),
                 "OpenApi" => openApi.Get(request),
+                "Dashboard" => new DashboardFunctions().Get(request),
                 var other => throw new InvalidOperationException($"no call for {other}"),
             });
             Judge(fuzz, result.StatusCode ?? 200, result.ContentType, result.Content ?? string.Empty, failures);
@@ -222,6 +223,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
             "ScalpingStatus" => "v1/ai/scalping/status",
             "Health" => "health",
             "OpenApi" => "openapi.json",
+            "Dashboard" => "dashboard",
             var other => throw new InvalidOperationException($"no route for {other}"),
         };
         return $"/api/{route}{fuzz.Query}";

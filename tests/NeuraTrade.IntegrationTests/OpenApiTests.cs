@@ -115,6 +115,10 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         await ValidAsync(covered, "v1/ai/scalping/kill", "post", 200, scalping.Kill(FunctionClassTests.Post(string.Empty), CancellationToken.None));
         await ValidAsync(covered, "health", "get", 200, health.Get(Get(), CancellationToken.None));
         await ValidAsync(covered, "openapi.json", "get", 200, Task.FromResult(new OpenApiFunctions().Get(Get())));
+        var page = Assert.IsType<ContentResult>(new DashboardFunctions().Get(Get()));
+        Assert.Equal(MediaTypeNames.Text.Html, page.ContentType!.Split(';')[0]);
+        Assert.NotNull(Schema("dashboard", "get", 200, MediaTypeNames.Text.Html));
+        covered.Add("get /dashboard");
         Valid("v1/ai/analyze", "post", 500, ApiResults.ServerError("trace-1"));
 
         await using var limited = TestApp.Create(azurite, buyAt, new Dictionary<string, string?> { ["RateLimits:PerMinute"] = "1", ["RateLimits:Burst"] = "1" });

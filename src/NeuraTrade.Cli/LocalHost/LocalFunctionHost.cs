@@ -22,6 +22,9 @@ namespace NeuraTrade.Cli.LocalHost;
 /// </summary>
 internal static class LocalFunctionHost
 {
+    /// <summary>The log file's name without extension: <c>logs/ai_trading.log</c>.</summary>
+    public const string LogFileName = "ai_trading";
+
     /// <param name="services">Last changes to the services (tests replace a port with one that fails in a precise way).</param>
     public static WebApplication Build(string urls, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
@@ -37,6 +40,12 @@ internal static class LocalFunctionHost
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var local = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        if (!string.IsNullOrWhiteSpace(local.LogDirectory))
+        {
+            // Wall time: a log line says when it was written, whatever market time a replay shows.
+            builder.Logging.AddProvider(new RollingFileLoggerProvider(Path.GetFullPath(local.LogDirectory), LogFileName, TimeProvider.System, local.LogFileMaxBytes));
+        }
         builder.AddNeuraTrade();
 
         // The seed's scan_interval runs the local timer (the Functions app's trigger can only read ScalpingScanSchedule).
@@ -57,7 +66,7 @@ internal static class LocalFunctionHost
                 ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timer, schedule, sp.GetRequiredService<NeuraTrade.Core.Markets.WallClock>().Time));
         }
 
-        var apiKey = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>()?.ApiKey;
+        var apiKey = local.ApiKey;
         if (string.IsNullOrWhiteSpace(apiKey) && BeyondLoopback(urls) is { } exposed)
         {
             throw new InvalidOperationException(
@@ -97,7 +106,8 @@ internal static class LocalFunctionHost
         });
 
     /// <summary>
-    /// The function key, as Azure checks it: the <c>x-functions-key</c> header, compared in fixed time; else a 401 problem.
+    /// The function key, as Azure checks it: the <c>x-functions-key</c> header or the <c>code</c> query parameter, compared in
+    /// fixed time; else a 401 problem.
     /// An anonymous function (<c>AuthorizationLevel.Anonymous</c>, e.g. health) needs none, as in Azure.
     /// </summary>
     private static Task RequireKeyAsync(HttpContext context, RequestDelegate next, byte[] expected)
@@ -107,7 +117,9 @@ internal static class LocalFunctionHost
             return next(context);
         }
 
-        var sent = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["x-functions-key"].ToString());
+        // The header, else ?code= as Azure also takes it (a browser opening the dashboard can send no header).
+        var header = context.Request.Headers["x-functions-key"].ToString();
+        var sent = System.Text.Encoding.UTF8.GetBytes(header.Length > 0 ? header : context.Request.Query["code"].ToString());
         if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, expected))
         {
             return next(context);

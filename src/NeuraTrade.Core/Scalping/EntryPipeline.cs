@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -63,13 +64,7 @@ public sealed class EntryPipeline(
             decision = decision.WithReview(await reviewer.ReviewAsync(decision, market, portfolio, cancellationToken));
         }
 
-        logger.LogInformation(
-            "AI decision {DecisionId} {Symbol} {Action} {Confidence}: {Reason}",
-            decision.Id,
-            decision.Symbol,
-            decision.Action,
-            decision.Confidence,
-            decision.HoldReason ?? decision.Reasoning);
+        logger.Decision(decision);
         return decision;
     }
 

@@ -56,7 +56,7 @@ public sealed class ScalpingEngine(
         var startedAt = time.GetUtcNow();
         if (claim is null)
         {
-            logger.LogInformation("Scan skipped: another scan holds the claim");
+            logger.ScanSkipped("another scan holds the claim", 0);
             return new ScanReport(startedAt, time.GetUtcNow(), true, [], ScanReport.AnotherScanRunning);
         }
 
@@ -123,7 +123,7 @@ public sealed class ScalpingEngine(
             var exitsOnly = await CheckPositionsAsync(cancellationToken);
             var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, exitsOnly.Select(p => new SymbolScan(p.Symbol, $"{why}: exits only", null, null, [p])).ToList(), _options.Enabled ? null : ScalpingStatus.DisabledByConfiguration, reconciled);
             await RecordScanAsync(skipped, cancellationToken);
-            logger.LogInformation("Scan skipped: scalping is {Why} ({Exits} exits)", why, exitsOnly.Count);
+            logger.ScanSkipped($"scalping is {why}", exitsOnly.Count);
             return skipped;
         }
 
@@ -212,7 +212,7 @@ public sealed class ScalpingEngine(
 
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled);
         await RecordScanAsync(report, cancellationToken);
-        logger.LogInformation("Scan finished: {Summary}", report.Summary);
+        logger.ScanFinished(report.Summary);
         return report;
     }
 

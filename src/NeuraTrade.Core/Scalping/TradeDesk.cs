@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Diagnostics;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -132,6 +133,7 @@ public sealed class TradeDesk(
             var assessment = await AssessAsync(decision, ticker, cancellationToken);
             if (assessment.Held is { } held)
             {
+                logger.EntryRefused(decision.Id, decision.Symbol, TradingLog.Text(held.HoldReason));
                 return new EntryResult(held, null, $"hold: {held.HoldReason}");
             }
 
@@ -142,6 +144,7 @@ public sealed class TradeDesk(
             if (admitted.Slot is not { } slot)
             {
                 var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
+                logger.EntryRefused(decision.Id, decision.Symbol, TradingLog.Text(refused.HoldReason));
                 return new EntryResult(refused, null, $"hold: {refused.HoldReason}");
             }
 
@@ -232,7 +235,7 @@ public sealed class TradeDesk(
             }
 
             (done, _) = await BookClosedAsync(done, dustRest, cancellationToken, stillOpen: remainder is not null);
-            logger.LogInformation("Closed {PositionId} {Symbol} {ExitReason} at {Price}, PnL {Pnl}", done.Id, done.Symbol, reason, done.ExitPrice, done.RealizedPnl);
+            logger.PositionClosed(done.Id, done.Symbol, reason.ToString(), TradingLog.Text(done.ExitPrice), TradingLog.Text(done.RealizedPnl));
             return done;
         }
         finally
@@ -474,16 +477,7 @@ public sealed class TradeDesk(
         }
 
         await positionStore.SaveOpenAsync(position, cancellationToken);
-        logger.LogInformation(
-            "Opened {PositionId} {Symbol} {Side} {Amount} at {Price} (stop {StopLoss}, target {TakeProfit}, fees {Fees})",
-            position.Id,
-            position.Symbol,
-            position.Side,
-            position.Amount,
-            position.EntryPrice,
-            position.StopLoss,
-            position.TakeProfit,
-            position.EntryCharges);
+        logger.PositionOpened(position.Id, position.Symbol, position.Side.ToString(), position.Amount, position.EntryPrice, position.StopLoss, position.TakeProfit, TradingLog.Text(position.EntryCharges.ToString()), decision.Id);
         return new EntryResult(Executed(decision, now), position, $"opened {position.Side.ToString().ToLowerInvariant()} {position.Amount} at {position.EntryPrice}");
     }
 

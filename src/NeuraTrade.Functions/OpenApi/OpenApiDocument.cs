@@ -126,7 +126,9 @@ public static partial class OpenApiDocument
         }
 
         var responses = new JsonObject();
-        var success = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas, null) } };
+        var success = operation.Html
+            ? new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } }
+            : new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas, null) } };
         if (operation.Csv)
         {
             success["text/csv"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };

@@ -33,4 +33,7 @@ public sealed class OpenApiOperationAttribute(string summary) : Attribute
 
     /// <summary>The success may also be CSV (<c>format=csv</c>).</summary>
     public bool Csv { get; set; }
+
+    /// <summary>The success is an HTML page (text/html), not JSON.</summary>
+    public bool Html { get; set; }
 }

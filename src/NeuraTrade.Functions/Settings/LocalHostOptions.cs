@@ -12,4 +12,13 @@ public sealed class LocalHostOptions
     /// <c>serve</c> listens beyond loopback (it refuses to start without one); optional on loopback (checked when set).
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Where <c>serve</c> also writes its log, as <c>ai_trading.log</c> rolling by UTC day and size (relative paths from the
+    /// working directory); empty: no log file.
+    /// </summary>
+    public string? LogDirectory { get; set; } = "logs";
+
+    /// <summary>Size at which the log file rolls over, in bytes.</summary>
+    public long LogFileMaxBytes { get; set; } = 10 * 1024 * 1024;
 }
