@@ -223,7 +223,7 @@ public sealed class TradeDesk(
                 return null;
             }
 
-            // What is left after the sell is below the lot step or the minimum notional: never sellable, so dust.
+            // A rest below the lot step or the minimum notional can never be sold: the fill closed it as dust.
             var (done, remainder, dustRest) = fill;
 
             if (remainder is not null)

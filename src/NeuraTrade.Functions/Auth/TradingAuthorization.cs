@@ -85,15 +85,15 @@ public sealed partial class TradingAuthorization(IOptions<AuthOptions> options, 
         ?? caller.FindFirst("sub")?.Value
         ?? "unknown";
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Trading action {Action} allowed for caller {Caller}")]
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Trading action {Action} allowed for caller {Caller}")]
     private static partial void LogAllowed(ILogger logger, string action, string caller);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Trading action {Action} refused: {Reason}")]
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Trading action {Action} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string action, string reason);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Trading action {Action} refused for caller {Caller}: no app role {Role}")]
+    [LoggerMessage(EventId = 4303, Level = LogLevel.Warning, Message = "Trading action {Action} refused for caller {Caller}: no app role {Role}")]
     private static partial void LogForbidden(ILogger logger, string action, string caller, string role);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Trading action {Action} not checked: {Reason}")]
+    [LoggerMessage(EventId = 4304, Level = LogLevel.Error, Message = "Trading action {Action} not checked: {Reason}")]
     private static partial void LogMetadataUnavailable(ILogger logger, string action, string reason);
 }
