@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -28,9 +27,8 @@ public sealed partial class DashboardTests(AzuriteFixture azurite) : IAsyncLifet
         _llm = await LoopbackChatServer.StartAsync(
             body =>
             {
-                var prompt = string.Join("\n", body["messages"]!.AsArray().Select(m => m!["content"]?.ToString() ?? string.Empty));
-                var ask = decimal.Parse(AskIn().Match(prompt).Groups[1].Value, CultureInfo.InvariantCulture);
-                return (new JsonObject { ["role"] = "assistant", ["content"] = Buy(ask) }, "stop");
+                var ask = DecisionAnswers.Ask(DecisionAnswers.Prompt(body));
+                return (OpenAiWire.Text(DecisionAnswers.BuyAtAsk("ETH/BTC", ask, Reasoning, "<b>bold</b> claims")), "stop");
             },
             promptTokens: 1000,
             completionTokens: 100);
@@ -159,27 +157,6 @@ public sealed partial class DashboardTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
-
-    /// <summary>A BUY at the ask, stop 0.5% below, target 1% above: inside the entry band and clear of the round trip's cost.</summary>
-    private static string Buy(decimal ask) => new JsonObject
-    {
-        ["symbol"] = "ETH/BTC",
-        ["action"] = "buy",
-        ["side"] = "buy",
-        ["size_percent"] = 10,
-        ["entry_price"] = ask,
-        ["stop_loss"] = Math.Round(ask * 0.995m, 8),
-        ["take_profit"] = Math.Round(ask * 1.01m, 8),
-        ["order_type"] = "market",
-        ["confidence"] = 0.9,
-        ["reasoning"] = Reasoning,
-        ["market_analysis"] = "<b>bold</b> claims",
-        ["risk_assessment"] = "n/a",
-        ["invalidation"] = "n/a",
-    }.ToJsonString();
-
-    [GeneratedRegex("\"ask\"\\s*:\\s*([0-9.]+)")]
-    private static partial Regex AskIn();
 
     [GeneratedRegex("script-src 'nonce-([A-Za-z0-9+/=]+)'")]
     private static partial Regex NonceIn();

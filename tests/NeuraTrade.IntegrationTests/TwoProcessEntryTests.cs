@@ -31,11 +31,10 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
         _llm = await LoopbackChatServer.StartAsync(
             body =>
             {
-                var prompt = string.Join("\n", body["messages"]!.AsArray().Select(m => m!["content"]?.ToString() ?? string.Empty));
-                var symbol = SymbolIn().Match(prompt).Groups[1].Value;
-                var ask = decimal.Parse(AskIn().Match(prompt).Groups[1].Value, CultureInfo.InvariantCulture);
+                var prompt = DecisionAnswers.Prompt(body);
+                var symbol = DecisionAnswers.Symbol(prompt);
                 _asked.Add(symbol);
-                return (new JsonObject { ["role"] = "assistant", ["content"] = Buy(symbol, ask) }, "stop");
+                return (OpenAiWire.Text(DecisionAnswers.BuyAtAsk(symbol, DecisionAnswers.Ask(prompt), "burst test: always buy")), "stop");
             },
             promptTokens: 100,
             completionTokens: 50);
@@ -146,29 +145,6 @@ public sealed partial class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyn
         ["Scalping__PositionHoldTime"] = "00:05:00",
     };
 
-    /// <summary>A BUY at the ask with the stop 0.5% below and the target 1% above: inside the entry band, clear of the round-trip cost.</summary>
-    private static string Buy(string symbol, decimal ask) => new JsonObject
-    {
-        ["symbol"] = symbol,
-        ["action"] = "buy",
-        ["side"] = "buy",
-        ["size_percent"] = 10,
-        ["entry_price"] = ask,
-        ["stop_loss"] = Math.Round(ask * 0.995m, 8),
-        ["take_profit"] = Math.Round(ask * 1.01m, 8),
-        ["order_type"] = "market",
-        ["confidence"] = 0.9,
-        ["reasoning"] = "burst test: always buy",
-        ["market_analysis"] = "n/a",
-        ["risk_assessment"] = "n/a",
-        ["invalidation"] = "n/a",
-    }.ToJsonString();
-
-    [GeneratedRegex("\"symbol\"\\s*:\\s*\"([A-Z]+/[A-Z]+)\"")]
-    private static partial Regex SymbolIn();
-
-    [GeneratedRegex("\"ask\"\\s*:\\s*([0-9.]+)")]
-    private static partial Regex AskIn();
 
     /// <summary><c>dotnet neuratrade.dll serve</c> on a free loopback port, its settings as environment variables.</summary>
     private sealed partial class ServeProcess : IAsyncDisposable
