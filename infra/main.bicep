@@ -263,6 +263,12 @@ param scalpingReconcileBarrierPercent string = '0.5'
 @description('Scalping__MaxDecisionAge: older decisions are never executed.')
 param scalpingMaxDecisionAge string = '00:05:00'
 
+@description('Scalping__Screen: the economy screen in front of a paid model (no LLM call when no target could clear its costs).')
+param scalpingScreen string = 'true'
+
+@description('Scalping__ScreenReachSigmas: how many sigma (ATR14 x sqrt(hold in candles)) a target may lie away and count as reachable.')
+param scalpingScreenReachSigmas string = '1.5'
+
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
 
@@ -463,6 +469,8 @@ var appConfiguration = {
   Scalping__ReconcileLookback: scalpingReconcileLookback
   Scalping__ReconcileBarrierPercent: scalpingReconcileBarrierPercent
   Scalping__MaxDecisionAge: scalpingMaxDecisionAge
+  Scalping__Screen: scalpingScreen
+  Scalping__ScreenReachSigmas: scalpingScreenReachSigmas
   ScalpingScanSchedule: scalpingScanSchedule
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols

@@ -6,7 +6,7 @@ namespace NeuraTrade.Backtesting;
 /// <summary>
 /// The <c>--json</c> document: <c>{ "schema", "metrics", "trades", "open_positions", "dust", "reconciliation" }</c>,
 /// snake_case (docs/backtesting.md). The last three were added to v1 without renaming it, and so were the metrics'
-/// <c>timeframe</c>, <c>brain_timeframe</c> and <c>why_no_decisions</c>: readers of v1 see new keys only.
+/// <c>timeframe</c>, <c>brain_timeframe</c>, <c>why_no_decisions</c> and <c>screened</c>: readers of v1 see new keys only.
 /// </summary>
 public static class BacktestJson
 {

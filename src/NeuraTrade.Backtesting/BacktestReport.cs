@@ -62,6 +62,12 @@ public sealed record BacktestMetrics(
     /// <summary>The timeframe of the candles the brain read (<c>AI:Timeframe</c>): the data's, or a whole multiple made from it.</summary>
     public string BrainTimeframe { get; init; } = string.Empty;
 
+    /// <summary>
+    /// How many decision points the economy screen (<c>Scalping:Screen</c>) answered HOLD without asking the model, because
+    /// no target could clear the round trip's cost; 0 for the rules brain (the screen stands only in front of a paid model).
+    /// </summary>
+    public int Screened { get; init; }
+
     /// <summary>Why the run journaled no decision at all (no candle in the span, no market readable); null when it made some.</summary>
     public string? WhyNoDecisions { get; init; }
 }
@@ -124,6 +130,7 @@ public sealed record BacktestReport(
             Timeframe = Timeframe(settings),
             BrainTimeframe = s.BrainTimeframe ?? Timeframe(settings),
             WhyNoDecisions = s.Decisions.Count == 0 ? WhyNoDecisions(run) : null,
+            Screened = s.Decisions.Screened,
         };
         var (open, dust, reconciliation) = BacktestBooks.Create(run);
         return new BacktestReport(metrics, trades, equity, settings.Markets, open, dust, reconciliation);

@@ -248,7 +248,7 @@ internal static class BacktestCommand
         Add("span (UTC)", F($"{m.From:yyyy-MM-dd HH:mm} .. {m.To:yyyy-MM-dd HH:mm}, {m.Candles} candles{(m.Partial ? ", STOPPED EARLY (partial)" : string.Empty)}"));
         Add("brain / profile", $"{m.Brain} / {m.Profile}");
         Add("candles (data / brain)", m.BrainTimeframe == m.Timeframe ? m.Timeframe : $"{m.Timeframe} / {m.BrainTimeframe}, made from the {m.Timeframe} data");
-        Add("decisions", F($"{m.Decisions}"));
+        Add("decisions", m.Screened > 0 ? F($"{m.Decisions} ({m.Screened} not asked: no target could clear its costs)") : F($"{m.Decisions}"));
         if (m.WhyNoDecisions is { } why)
         {
             Add("why no decisions", why);

@@ -69,6 +69,8 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
         ["LastScanSummary"] = s.LastScanSummary,
         ["UpdatedAt"] = s.UpdatedAt,
         ["DayPeakEquity"] = Text(s.DayPeakEquity),
+        ["AskedToday"] = s.AskedToday,
+        ["ScreenedToday"] = s.ScreenedToday,
     };
 
     private static ScalpingState FromEntity(TableEntity e) => new(
@@ -84,5 +86,8 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
     {
         // Absent in rows written before the drawdown counted unrealized equity: no peak seen yet.
         DayPeakEquity = OptionalDecimal(e, "DayPeakEquity") ?? 0m,
+        // Absent in rows written before the economy screen counted: nothing counted yet today.
+        AskedToday = e.GetInt32("AskedToday") ?? 0,
+        ScreenedToday = e.GetInt32("ScreenedToday") ?? 0,
     };
 }

@@ -159,7 +159,8 @@ public sealed class EntryPipelineTests
         {
             _proposal = proposal;
             var time = new FakeTimeProvider(T0);
-            var scalping = Options.Create(new ScalpingOptions { Symbols = symbols ?? [Btc], MaxPositionSize = 100m });
+            // Every path must reach the brain here: the economy screen in front of it has its own tests (MarketScreenTests).
+            var scalping = Options.Create(new ScalpingOptions { Symbols = symbols ?? [Btc], MaxPositionSize = 100m, Screen = false });
             var brainOptions = Options.Create(new BrainOptions { ExecutionTools = true });
             var state = new InMemoryStateStore(ScalpingState.Initial(true, T0));
             var claims = new InMemoryScanClaimStore();

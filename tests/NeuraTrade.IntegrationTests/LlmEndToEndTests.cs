@@ -53,6 +53,42 @@ public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task DisposeAsync() => await _llm.DisposeAsync();
 
     [Fact]
+    public async Task On_a_quiet_market_the_economy_screen_keeps_the_scan_from_calling_the_model_and_the_status_counts_it()
+    {
+        await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Model"] = "gpt-4o-mini",
+            ["AI:ApiKey"] = "sk-test-not-a-real-key",
+            ["AI:Endpoint"] = _endpoint,
+            ["AI:RetryBaseDelayMs"] = "1",
+            ["Scalping:Symbols"] = "BTC/USDT",
+        });
+
+        // The replay's BTC/USDT at this minute moves about 0.03% per candle (ATR14), far short of the 0.26% a round trip
+        // with the default costs needs (2 x 0.1% fees + 2 x 0.02% slippage + 0.02% edge, plus the spread).
+        var report = await app.Get<ScalpingEngine>().RunScanAsync(CancellationToken.None);
+
+        Assert.Empty(_requests);
+        Assert.Equal((0, 1), (report.Asked, report.Screened));
+        var held = Assert.Single(await app.Get<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
+        Assert.Equal((TradeAction.Hold, DecisionMaker.PreFilterModel, 0), (held.Action, held.ModelUsed, held.TokensUsed));
+        Assert.StartsWith("pre-filter: screen: a 1.5σ move over the hold", held.HoldReason, StringComparison.Ordinal);
+        Assert.Contains("no target could pay", held.HoldReason, StringComparison.Ordinal);
+
+        // Read back from the state row on Azurite: the day's counts, and no call billed.
+        var status = await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None);
+        Assert.Equal(new ScreenToday(true, 1.5m, 0, 1), status.Screen);
+        Assert.Equal(100m, status.Screen!.SavedPercent);
+        Assert.Equal(0, status.Llm.Calls);
+
+        // An HTTP decision is a user's explicit question: it always asks the model (a tool round, then the answer).
+        var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
+        Assert.IsType<ContentResult>(await functions.Decision(FunctionClassTests.Post("""{"symbol":"BTC/USDT"}"""), CancellationToken.None));
+        Assert.Equal(2, _requests.Count);
+    }
+
+    [Fact]
     public async Task Decision_and_scan_use_the_llm_journal_its_trace_and_bill_the_day()
     {
         await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
@@ -63,6 +99,8 @@ public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
             ["AI:Endpoint"] = _endpoint,
             ["AI:RetryBaseDelayMs"] = "1",
             ["Scalping:Symbols"] = "BTC/USDT",
+            // The scan must reach the model here; the economy screen's own test is below.
+            ["Scalping:Screen"] = "false",
         });
         var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
 

@@ -58,6 +58,9 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
 
         var state = await StateStore(tables, new DateTimeOffset(2026, 12, 2, 10, 5, 0, TimeSpan.Zero)).GetAsync(CancellationToken.None);
         Assert.Equal((-2.18491m, 10.31509m, 0.5m), (state.DailyRealizedPnl, state.TotalRealizedPnl, state.DayPeakEquity));
+
+        // Written before the economy screen counted: nothing asked or screened yet today.
+        Assert.Equal((0, 0), (state.AskedToday, state.ScreenedToday));
     }
 
     /// <summary>

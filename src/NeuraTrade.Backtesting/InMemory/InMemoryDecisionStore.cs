@@ -32,10 +32,14 @@ public sealed class InMemoryDecisionStore : IDecisionStore
     /// </summary>
     public void CountHolds(int holds) => _count += holds;
 
+    /// <summary>How many decisions the economy screen made without asking the model (<see cref="DecisionMaker.IsScreened"/>).</summary>
+    public int Screened { get; private set; }
+
     public Task SaveAsync(TradingDecision decision, CancellationToken cancellationToken)
     {
         var sequence = ++_count;
         var executed = decision.ExecutedAt is not null;
+        Screened += DecisionMaker.IsScreened(decision) ? 1 : 0;
         _log.Add(new DecisionLogEntry(sequence, decision.CreatedAt, decision.Symbol, decision.Action, decision.Confidence, executed));
         if (executed)
         {

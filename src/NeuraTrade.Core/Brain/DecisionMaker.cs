@@ -20,6 +20,9 @@ public sealed class DecisionMaker(
     ILogger<DecisionMaker> logger)
 {
     public const string PreFilterModel = "pre-filter";
+
+    /// <summary>How the hold reason of a decision made without asking the brain starts.</summary>
+    public const string PreFilterPrefix = "pre-filter: ";
     private const int LearningLookback = 20;
     private const int LearningOutcomes = 5;
     private readonly BrainOptions _options = options.Value;
@@ -78,8 +81,39 @@ public sealed class DecisionMaker(
         return new TradingDecision(
             EntryPipeline.DecisionId(createdAt), market.Symbol, strategy, TradeAction.Hold, null, 0m, null, null, null, 0m,
             $"Not asked: {reason}.", string.Empty, "No position is opened.", PreFilterModel, 0, createdAt, source, market.Ticker.Mid,
-            HoldReason: $"pre-filter: {reason}");
+            HoldReason: PreFilterPrefix + reason);
     }
+
+    /// <summary>
+    /// Of a scan's decisions (null where no market was read): how many the brain was asked about, and how many the economy
+    /// screen kept from it (a <see cref="Skip"/> whose reason starts with <see cref="Risk.MarketScreen.ReasonPrefix"/>).
+    /// </summary>
+    public static (int Asked, int Screened) CountAsked(IEnumerable<TradingDecision?> decisions)
+    {
+        int asked = 0, screened = 0;
+        foreach (var d in decisions)
+        {
+            if (d is null)
+            {
+                continue;
+            }
+
+            if (d.ModelUsed != PreFilterModel)
+            {
+                asked++;
+            }
+            else if (IsScreened(d))
+            {
+                screened++;
+            }
+        }
+
+        return (asked, screened);
+    }
+
+    /// <summary>Whether <paramref name="decision"/> is a HOLD the economy screen made without asking the model.</summary>
+    public static bool IsScreened(TradingDecision decision) =>
+        decision.ModelUsed == PreFilterModel && decision.HoldReason is { } why && why.StartsWith(PreFilterPrefix + Risk.MarketScreen.ReasonPrefix, StringComparison.Ordinal);
 
     public async Task<MarketAnalysis> AnalyzeAsync(string symbol, CancellationToken cancellationToken)
     {

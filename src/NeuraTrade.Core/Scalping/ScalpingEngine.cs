@@ -43,6 +43,11 @@ public sealed class ScalpingEngine(
     private readonly PositionReconciler _reconciler = new(exchange, positionStore, options, time, logger);
     private readonly string _owner = $"scan-{Environment.MachineName}-{Guid.NewGuid():N}";
 
+    /// <summary>The economy screen in front of a paid model; null for the rules brain (it costs nothing) or when <c>Scalping:Screen</c> is off.</summary>
+    private readonly MarketScreen? _screen = options.Value.Screen && decisions.Model != RulesBrain.ModelName
+        ? new MarketScreen(options.Value.Costs, HoldHorizon.Candles(options.Value.PositionHoldTime, brainOptions.Value.CandleTimeframe), options.Value.ScreenReachSigmas)
+        : null;
+
     /// <summary>
     /// Runs one scan unless another one (this process or another) holds the scan claim; then the report is skipped
     /// and says so. A scan toggled off still runs the exits of open positions, but asks no brain and enters nothing.
@@ -164,6 +169,7 @@ public sealed class ScalpingEngine(
             (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
             cancellationToken);
 
+        var (asked, screened) = DecisionMaker.CountAsked(decided);
         var results = new List<SymbolScan>(symbols.Length);
         var holds = new HoldBatch();
         string? entriesStopped = null;
@@ -210,7 +216,7 @@ public sealed class ScalpingEngine(
 
         await entries.JournalAsync(holds, cancellationToken);
 
-        var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled);
+        var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled) { Asked = asked, Screened = screened };
         await RecordScanAsync(report, cancellationToken);
         logger.ScanFinished(report.Summary);
         return report;
@@ -250,7 +256,8 @@ public sealed class ScalpingEngine(
             return decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, ended);
         }
 
-        var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent, context, market.Ticker.Symbol);
+        var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent, context, market.Ticker.Symbol)
+            ?? _screen?.WhyNotAsk(market);
         return blocked is not null
             ? decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, blocked)
             : await decisions.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Scan, cancellationToken);
@@ -348,5 +355,5 @@ public sealed class ScalpingEngine(
     }
 
     private Task<ScalpingState> RecordScanAsync(ScanReport report, CancellationToken cancellationToken) =>
-        stateStore.UpdateAsync(s => s.On(report.FinishedAt) with { LastScanAt = report.FinishedAt, LastScanSummary = report.Summary }, cancellationToken);
+        stateStore.UpdateAsync(s => s.WithScan(report.FinishedAt, report.Summary, report.Asked, report.Screened), cancellationToken);
 }

@@ -61,6 +61,18 @@ public sealed class ScalpingOptions : RiskLimits
     [Range(0.01, 50.0)]
     public decimal ReconcileBarrierPercent { get; set; } = 0.5m;
 
+    /// <summary>
+    /// The economy screen (<see cref="MarketScreen"/>): a scan asks a paid model (any brain but the rules brain) about a
+    /// symbol only when a target <see cref="ScreenReachSigmas"/> σ away over the hold could clear the round trip's cost
+    /// plus the minimum net edge; otherwise the decision is a HOLD with the figures, and the model is not called.
+    /// HTTP decisions always ask the model.
+    /// </summary>
+    public bool Screen { get; set; } = true;
+
+    /// <summary>How many σ (ATR14 × √hold in candles) a target may lie away and still count as reachable within the hold.</summary>
+    [Range(0.5, 10.0)]
+    public decimal ScreenReachSigmas { get; set; } = MarketScreen.DefaultReachSigmas;
+
     /// <summary>An entry decision older than this is not executed (it was about another market).</summary>
     public TimeSpan MaxDecisionAge { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -23,6 +23,25 @@ public sealed record ScalpingState(
     /// </summary>
     public decimal DayPeakEquity { get; init; }
 
+    /// <summary>How many times today a scan asked the brain about a symbol.</summary>
+    public int AskedToday { get; init; }
+
+    /// <summary>How many times today the economy screen kept a symbol from the model (no call, a HOLD with the figures).</summary>
+    public int ScreenedToday { get; init; }
+
+    /// <summary>This state after a scan that finished at <paramref name="at"/>: the last scan, and the day's asked and screened counts.</summary>
+    public ScalpingState WithScan(DateTimeOffset at, string summary, int asked, int screened)
+    {
+        var today = On(at);
+        return today with
+        {
+            LastScanAt = at,
+            LastScanSummary = summary,
+            AskedToday = today.AskedToday + asked,
+            ScreenedToday = today.ScreenedToday + screened,
+        };
+    }
+
     /// <summary>This state with <paramref name="equity"/> (today's realized plus unrealized PnL, seen at <paramref name="now"/>) counted in the day's peak.</summary>
     public ScalpingState WithEquitySeen(decimal equity, DateTimeOffset now)
     {
@@ -37,7 +56,7 @@ public sealed record ScalpingState(
     public ScalpingState On(DateTimeOffset now)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0, DayPeakEquity = 0m };
+        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0, DayPeakEquity = 0m, AskedToday = 0, ScreenedToday = 0 };
     }
 
     /// <summary>Adds one closed trade's realized PnL, counted on <paramref name="closedAt"/>'s UTC day.</summary>

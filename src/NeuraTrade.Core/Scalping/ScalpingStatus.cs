@@ -40,6 +40,19 @@ public sealed record ScalpingStatus(
     /// Null on a live market. Every other time in the status (positions, last scan, the day) is market time.
     /// </summary>
     public Markets.ReplaySnapshot? Replay { get; init; }
+
+    /// <summary>Today's economy screen: whether it runs, and how many symbols the scans asked the brain about and kept from it.</summary>
+    public ScreenToday? Screen { get; init; }
+}
+
+/// <summary>
+/// The economy screen's day (<c>Scalping:Screen</c>, <see cref="Risk.MarketScreen"/>): <see cref="On"/> is false for the
+/// rules brain (it costs nothing to ask); <see cref="SavedPercent"/> is the share of the scans' symbol checks that made no
+/// model call because no target could clear its costs.
+/// </summary>
+public sealed record ScreenToday(bool On, decimal ReachSigmas, int Asked, int Screened)
+{
+    public decimal? SavedPercent => Asked + Screened == 0 ? null : Math.Round(100m * Screened / (Asked + Screened), 2);
 }
 
 /// <summary>Today's LLM bill against <c>AI:DailyBudgetUsd</c> (0 = no limit).</summary>

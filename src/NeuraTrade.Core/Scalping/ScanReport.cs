@@ -13,6 +13,12 @@ public sealed record ScanReport(
 {
     public const string AnotherScanRunning = "another scan is running";
 
+    /// <summary>How many symbols the brain was asked about in this scan.</summary>
+    public int Asked { get; init; }
+
+    /// <summary>How many symbols the economy screen kept from the model (<see cref="Risk.MarketScreen"/>).</summary>
+    public int Screened { get; init; }
+
     public int Entries => Symbols.Count(s => s.Opened is not null);
 
     public int Exits => Symbols.Sum(s => s.Closed.Count);
