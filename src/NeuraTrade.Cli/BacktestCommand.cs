@@ -27,6 +27,9 @@ internal sealed record BacktestJob(
 {
     /// <summary><see cref="BacktestEngines"/>: <c>auto</c> (the fast path where it runs, else the full engine), <c>full</c> or <c>fast</c>.</summary>
     public string Engine { get; init; } = BacktestEngines.Auto;
+
+    /// <summary>Whether an LLM brain's run also runs the rules brain over the same span for the report's baseline (the arena runs it as an entrant instead).</summary>
+    public bool Baseline { get; init; } = true;
 }
 
 /// <summary>
@@ -194,7 +197,7 @@ internal static class BacktestCommand
         var run = await RunOnceAsync(settings, brain, job, brainOptions, exchange, ledger, clock, progress, stopping);
         decimal? baseline = null;
         // After Ctrl-C the process has about two seconds left: no baseline run then.
-        if (job.Brain != "rules" && !run.Stopped)
+        if (job.Brain != "rules" && job.Baseline && !run.Stopped)
         {
             // The baseline reads the same candles as the brain it is compared with; the rest of its options are the defaults.
             var baselineOptions = new BrainOptions { Timeframe = brainOptions.Timeframe, HistoryCandles = brainOptions.HistoryCandles };
@@ -339,7 +342,7 @@ internal static class BacktestCommand
         return options;
     }
 
-    private static DateTimeOffset? Time(string? text) =>
+    internal static DateTimeOffset? Time(string? text) =>
         text is null ? null
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t
         : throw new FormatException($"'{text}' is not a date/time (e.g. 2023-01-10 or 2023-01-10T12:00)");

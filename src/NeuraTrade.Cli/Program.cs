@@ -25,6 +25,7 @@ var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local 
     NeuraTrade.Cli.DecisionsCommand.Create(),
     NeuraTrade.Cli.TradesCommand.Create(),
     NeuraTrade.Cli.BacktestCommand.Create(),
+    NeuraTrade.Cli.ArenaCommand.Create(),
     NeuraTrade.Cli.Bench.BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

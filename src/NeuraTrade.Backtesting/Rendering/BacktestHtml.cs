@@ -162,12 +162,12 @@ public static class BacktestHtml
         html.Append("</table>");
     }
 
-    private static string Svg(string id, decimal lo, decimal hi, IEnumerable<string> content) =>
+    internal static string Svg(string id, decimal lo, decimal hi, IEnumerable<string> content) =>
         H($"<svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width + 90} {Height + 10}\" width=\"{Width + 90}\" height=\"{Height + 10}\">") +
         H($"<text x=\"{Width + 4}\" y=\"12\" font-size=\"11\">{hi:0.####}</text><text x=\"{Width + 4}\" y=\"{Height}\" font-size=\"11\">{lo:0.####}</text>") +
         string.Concat(content) + "</svg>";
 
-    private static string Line(IEnumerable<(DateTimeOffset At, decimal Value)> points, DateTimeOffset first, DateTimeOffset last, decimal lo, decimal hi, string color, string title)
+    internal static string Line(IEnumerable<(DateTimeOffset At, decimal Value)> points, DateTimeOffset first, DateTimeOffset last, decimal lo, decimal hi, string color, string title)
     {
         var sb = new StringBuilder();
         foreach (var (at, value) in points)
@@ -184,7 +184,7 @@ public static class BacktestHtml
     private static double Y(decimal value, decimal lo, decimal hi) =>
         hi <= lo ? Height / 2d : 5d + ((double)((hi - value) / (hi - lo)) * (Height - 10));
 
-    private static IEnumerable<T> Sample<T>(IReadOnlyList<T> points)
+    internal static IEnumerable<T> Sample<T>(IReadOnlyList<T> points)
     {
         var stride = Math.Max(1, (points.Count + MaxPoints - 1) / MaxPoints);
         for (var i = 0; i < points.Count; i += stride)
