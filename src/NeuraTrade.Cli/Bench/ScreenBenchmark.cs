@@ -5,6 +5,7 @@ using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Exchanges.Paper;
+using NeuraTrade.Llm.Cassettes;
 
 namespace NeuraTrade.Cli.Bench;
 
@@ -15,7 +16,9 @@ namespace NeuraTrade.Cli.Bench;
 /// allow, with it only where a target could clear the costs. Saved = 1 − asked with ÷ asked without, over all days and
 /// over the quiet days (the half of the market's days with the smallest high-low range, read from the candles). Default
 /// costs (0.1% fee and 0.02% slippage per leg, 0.02% net edge); hold 5 minutes on 5-minute data, 2 on minute data.
-/// A count, not a timing: <c>--repeats</c> is ignored and the figures are the same on every machine.
+/// Then what the screen costs, as the arena measures it: the local stand-in model (a momentum buyer behind the real LLM
+/// brain) with and without the screen, the unscreened trades it missed and the return it gave up or saved.
+/// Counts, not timings: <c>--repeats</c> is ignored and the figures are the same on every machine.
 /// </summary>
 internal sealed class ScreenBenchmark : IBenchmark
 {
@@ -35,6 +38,8 @@ internal sealed class ScreenBenchmark : IBenchmark
             var asked = await AskedAsync(market, screen: false, cancellationToken);
             var screened = await AskedAsync(market, screen: true, cancellationToken);
             var quiet = QuietDays(market.Candles);
+            var cost = ArenaBoard.Rank([await StandInAsync(market, screen: false, cancellationToken), await StandInAsync(market, screen: true, cancellationToken)]);
+            var unscreened = cost.Single(r => !r.Screen);
             var row = new ScreenRow(
                 market.Symbol,
                 market.Timeframe,
@@ -43,11 +48,14 @@ internal sealed class ScreenBenchmark : IBenchmark
                 asked.Count,
                 screened.Count,
                 Saved(asked.Count, screened.Count),
-                Saved(asked.Count(t => quiet.Contains(Day(t))), screened.Count(t => quiet.Contains(Day(t)))));
+                Saved(asked.Count(t => quiet.Contains(Day(t))), screened.Count(t => quiet.Contains(Day(t)))),
+                unscreened.Trades,
+                unscreened.MissedByScreen ?? 0,
+                unscreened.ScreenReturnDelta ?? 0m);
             rows.Add(row);
             if (!settings.Json)
             {
-                Console.WriteLine(F($"{row.Folder + "/" + row.Symbol,-20} {row.Timeframe,3} {row.Candles,7} candles: asked {row.AskedWithout,6} without the screen, {row.AskedWith,6} with it; saved {row.SavedPercent,5:0.0}% (quiet days {row.QuietSavedPercent,5:0.0}%)"));
+                Console.WriteLine(F($"{row.Folder + "/" + row.Symbol,-20} {row.Timeframe,3} {row.Candles,7} candles: asked {row.AskedWithout,6} without the screen, {row.AskedWith,6} with it; saved {row.SavedPercent,5:0.0}% (quiet days {row.QuietSavedPercent,5:0.0}%); stand-in model: {row.StandInTrades,4} trades, {row.MissedTrades,3} missed with the screen, return {row.ReturnDelta,8:+0.####;-0.####;0} pp"));
             }
         }
 
@@ -74,6 +82,27 @@ internal sealed class ScreenBenchmark : IBenchmark
         var session = BacktestSessionFactory.Create(data, brain, scalping, new BrainOptions(), new PaperExchangeOptions(), new InMemoryLlmUsageLedger(), BacktestSessionFactory.ClockFor(data));
         await new BacktestRunner(session, data).RunAsync(null, cancellationToken);
         return brain.Asked;
+    }
+
+    /// <summary>
+    /// The arena's measure of what the screen costs (<see cref="ArenaBoard"/>): the local stand-in model (<see cref="StandInModel"/>,
+    /// a momentum buyer behind the real LLM brain, prompt, validation and gate) over the market with or without the screen.
+    /// </summary>
+    private static async Task<ArenaRun> StandInAsync(BacktestMarket market, bool screen, CancellationToken cancellationToken)
+    {
+        var interval = CandleSeries.ParseTimeframe(market.Timeframe);
+        var quote = MarketSymbol.Quote(market.Symbol);
+        var data = new BacktestSettings([market], interval, 10_000m, quote, 0.1m, 0.02m);
+        var scalping = new ScalpingOptions { Screen = screen, PositionHoldTime = interval >= TimeSpan.FromMinutes(5) ? interval : TimeSpan.FromMinutes(2) };
+        var endpoint = new LlmEndpoint("openai", "gpt-4o-mini", true);
+        var brainOptions = new BrainOptions { Provider = endpoint.Provider, Model = endpoint.Model };
+        var clock = BacktestSessionFactory.ClockFor(data);
+        var ledger = new InMemoryLlmUsageLedger();
+        var brain = BacktestBrains.Llm(new StandInModel(), endpoint, brainOptions, clock, ledger, anonymize: true);
+        var exchange = new PaperExchangeOptions { QuoteCurrency = quote };
+        var session = BacktestSessionFactory.Create(data, brain, scalping, brainOptions, exchange, ledger, clock);
+        var run = await new BacktestRunner(session, data).RunAsync(null, cancellationToken);
+        return new ArenaRun(screen ? "stand-in" : "stand-in (no screen)", "stand-in", screen, BacktestReport.Create(run, ScalpingProfiles.Default, null));
     }
 
     /// <summary>The half of the market's UTC days (those with at least 12 candles) with the smallest high-low range relative to the open.</summary>
@@ -119,7 +148,10 @@ internal sealed class ScreenBenchmark : IBenchmark
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    internal sealed record ScreenRow(string Symbol, string Timeframe, string Folder, int Candles, int AskedWithout, int AskedWith, decimal SavedPercent, decimal QuietSavedPercent);
+    /// <param name="StandInTrades">Trades of the stand-in model (momentum buyer) without the screen.</param>
+    /// <param name="MissedTrades">Of those, the ones the same model did not make with the screen (<see cref="ArenaRow.MissedByScreen"/>).</param>
+    /// <param name="ReturnDelta">The screened run's net return less the unscreened one's, percentage points.</param>
+    internal sealed record ScreenRow(string Symbol, string Timeframe, string Folder, int Candles, int AskedWithout, int AskedWith, decimal SavedPercent, decimal QuietSavedPercent, int StandInTrades, int MissedTrades, decimal ReturnDelta);
 
     /// <summary>A paid brain's stand-in (not the rules brain, so the screen stands in front of it) that always holds and notes when it was asked.</summary>
     private sealed class HoldingStandIn : ITradingBrain
