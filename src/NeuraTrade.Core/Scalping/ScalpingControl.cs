@@ -127,7 +127,7 @@ public sealed class ScalpingControl(
         {
             Enabled = _options.Enabled,
             Replay = replay?.Current,
-            Screen = new ScreenToday(_options.Screen && brain is not RulesBrain, _options.ScreenReachSigmas, state.AskedToday, state.ScreenedToday),
+            Screen = new ScreenToday(_options.Screen && brain.Model != RulesBrain.ModelName, _options.ScreenReachSigmas, state.AskedToday, state.ScreenedToday),
         };
     }
 
