@@ -1,0 +1,206 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.DependencyInjection;
+using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Scalping;
+using NeuraTrade.Functions;
+using NeuraTrade.Functions.Settings;
+using NeuraTrade.Storage;
+
+namespace NeuraTrade.IntegrationTests;
+
+/// <summary>
+/// The scan fanned out over a real Azurite queue: the timer's dispatch enqueues, messages are read back from the queue
+/// with the SDK (as the Functions host reads them) and handed to the queue-triggered function, duplicated and late, while
+/// a fake wall clock decides what is stale. Decisions are counted from the journal.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FanOutTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    // BTC/USDT and two X/BTC markets of the bundled 5m candles: every one has data, so every one gets a decision.
+    private static readonly string[] Symbols = ["BTC/USDT", "ETH/BTC", "LTC/BTC"];
+
+    [Fact]
+    public async Task Duplicated_and_redelivered_messages_scan_every_symbol_exactly_once_in_an_interval()
+    {
+        await using var app = FannedOut(out var queueName);
+        var dispatched = await app.Get<ScanFanOut>().DispatchAsync(CancellationToken.None);
+        Assert.False(dispatched.Skipped);
+
+        var queue = Client(queueName);
+        var sent = await ReceiveAllAsync(queue);
+        Assert.Equal(Symbols.Order(), sent.Select(m => SymbolScanRequest.Parse(m.Body.ToString(), out _)!.Symbol).Order());
+
+        // Every message three times (the original and two duplicates), and all nine handled at once, as three instances would.
+        foreach (var message in sent)
+        {
+            for (var copy = 0; copy < 3; copy++)
+            {
+                await queue.SendMessageAsync(message.Body.ToString());
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        var copies = await ReceiveAllAsync(queue);
+        Assert.Equal(9, copies.Count);
+        await Task.WhenAll(copies.Select(m => Function(app).ScanSymbol(m, CancellationToken.None)));
+        await AssertDecisionsAsync(app, 1);
+
+        // Redelivered after the scans finished, still within the interval: nothing more.
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        await Task.WhenAll(copies.Take(3).Select(m => Function(app).ScanSymbol(m, CancellationToken.None)));
+        await AssertDecisionsAsync(app, 1);
+
+        // A second timer in the same interval (another instance) enqueues nothing.
+        Assert.True((await app.Get<ScanFanOut>().DispatchAsync(CancellationToken.None)).Skipped);
+        Assert.Empty(await ReceiveAllAsync(queue));
+
+        // The next interval scans every symbol again.
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False((await app.Get<ScanFanOut>().DispatchAsync(CancellationToken.None)).Skipped);
+        var next = await ReceiveAllAsync(queue);
+        await Task.WhenAll(next.Select(m => Function(app).ScanSymbol(m, CancellationToken.None)));
+        await AssertDecisionsAsync(app, 2);
+    }
+
+    [Fact]
+    public async Task A_message_taken_after_its_interval_ended_is_dropped_and_nothing_is_decided()
+    {
+        await using var app = FannedOut(out var queueName);
+        await app.Get<ScanFanOut>().DispatchAsync(CancellationToken.None);
+        var messages = await ReceiveAllAsync(Client(queueName));
+        Assert.Equal(3, messages.Count);
+
+        // The default schedule's interval is 10 s; the dispatch ran at its start.
+        app.Time.Advance(TimeSpan.FromSeconds(10));
+        foreach (var message in messages)
+        {
+            Assert.Equal(SymbolScanOutcome.Stale, await app.Get<ScanFanOut>().ScanSymbolAsync(SymbolScanRequest.Parse(message.Body.ToString(), out _)!, CancellationToken.None));
+            await Function(app).ScanSymbol(message, CancellationToken.None);
+        }
+
+        await AssertDecisionsAsync(app, 0);
+    }
+
+    [Fact]
+    public async Task A_malformed_message_goes_to_the_poison_queue_with_its_reason_logged()
+    {
+        var logs = new CapturedLogs();
+        await using var app = TestApp.Create(azurite, Start, Settings(out var queueName), logs);
+        var malformed = QueuesModelFactory.QueueMessage("m-1", "receipt", new BinaryData(Encoding.UTF8.GetBytes("""{"symbol":"BTC/USDT"}""")), 1);
+
+        await Function(app).ScanSymbol(malformed, CancellationToken.None);
+
+        var poisoned = Assert.Single(await ReceiveAllAsync(Client(QueueSymbolScanQueue.PoisonName(queueName))));
+        Assert.Equal("""{"symbol":"BTC/USDT"}""", poisoned.Body.ToString());
+        Assert.Contains(logs.Entries.Select(e => e.Message), l => l.Contains("m-1 goes to the poison queue", StringComparison.Ordinal) && l.Contains("no symbol or no interval", StringComparison.Ordinal));
+        await AssertDecisionsAsync(app, 0);
+    }
+
+    /// <summary>The rules brain is deterministic: fanned out or not, the same market gives the same decisions.</summary>
+    [Fact]
+    public async Task Fanned_out_the_decisions_are_those_of_one_scan_when_max_positions_does_not_bind()
+    {
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        var settings = Settings(out var queueName);
+        settings["Scalping:MaxPositions"] = "3";
+        await using var fanned = TestApp.Create(azurite, buyAt, settings);
+        settings["Scalping:FanOut"] = "off";
+        await using var single = TestApp.Create(azurite, buyAt, settings);
+
+        var scan = await single.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
+        Assert.Equal(Symbols.Length, scan.Symbols.Count);
+        await fanned.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
+        var messages = await ReceiveAllAsync(Client(queueName));
+        await Task.WhenAll(messages.Select(m => Function(fanned).ScanSymbol(m, CancellationToken.None)));
+
+        // Where the replay has no data at this moment neither journals a decision (the scan says why); elsewhere the same one.
+        var entries = 0;
+        foreach (var symbol in Symbols)
+        {
+            var ones = await single.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None);
+            var others = await fanned.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None);
+            Assert.Equal(ones.Count, others.Count);
+            Assert.InRange(ones.Count, 0, 1);
+            foreach (var (one, other) in ones.Zip(others))
+            {
+                Assert.Equal((one.Action, one.Confidence, one.EntryPrice, one.StopLoss, one.TakeProfit, one.HoldReason, one.ExecutedAt is null),
+                    (other.Action, other.Confidence, other.EntryPrice, other.StopLoss, other.TakeProfit, other.HoldReason, other.ExecutedAt is null));
+                entries += one.ExecutedAt is null ? 0 : 1;
+            }
+        }
+
+        Assert.Single(await single.Get<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
+        Assert.True(entries >= 1, "the moment was chosen for a BTC/USDT entry");
+        Assert.Equal(
+            (await single.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order(),
+            (await fanned.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order());
+    }
+
+    [Theory]
+    [InlineData("auto", 3, false)]
+    [InlineData("auto", 5, true)]
+    [InlineData("on", 1, true)]
+    [InlineData("off", 24, false)]
+    public void Fan_out_is_on_above_the_threshold_in_auto_and_as_set_otherwise(string mode, int symbols, bool fansOut)
+    {
+        var options = new ScalpingOptions { FanOut = Enum.Parse<FanOutMode>(mode, ignoreCase: true) };
+        Assert.Equal(4, options.FanOutAbove);
+        Assert.Equal(fansOut, options.FansOut(symbols));
+    }
+
+    /// <summary>host.json is read as the Functions host reads it: at most four messages at once per instance (AI:MaxConcurrency).</summary>
+    [Fact]
+    public void Host_json_lets_one_instance_work_on_as_many_symbols_as_it_may_ask_the_brain_about()
+    {
+        var settings = QueueHostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"));
+        Assert.Equal(new QueueHostSettings(2, 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), 3, "base64"), settings);
+        Assert.Equal(new BrainOptions().MaxConcurrency, settings.MostAtOnce);
+    }
+
+    private TestApp FannedOut(out string queueName) => TestApp.Create(azurite, Start, Settings(out queueName));
+
+    private static Dictionary<string, string?> Settings(out string queueName)
+    {
+        queueName = AzuriteFixture.UniqueQueue();
+        return new Dictionary<string, string?>
+        {
+            ["Scalping:Symbols"] = string.Join(',', Symbols),
+            ["Scalping:FanOut"] = "on",
+            [ScalpingOptions.ScanQueueSetting] = queueName,
+            ["Exchange:StartingBalances:BTC"] = "1",
+        };
+    }
+
+    private static ScalpingFunctions Function(TestApp app) => ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services);
+
+    private QueueClient Client(string name)
+    {
+        var client = new QueueClient(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        client.CreateIfNotExists();
+        return client;
+    }
+
+    private static async Task<List<QueueMessage>> ReceiveAllAsync(QueueClient queue)
+    {
+        var all = new List<QueueMessage>();
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
+        {
+            all.AddRange(batch);
+        }
+
+        return all;
+    }
+
+    private static async Task AssertDecisionsAsync(TestApp app, int each)
+    {
+        foreach (var symbol in Symbols)
+        {
+            Assert.Equal(each, (await app.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None)).Count);
+        }
+    }
+}
