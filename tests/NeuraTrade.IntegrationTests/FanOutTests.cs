@@ -20,8 +20,8 @@ public sealed class FanOutTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
-    // BTC/USDT and two X/BTC markets of the bundled 5m candles: every one has data, so every one gets a decision.
-    private static readonly string[] Symbols = ["BTC/USDT", "ETH/BTC", "LTC/BTC"];
+    // Three X/BTC markets of the bundled 5m candles over the same days (one replay clock): each gets a decision per scan.
+    private static readonly string[] Symbols = ["ETH/BTC", "LTC/BTC", "XMR/BTC"];
 
     [Fact]
     public async Task Duplicated_and_redelivered_messages_scan_every_symbol_exactly_once_in_an_interval()
@@ -101,41 +101,42 @@ public sealed class FanOutTests(AzuriteFixture azurite)
         await AssertDecisionsAsync(app, 0);
     }
 
-    /// <summary>The rules brain is deterministic: fanned out or not, the same market gives the same decisions.</summary>
+    /// <summary>
+    /// The rules brain is deterministic: fanned out or not, the same market gives the same decisions. Two apps (own tables,
+    /// own paper accounts) step through the replay together, interval by interval, until entries were made.
+    /// </summary>
     [Fact]
     public async Task Fanned_out_the_decisions_are_those_of_one_scan_when_max_positions_does_not_bind()
     {
-        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
         var settings = Settings(out var queueName);
         settings["Scalping:MaxPositions"] = "3";
-        await using var fanned = TestApp.Create(azurite, buyAt, settings);
+        await using var fanned = TestApp.Create(azurite, Start, settings);
         settings["Scalping:FanOut"] = "off";
-        await using var single = TestApp.Create(azurite, buyAt, settings);
+        await using var single = TestApp.Create(azurite, Start, settings);
+        var queue = Client(queueName);
 
-        var scan = await single.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
-        Assert.Equal(Symbols.Length, scan.Symbols.Count);
-        await fanned.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
-        var messages = await ReceiveAllAsync(Client(queueName));
-        await Task.WhenAll(messages.Select(m => Function(fanned).ScanSymbol(m, CancellationToken.None)));
-
-        // Where the replay has no data at this moment neither journals a decision (the scan says why); elsewhere the same one.
         var entries = 0;
-        foreach (var symbol in Symbols)
+        for (var step = 0; step < 400 && entries < 2; step++)
         {
-            var ones = await single.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None);
-            var others = await fanned.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None);
-            Assert.Equal(ones.Count, others.Count);
-            Assert.InRange(ones.Count, 0, 1);
-            foreach (var (one, other) in ones.Zip(others))
+            var scan = await single.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
+            Assert.Equal(Symbols.Length, scan.Symbols.Count);
+            Assert.False((await fanned.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None)).Skipped);
+            await Task.WhenAll((await ReceiveAllAsync(queue)).Select(m => Function(fanned).ScanSymbol(m, CancellationToken.None)));
+
+            foreach (var symbol in Symbols)
             {
-                Assert.Equal((one.Action, one.Confidence, one.EntryPrice, one.StopLoss, one.TakeProfit, one.HoldReason, one.ExecutedAt is null),
-                    (other.Action, other.Confidence, other.EntryPrice, other.StopLoss, other.TakeProfit, other.HoldReason, other.ExecutedAt is null));
+                var one = (await single.Get<IDecisionStore>().GetLatestAsync(symbol, 1, CancellationToken.None))[0];
+                var other = (await fanned.Get<IDecisionStore>().GetLatestAsync(symbol, 1, CancellationToken.None))[0];
+                Assert.Equal((one.Action, one.Confidence, one.EntryPrice, one.StopLoss, one.TakeProfit, one.HoldReason, one.ExecutedAt, one.CreatedAt),
+                    (other.Action, other.Confidence, other.EntryPrice, other.StopLoss, other.TakeProfit, other.HoldReason, other.ExecutedAt, other.CreatedAt));
                 entries += one.ExecutedAt is null ? 0 : 1;
             }
+
+            single.Time.Advance(TimeSpan.FromSeconds(10));
+            fanned.Time.Advance(TimeSpan.FromSeconds(10));
         }
 
-        Assert.Single(await single.Get<IDecisionStore>().GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
-        Assert.True(entries >= 1, "the moment was chosen for a BTC/USDT entry");
+        Assert.True(entries >= 2, $"only {entries} entries were made in the replay");
         Assert.Equal(
             (await single.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order(),
             (await fanned.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order());
@@ -172,7 +173,13 @@ public sealed class FanOutTests(AzuriteFixture azurite)
             ["Scalping:Symbols"] = string.Join(',', Symbols),
             ["Scalping:FanOut"] = "on",
             [ScalpingOptions.ScanQueueSetting] = queueName,
-            ["Exchange:StartingBalances:BTC"] = "1",
+            ["Exchange:QuoteCurrency"] = "BTC",
+            ["Exchange:StartingBalance"] = "100",
+            ["Exchange:MinNotional"] = "0.0001",
+            ["Scalping:MinOrderNotional"] = "0.001",
+            ["Scalping:MaxPositionSize"] = "1",
+            ["Scalping:MaxDailyLoss"] = "0.5",
+            ["Scalping:MaxDrawdown"] = "0.75",
         };
     }
 

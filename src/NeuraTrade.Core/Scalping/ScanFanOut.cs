@@ -100,7 +100,7 @@ public sealed class ScanFanOut(
 
         // A clock a hair behind the dispatcher's must not see the previous interval's settled claim as still held.
         var claimedAt = now > request.Start ? now : request.Start;
-        var claim = await claims.TryClaimAsync(SymbolKey(symbol), $"{request.Interval}/{_owner}", claimedAt, now + _options.ScanLeaseTime, cancellationToken);
+        var claim = await claims.TryClaimAsync(SymbolKey(symbol), $"{request.Interval}/{_owner}", claimedAt, claimedAt + _options.ScanLeaseTime, cancellationToken);
         if (claim is null)
         {
             logger.SymbolScanDropped(request.Interval, symbol, "its claim is held: already scanned in this interval (a duplicate or redelivered message) or its previous scan is still running");
