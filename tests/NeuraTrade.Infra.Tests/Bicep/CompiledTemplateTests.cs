@@ -138,7 +138,7 @@ public sealed class CompiledTemplateTests
         Assert.Equal("[createArray(parameters('scalpingScanQueue'), format('{0}-poison', parameters('scalpingScanQueue')))]", template.ModuleArgument("storage", "queueNames"));
         Assert.Equal("[parameters('scalpingScanQueue')]", Text(template.Variables["appConfiguration"]!["ScalpingScanQueue"]));
         Assert.Equal(NeuraTrade.Core.Scalping.ScalpingOptions.DefaultScanQueue, Text(template.Parameters["scalpingScanQueue"]!["defaultValue"]));
-        Assert.Equal(NeuraTrade.Storage.QueueSymbolScanQueue.PoisonName("q"), "q-poison");
+        Assert.Equal("q-poison", NeuraTrade.Storage.QueueSymbolScanQueue.PoisonName("q"));
     }
 
     [Fact]
