@@ -135,7 +135,7 @@ public sealed class CompiledTemplateTests
         var queues = Single(storage, "Microsoft.Storage/storageAccounts/queueServices/queues");
         Assert.Equal("[length(parameters('queueNames'))]", Text(queues["copy"]!["count"]));
         Assert.Contains("parameters('queueNames')[copyIndex()]", Text(queues["name"]), StringComparison.Ordinal);
-        Assert.Equal("[createArray(parameters('scalpingScanQueue'), format('{0}-poison', parameters('scalpingScanQueue')))]", template.ModuleArgument("storage", "queueNames"));
+        Assert.Equal("""["[parameters('scalpingScanQueue')]","[format('{0}-poison', parameters('scalpingScanQueue'))]"]""", template.ModuleArgument("storage", "queueNames"));
         Assert.Equal("[parameters('scalpingScanQueue')]", Text(template.Variables["appConfiguration"]!["ScalpingScanQueue"]));
         Assert.Equal(NeuraTrade.Core.Scalping.ScalpingOptions.DefaultScanQueue, Text(template.Parameters["scalpingScanQueue"]!["defaultValue"]));
         Assert.Equal("q-poison", NeuraTrade.Storage.QueueSymbolScanQueue.PoisonName("q"));
