@@ -7,6 +7,7 @@ using NeuraTrade.Core.Scalping;
 using NeuraTrade.Functions;
 using NeuraTrade.Functions.Settings;
 using NeuraTrade.Storage;
+using NeuraTrade.TestSupport;
 
 namespace NeuraTrade.IntegrationTests;
 
@@ -140,6 +141,62 @@ public sealed class FanOutTests(AzuriteFixture azurite)
         Assert.Equal(
             (await single.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order(),
             (await fanned.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).Select(p => (p.Symbol, p.Amount, p.EntryPrice)).Order());
+    }
+
+    /// <summary>
+    /// A model that buys every symbol and room for one position: fanned out, the first decision made takes the slot,
+    /// whatever the symbol order; the single scan, which places entries in symbol order once every brain answered, gives
+    /// it to the first symbol. The messages are handled one second apart, in the reverse of symbol order.
+    /// </summary>
+    [Fact]
+    public async Task Under_contention_fanned_out_entries_are_admitted_in_the_order_of_their_decision_time()
+    {
+        await using var llm = await LoopbackChatServer.StartAsync(
+            body =>
+            {
+                var prompt = DecisionAnswers.Prompt(body);
+                return (OpenAiWire.Text(DecisionAnswers.BuyAtAsk(DecisionAnswers.Symbol(prompt), DecisionAnswers.Ask(prompt), "contention test: always buy")), "stop");
+            },
+            promptTokens: 100,
+            completionTokens: 50);
+        var settings = Settings(out var queueName);
+        settings["Scalping:MaxPositions"] = "1";
+        settings["AI:Provider"] = "openai";
+        settings["AI:Model"] = "gpt-4o-mini";
+        settings["AI:ApiKey"] = "sk-test-not-a-real-key";
+        settings["AI:Endpoint"] = llm.Endpoint;
+        settings["AI:RetryBaseDelayMs"] = "1";
+        await using var fanned = TestApp.Create(azurite, Start, settings);
+        settings["Scalping:FanOut"] = "off";
+        await using var single = TestApp.Create(azurite, Start, settings);
+
+        await fanned.Get<ScanFanOut>().DispatchAsync(CancellationToken.None);
+        var messages = (await ReceiveAllAsync(Client(queueName))).ToDictionary(m => SymbolScanRequest.Parse(m.Body.ToString(), out _)!.Symbol);
+        string[] decidedOrder = ["XMR/BTC", "LTC/BTC", "ETH/BTC"];
+        foreach (var symbol in decidedOrder)
+        {
+            await Function(fanned).ScanSymbol(messages[symbol], CancellationToken.None);
+            fanned.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var decisions = new List<TradingDecision>();
+        foreach (var symbol in decidedOrder)
+        {
+            decisions.Add(Assert.Single(await fanned.Get<IDecisionStore>().GetLatestAsync(symbol, 10, CancellationToken.None)));
+        }
+
+        var first = decisions.MinBy(d => d.CreatedAt)!;
+        Assert.Equal("XMR/BTC", first.Symbol);
+        Assert.Equal(first.Id, Assert.Single(await fanned.Get<IPositionStore>().GetOpenAsync(CancellationToken.None)).DecisionId);
+        Assert.All(decisions.Where(d => d != first), d =>
+        {
+            Assert.Equal(TradeAction.Hold, d.Action);
+            Assert.True(d.CreatedAt > first.CreatedAt);
+            Assert.Contains("Scalping:MaxPositions 1", d.HoldReason, StringComparison.Ordinal);
+        });
+
+        var scan = await single.Get<ScanFanOut>().RunIntervalAsync(CancellationToken.None);
+        Assert.Equal(["ETH/BTC"], scan.Symbols.Where(s => s.Opened is not null).Select(s => s.Symbol));
     }
 
     [Theory]
