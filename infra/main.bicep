@@ -272,6 +272,22 @@ param scalpingScreenReachSigmas string = '1.5'
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
 
+@description('Scalping__FanOut: auto (fan the scan out over the queue above Scalping__FanOutAbove symbols), on or off.')
+@allowed([
+  'auto'
+  'on'
+  'off'
+])
+param scalpingFanOut string = 'auto'
+
+@description('Scalping__FanOutAbove: with FanOut=auto, more symbols than this fan out (one symbol per queue message).')
+param scalpingFanOutAbove string = '4'
+
+@description('ScalpingScanQueue: the fan-out queue (created here with its -poison queue); the queue trigger reads it.')
+@minLength(3)
+@maxLength(56)
+param scalpingScanQueue string = 'scalping-scans'
+
 @description('Scalping__Profile: preset for the limits below that are left empty.')
 @allowed([
   'default'
@@ -472,6 +488,9 @@ var appConfiguration = {
   Scalping__Screen: scalpingScreen
   Scalping__ScreenReachSigmas: scalpingScreenReachSigmas
   ScalpingScanSchedule: scalpingScanSchedule
+  ScalpingScanQueue: scalpingScanQueue
+  Scalping__FanOut: scalpingFanOut
+  Scalping__FanOutAbove: scalpingFanOutAbove
   Scalping__Profile: scalpingProfile
   Scalping__Symbols: scalpingSymbols
   Scalping__Enabled: scalpingEnabled
@@ -565,6 +584,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: names.deploymentContainer
     tableNames: map(tableNames, table => '${tablePrefix}${table}')
+    queueNames: [scalpingScanQueue, '${scalpingScanQueue}-poison']
     softDeleteRetentionDays: storageSoftDeleteRetentionDays
     publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
   }

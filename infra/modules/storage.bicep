@@ -1,5 +1,5 @@
 // The storage account: the Functions host's own storage (AzureWebJobsStorage), the Flex Consumption
-// deployment container, and the app's tables. Shared keys are off: every client authenticates with Entra ID.
+// deployment container, the app's tables and the scan's fan-out queues. Shared keys are off: every client authenticates with Entra ID.
 
 import { Tags } from '../types.bicep'
 
@@ -19,6 +19,9 @@ param deploymentContainerName string
 
 @description('Tables to create, with any prefix already applied.')
 param tableNames string[]
+
+@description('Queues to create: the scan fan-out queue and its poison queue.')
+param queueNames string[]
 
 @description('Days a deleted blob or container stays recoverable (soft delete).')
 @minValue(1)
@@ -90,6 +93,19 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-
   for table in tableNames: {
     parent: tableService
     name: table
+  }
+]
+
+// The scan's fan-out (one message per symbol and interval) and the poison queue the host moves failed messages to.
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for queue in queueNames: {
+    parent: queueService
+    name: queue
   }
 ]
 

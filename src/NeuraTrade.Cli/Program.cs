@@ -50,6 +50,11 @@ internal static class Commands
                 Console.WriteLine($"  {t.Name,-22} timer '{LocalFunctionHost.ResolveSettings(t.Schedule, app.Configuration)}'");
             }
 
+            foreach (var q in catalog.Queues)
+            {
+                Console.WriteLine($"  {q.Name,-22} queue '{LocalFunctionHost.ResolveSettings(q.QueueName, app.Configuration)}'");
+            }
+
             foreach (var line in app.Services.GetRequiredService<StartupReport>().Lines())
             {
                 Console.WriteLine(line);

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,17 +8,28 @@ using NeuraTrade.Core.Trading;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Auth;
 using NeuraTrade.Functions.OpenApi;
+using NeuraTrade.Functions.Settings;
+using NeuraTrade.Storage;
 
 namespace NeuraTrade.Functions;
 
-/// <summary>The scalper: the timer's scan, its status, its toggle, a manual close and the kill switch.</summary>
-public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl control, TradingAuthorization authorization, ILogger<ScalpingFunctions> logger)
+/// <summary>The scalper: the timer's scan (or its fan-out), one symbol's scan from the queue, status, toggle, a manual close and the kill switch.</summary>
+public sealed class ScalpingFunctions(
+    ScanFanOut scans,
+    QueueSymbolScanQueue queue,
+    QueueHostSettings queueHost,
+    ScalpingControl control,
+    TradingAuthorization authorization,
+    ILogger<ScalpingFunctions> logger)
 {
     /// <summary>
     /// App setting holding the scan's 6-field NCRONTAB schedule. Flat on purpose: nested names
     /// (<c>%Scalping:ScanSchedule%</c>) in trigger expressions do not resolve reliably on Linux plans.
     /// </summary>
     public const string ScheduleSetting = ScalpingOptions.ScheduleSetting;
+
+    /// <summary>App setting naming the fan-out queue (flat, like the schedule); <c>scalping-scans</c> in the Bicep and locally.</summary>
+    public const string ScanQueueSetting = ScalpingOptions.ScanQueueSetting;
 
     [Function("ScalpingScan")]
     public async Task Scan([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -27,7 +39,33 @@ public sealed class ScalpingFunctions(ScalpingEngine engine, ScalpingControl con
             logger.LogWarning("Scalping scan is running late");
         }
 
-        await engine.RunScanAsync(cancellationToken);
+        await scans.RunIntervalAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One symbol of a fanned-out interval. A malformed message goes straight to the poison queue (no retry can mend it);
+    /// a scan that fails throws, so the host retries it and moves it to the poison queue after host.json's
+    /// <c>maxDequeueCount</c> attempts, the last one logged with its reason.
+    /// </summary>
+    [Function("ScalpingSymbolScan")]
+    public async Task ScanSymbol([QueueTrigger("%" + ScanQueueSetting + "%")] QueueMessage message, CancellationToken cancellationToken)
+    {
+        if (SymbolScanRequest.Parse(ScanMessageText.Of(message), out var problem) is not { } request)
+        {
+            await queue.PoisonAsync(message, problem!, cancellationToken);
+            logger.SymbolScanPoisoned(message.MessageId, queue.PoisonQueueName, message.DequeueCount, problem!);
+            return;
+        }
+
+        try
+        {
+            await scans.ScanSymbolAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (message.DequeueCount >= queueHost.MaxDequeueCount && ex is not OperationCanceledException)
+        {
+            logger.SymbolScanPoisoned(message.MessageId, queue.PoisonQueueName, message.DequeueCount, NeuraTrade.Core.Diagnostics.FailureLogging.Reason(ex));
+            throw;
+        }
     }
 
     [OpenApiOperation("The scalper's state: toggle, positions with unrealized PnL, PnL, limits, last scan, LLM bill, books, replay.", Response = typeof(ScalpingStatus))]

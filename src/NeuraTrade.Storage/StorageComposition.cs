@@ -45,8 +45,15 @@ public static class StorageComposition
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WriteBehindLlmUsageLedger>>()));
         services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
         services.AddSingleton<IEntryAdmission, TableEntryAdmission>();
+        services.AddSingleton(_ => QueueServiceTarget.Resolve(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<QueueServiceTarget>().CreateScanQueue(ScanQueueName(configuration)));
+        services.AddSingleton<ISymbolScanQueue>(sp => sp.GetRequiredService<QueueSymbolScanQueue>());
         return services;
     }
+
+    /// <summary>The fan-out queue's name: the flat setting the queue trigger reads, else the default.</summary>
+    public static string ScanQueueName(IConfiguration configuration) =>
+        configuration[ScalpingOptions.ScanQueueSetting] is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : ScalpingOptions.DefaultScanQueue;
 
     /// <summary>
     /// Transient failures (503, 500, 408, timeouts, dropped connections) are retried by the SDK with exponential

@@ -134,5 +134,10 @@ public sealed class ConfigurationTests(AzuriteFixture azurite)
             Assert.Equal("Function", bindings[name].GetProperty("authLevel").GetString()));
         Assert.Equal("%ScalpingScanSchedule%", bindings["ScalpingScan"].GetProperty("schedule").GetString());
         Assert.False(bindings["ScalpingScan"].TryGetProperty("runOnStartup", out var r) && r.GetBoolean());
+
+        // The fan-out's queue trigger, on the queue the app enqueues to; the host's storage extension ships with the app.
+        Assert.Equal("queueTrigger", bindings["ScalpingSymbolScan"].GetProperty("type").GetString());
+        Assert.Equal("%ScalpingScanQueue%", bindings["ScalpingSymbolScan"].GetProperty("queueName").GetString());
+        Assert.Contains("Microsoft.Azure.WebJobs.Extensions.Storage.Queues", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "extensions.json")), StringComparison.Ordinal);
     }
 }

@@ -71,6 +71,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
             ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiTrades", "Dashboard", "Health", "OpenApi", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
             catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
+        Assert.Equal(("ScalpingSymbolScan", "%ScalpingScanQueue%"), Assert.Single(catalog.Queues) is var q ? (q.Name, q.QueueName) : default);
 
         // The trade history over real HTTP: CSV with its header, and a 400 problem for a bad parameter.
         using var csv = await _host.Http.GetAsync(new Uri("/api/v1/ai/trades?format=csv", UriKind.Relative));

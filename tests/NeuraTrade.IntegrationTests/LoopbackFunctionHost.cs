@@ -32,6 +32,9 @@ internal sealed class LoopbackFunctionHost : IAsyncDisposable
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
 
+            // The fan-out queue of its own too: the host polls it, and the queues are shared by every test.
+            [NeuraTrade.Core.Scalping.ScalpingOptions.ScanQueueSetting] = AzuriteFixture.UniqueQueue(),
+
             // Every request of a test comes from 127.0.0.1, one client: only the rate-limit tests turn the limit on.
             ["RateLimits:PerMinute"] = "0",
         };

@@ -77,6 +77,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
+            [NeuraTrade.Core.Scalping.ScalpingOptions.ScanQueueSetting] = AzuriteFixture.UniqueQueue(),
 
             // Tests call analyze and decision hundreds of times as one client: only the rate-limit tests turn the limit on.
             ["RateLimits:PerMinute"] = "0",

@@ -4,12 +4,14 @@ using System.Net.Sockets;
 namespace NeuraTrade.Cli.LocalHost;
 
 /// <summary>
-/// Starts Azurite's table service from the repository's pinned npm package when nothing listens on the
-/// table port, and stops it on dispose. Installs the npm packages first when they are missing.
+/// Starts one of Azurite's services (tables, or the queues of the fan-out) from the repository's pinned npm package when
+/// nothing listens on its port, and stops it on dispose. Installs the npm packages first when they are missing.
 /// </summary>
 internal sealed class Azurite : IAsyncDisposable
 {
     public const int DefaultTablePort = 10002;
+
+    public const int DefaultQueuePort = 10001;
 
     /// <summary>Azurite's well-known development account key (public, documented by Microsoft; not a secret).</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -27,21 +29,27 @@ internal sealed class Azurite : IAsyncDisposable
     /// <summary>True when this instance started the process (false: something already listened).</summary>
     public bool Started => _process is not null;
 
-    public static string ConnectionString(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    public static string ConnectionString(int port, int? queuePort = null) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+        + (queuePort is { } q ? $"QueueEndpoint=http://127.0.0.1:{q}/devstoreaccount1;" : string.Empty);
+
+    /// <summary>The loopback queue port a connection string points at, or null when it points elsewhere (or has no queues).</summary>
+    public static int? LocalQueuePort(string connectionString) => LocalPort(connectionString, "QueueEndpoint=", DefaultQueuePort);
 
     /// <summary>The loopback table port a connection string points at, or null when it points elsewhere.</summary>
-    public static int? LocalTablePort(string connectionString)
+    public static int? LocalTablePort(string connectionString) => LocalPort(connectionString, "TableEndpoint=", DefaultTablePort);
+
+    private static int? LocalPort(string connectionString, string endpointKey, int developmentPort)
     {
         if (connectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
         {
-            return DefaultTablePort;
+            return developmentPort;
         }
 
         var endpoint = connectionString.Split(';').Select(p => p.Trim())
-            .FirstOrDefault(p => p.StartsWith("TableEndpoint=", StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(p => p.StartsWith(endpointKey, StringComparison.OrdinalIgnoreCase));
         return endpoint is not null
-            && Uri.TryCreate(endpoint["TableEndpoint=".Length..], UriKind.Absolute, out var uri)
+            && Uri.TryCreate(endpoint[endpointKey.Length..], UriKind.Absolute, out var uri)
             && uri.IsLoopback
                 ? uri.Port
                 : null;
@@ -75,15 +83,22 @@ internal sealed class Azurite : IAsyncDisposable
     /// Ensures a table endpoint on <paramref name="port"/>. <paramref name="location"/> null keeps data in memory
     /// (tests); otherwise Azurite persists there.
     /// </summary>
-    public static async Task<Azurite> EnsureAsync(int port, string? location, Action<string> report, CancellationToken cancellationToken)
+    public static Task<Azurite> EnsureAsync(int port, string? location, Action<string> report, CancellationToken cancellationToken) =>
+        EnsureAsync("table", port, location, report, cancellationToken);
+
+    /// <summary>Ensures a queue endpoint on <paramref name="port"/> (the same pinned package's <c>azurite-queue</c>).</summary>
+    public static Task<Azurite> EnsureQueuesAsync(int port, string? location, Action<string> report, CancellationToken cancellationToken) =>
+        EnsureAsync("queue", port, location, report, cancellationToken);
+
+    private static async Task<Azurite> EnsureAsync(string service, int port, string? location, Action<string> report, CancellationToken cancellationToken)
     {
         if (await IsListeningAsync(port, cancellationToken))
         {
             return new Azurite(null, port);
         }
 
-        var executable = await FindOrInstallAsync(report, cancellationToken);
-        var args = new List<string> { "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--silent" };
+        var executable = await FindOrInstallAsync("azurite-" + service, report, cancellationToken);
+        var args = new List<string> { $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--silent" };
         if (location is null)
         {
             args.Add("--inMemoryPersistence");
@@ -96,7 +111,7 @@ internal sealed class Azurite : IAsyncDisposable
 
         var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         args.ForEach(info.ArgumentList.Add);
-        report($"Starting Azurite tables on 127.0.0.1:{port} ({(location is null ? "in memory" : location)})");
+        report($"Starting Azurite {service}s on 127.0.0.1:{port} ({(location is null ? "in memory" : location)})");
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -165,12 +180,12 @@ internal sealed class Azurite : IAsyncDisposable
         return null;
     }
 
-    private static async Task<string> FindOrInstallAsync(Action<string> report, CancellationToken cancellationToken)
+    private static async Task<string> FindOrInstallAsync(string command, Action<string> report, CancellationToken cancellationToken)
     {
         var root = FindRepositoryRoot();
         if (root is not null)
         {
-            var local = Path.Combine(root, "node_modules", ".bin", "azurite-table");
+            var local = Path.Combine(root, "node_modules", ".bin", command);
             if (File.Exists(local))
             {
                 return local;
@@ -194,10 +209,10 @@ internal sealed class Azurite : IAsyncDisposable
             }
         }
 
-        return FindOnPath("azurite-table")
+        return FindOnPath(command)
             ?? throw new InvalidOperationException(
                 "Azurite is not installed and could not be installed. Install Node.js and run 'npm ci' in the repository folder, "
-                + "or start Azurite yourself (npx azurite-table), or set Storage__ConnectionString to a storage account.");
+                + $"or start Azurite yourself (npx {command}), or set Storage__ConnectionString to a storage account.");
     }
 
     private static string? FindOnPath(string name) =>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -11,18 +12,23 @@ internal sealed record HttpFunction(string Name, Type Class, MethodInfo Method, 
 /// <summary>A timer-triggered function; <see cref="Schedule"/> may hold <c>%setting%</c> references.</summary>
 internal sealed record TimerFunction(string Name, Type Class, MethodInfo Method, string Schedule);
 
+/// <summary>A queue-triggered function; <see cref="QueueName"/> may hold <c>%setting%</c> references.</summary>
+internal sealed record QueueFunction(string Name, Type Class, MethodInfo Method, string QueueName);
+
 /// <summary>
-/// Reads the Functions app's own declarations (<c>[Function]</c>, <c>[HttpTrigger]</c>, <c>[TimerTrigger]</c>)
-/// so the local host serves exactly the routes and schedules the Functions app has: written once.
+/// Reads the Functions app's own declarations (<c>[Function]</c>, <c>[HttpTrigger]</c>, <c>[TimerTrigger]</c>,
+/// <c>[QueueTrigger]</c>) so the local host serves exactly the routes, schedules and queues the Functions app has:
+/// written once.
 /// </summary>
-internal sealed record FunctionCatalog(IReadOnlyList<HttpFunction> Http, IReadOnlyList<TimerFunction> Timers, string RoutePrefix)
+internal sealed record FunctionCatalog(IReadOnlyList<HttpFunction> Http, IReadOnlyList<TimerFunction> Timers, IReadOnlyList<QueueFunction> Queues, string RoutePrefix)
 {
-    private static readonly Type[] BindableTypes = [typeof(HttpRequest), typeof(CancellationToken), typeof(TimerInfo), typeof(string)];
+    private static readonly Type[] BindableTypes = [typeof(HttpRequest), typeof(CancellationToken), typeof(TimerInfo), typeof(QueueMessage), typeof(string)];
 
     public static FunctionCatalog Discover(Assembly assembly, string? hostJsonPath)
     {
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
+        var queues = new List<QueueFunction>();
         foreach (var type in assembly.GetExportedTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
@@ -48,11 +54,15 @@ internal sealed record FunctionCatalog(IReadOnlyList<HttpFunction> Http, IReadOn
                     {
                         timers.Add(new TimerFunction(function.Name, type, method, timer.Schedule));
                     }
+                    else if (parameter.GetCustomAttribute<QueueTriggerAttribute>() is { } queue)
+                    {
+                        queues.Add(new QueueFunction(function.Name, type, method, queue.QueueName));
+                    }
                 }
             }
         }
 
-        return new FunctionCatalog(http, timers, ReadRoutePrefix(hostJsonPath));
+        return new FunctionCatalog(http, timers, queues, ReadRoutePrefix(hostJsonPath));
     }
 
     /// <summary>host.json's <c>extensions.http.routePrefix</c>; the Functions default is <c>api</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -14,7 +15,7 @@ internal static class FunctionInvoker
     public static async Task InvokeHttpAsync(HttpFunction function, HttpContext context)
     {
         var instance = ActivatorUtilities.CreateInstance(context.RequestServices, function.Class);
-        var args = function.Method.GetParameters().Select(p => Bind(p, context.Request, null, context.RequestAborted)).ToArray();
+        var args = function.Method.GetParameters().Select(p => Bind(p, context.Request, null, null, context.RequestAborted)).ToArray();
         var result = await CallAsync(function.Method, instance, args);
         if (result is IActionResult action)
         {
@@ -26,12 +27,25 @@ internal static class FunctionInvoker
     {
         await using var scope = services.CreateAsyncScope();
         var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, function.Class);
-        var args = function.Method.GetParameters().Select(p => Bind(p, null, timer, cancellationToken)).ToArray();
+        var args = function.Method.GetParameters().Select(p => Bind(p, null, timer, null, cancellationToken)).ToArray();
         await CallAsync(function.Method, instance, args);
     }
 
-    private static object? Bind(ParameterInfo parameter, HttpRequest? request, TimerInfo? timer, CancellationToken cancellationToken)
+    public static async Task InvokeQueueAsync(QueueFunction function, IServiceProvider services, QueueMessage message, CancellationToken cancellationToken)
     {
+        await using var scope = services.CreateAsyncScope();
+        var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, function.Class);
+        var args = function.Method.GetParameters().Select(p => Bind(p, null, null, message, cancellationToken)).ToArray();
+        await CallAsync(function.Method, instance, args);
+    }
+
+    private static object? Bind(ParameterInfo parameter, HttpRequest? request, TimerInfo? timer, QueueMessage? message, CancellationToken cancellationToken)
+    {
+        if (parameter.ParameterType == typeof(QueueMessage))
+        {
+            return message;
+        }
+
         if (parameter.ParameterType == typeof(HttpRequest))
         {
             return request;

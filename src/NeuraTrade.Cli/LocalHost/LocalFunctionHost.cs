@@ -11,6 +11,7 @@ using NeuraTrade.Functions;
 using NeuraTrade.Functions.Api;
 using NeuraTrade.Functions.Composition;
 using NeuraTrade.Functions.Settings;
+using NeuraTrade.Storage;
 
 namespace NeuraTrade.Cli.LocalHost;
 
@@ -33,7 +34,11 @@ internal static class LocalFunctionHost
         // Lowest priority: what the Functions app gets from local.settings.json / app settings.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { [ScalpingFunctions.ScheduleSetting] = ScalpingOptions.DefaultScanSchedule },
+            InitialData = new Dictionary<string, string?>
+            {
+                [ScalpingFunctions.ScheduleSetting] = ScalpingOptions.DefaultScanSchedule,
+                [ScalpingFunctions.ScanQueueSetting] = ScalpingOptions.DefaultScanQueue,
+            },
         });
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true);
         configure?.Invoke(builder.Configuration);
@@ -64,6 +69,18 @@ internal static class LocalFunctionHost
             var schedule = CronExpression.Parse(ResolveSettings(timer.Schedule, builder.Configuration), CronFormat.IncludeSeconds);
             builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
                 ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timer, schedule, sp.GetRequiredService<NeuraTrade.Core.Markets.WallClock>().Time));
+        }
+
+        // Queue triggers: the same account the app enqueues to (AzureWebJobsStorage, else Storage:ConnectionString, else Azurite).
+        foreach (var queue in catalog.Queues)
+        {
+            var name = ResolveSettings(queue.QueueName, builder.Configuration);
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
+            {
+                var target = sp.GetRequiredService<QueueServiceTarget>();
+                return ActivatorUtilities.CreateInstance<QueueFunctionService>(
+                    sp, queue, target.CreateClient(name), target.CreateClient(QueueSymbolScanQueue.PoisonName(name)), sp.GetRequiredService<QueueHostSettings>(), sp.GetRequiredService<NeuraTrade.Core.Markets.WallClock>().Time);
+            });
         }
 
         var apiKey = local.ApiKey;

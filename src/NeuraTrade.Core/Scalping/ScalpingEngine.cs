@@ -103,6 +103,82 @@ public sealed class ScalpingEngine(
         return closed;
     }
 
+    /// <summary>
+    /// The fan-out timer's part of an interval (<see cref="ScanFanOut"/>), no brain: reconciliation when due, the exits of
+    /// every open position, the day's equity peak and the books check. Says why entries are off when they are.
+    /// </summary>
+    public async Task<ExitPass> RunExitsAsync(CancellationToken cancellationToken)
+    {
+        await _replay.RefreshAsync(cancellationToken);
+        await RestartFinishedReplayAsync(cancellationToken);
+        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        IReadOnlyList<string> reconciled = [];
+        if (desk.ReconcileNeeded)
+        {
+            reconciled = await _reconciler.ReconcileAsync(_options.Symbols, cancellationToken);
+            desk.ReconcileDone();
+        }
+
+        var closed = await CheckPositionsAsync(cancellationToken);
+        var context = await desk.ReadRiskContextAsync(await positionStore.GetOpenAsync(cancellationToken), null, cancellationToken);
+        if (context.DayRealizedPnl + context.UnrealizedPnl is var equity && equity > state.DayPeakEquity)
+        {
+            state = await stateStore.UpdateAsync(s => s.WithEquitySeen(equity, context.Now), cancellationToken);
+        }
+
+        await books.AfterScanAsync(cancellationToken);
+        var off = !_options.Enabled ? ScalpingStatus.DisabledByConfiguration : state.Active ? null : "scalping is toggled off";
+        return new ExitPass(Listed(_options.Symbols), closed, reconciled, off);
+    }
+
+    /// <summary>
+    /// One symbol of a fanned-out interval (the queue-triggered function, <see cref="ScanFanOut"/>): read its market, ask
+    /// the brain unless no entry could pass, and enter through the <see cref="EntryPipeline"/> while <paramref name="lease"/>
+    /// (the symbol's claim) still holds. Exits are the timer's (<see cref="RunExitsAsync"/>), so they never wait behind this.
+    /// </summary>
+    public async Task<SymbolScan> ScanSymbolAsync(string symbol, ClaimKeeper lease, CancellationToken cancellationToken)
+    {
+        await _replay.RefreshAsync(cancellationToken);
+        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        if (!_options.Enabled || !state.Active)
+        {
+            return new SymbolScan(symbol, _options.Enabled ? "skipped: scalping is toggled off" : $"skipped: {ScalpingStatus.DisabledByConfiguration}", null, null, []);
+        }
+
+        var (market, problem) = await ReadMarketAsync(symbol, cancellationToken);
+        if (market is null)
+        {
+            return new SymbolScan(symbol, problem!, null, null, []);
+        }
+
+        var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
+        var balances = await exchange.FetchBalanceAsync(cancellationToken);
+        var context = await desk.ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [symbol] = market.Ticker }, cancellationToken);
+        var decided = (await DecideAsync(market, PortfolioReader.Create(symbol, balances, open, state), state, context, cancellationToken))!;
+        EntryResult entry;
+        if (decided.IsEntry && !await lease.RenewIfDueAsync(cancellationToken))
+        {
+            entry = EntryPipeline.Withhold(decided, "entry stopped: the symbol's claim lapsed and another instance took it over");
+        }
+        else
+        {
+            try
+            {
+                entry = await entries.PlaceAsync(decided, market.Ticker, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogFailure(LogLevel.Error, ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order: {Reason}", symbol);
+                entry = EntryPipeline.Withhold(decided, $"entry stopped: {FailureLogging.Reason(ex)}");
+            }
+        }
+
+        var holds = new HoldBatch();
+        await entries.JournalAsync(entry, holds, cancellationToken);
+        await entries.JournalAsync(holds, cancellationToken);
+        return new SymbolScan(symbol, entry.Outcome, entry.Decision.Id, entry.Opened, []);
+    }
+
     private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
     {
         // Another process may have started a new lap of the replay: read the shared anchor before anything else.
@@ -357,3 +433,9 @@ public sealed class ScalpingEngine(
     private Task<ScalpingState> RecordScanAsync(ScanReport report, CancellationToken cancellationToken) =>
         stateStore.UpdateAsync(s => s.WithScan(report.FinishedAt, report.Summary, report.Asked, report.Screened), cancellationToken);
 }
+
+/// <summary>
+/// What the fan-out timer's exit pass did: the symbols to fan out (those the venue lists), the positions it closed, what
+/// reconciliation found, and why no entry may be taken now (null when entries are on).
+/// </summary>
+public sealed record ExitPass(IReadOnlyList<string> Symbols, IReadOnlyList<Position> Closed, IReadOnlyList<string> Reconciled, string? EntriesOff);

@@ -17,6 +17,12 @@ public sealed class ScalpingOptions : RiskLimits
     /// <summary>The flat app setting the timer trigger and these options both read the schedule from.</summary>
     public const string ScheduleSetting = "ScalpingScanSchedule";
 
+    /// <summary>The flat app setting naming the fan-out queue: the queue trigger reads it, and the timer enqueues to it.</summary>
+    public const string ScanQueueSetting = "ScalpingScanQueue";
+
+    /// <summary>The fan-out queue's name when <see cref="ScanQueueSetting"/> is not set (its poison queue: <c>scalping-scans-poison</c>).</summary>
+    public const string DefaultScanQueue = "scalping-scans";
+
     /// <summary><c>default</c>, <c>conservative</c> or <c>aggressive</c>.</summary>
     public string Profile { get; set; } = ScalpingProfiles.Default;
 
@@ -75,4 +81,34 @@ public sealed class ScalpingOptions : RiskLimits
 
     /// <summary>An entry decision older than this is not executed (it was about another market).</summary>
     public TimeSpan MaxDecisionAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether the timer scans itself (<c>off</c>) or fans the interval out over a queue, one message per symbol, scanned
+    /// by the queue-triggered function on whichever instance takes it (<c>on</c>); <c>auto</c> fans out above
+    /// <see cref="FanOutAbove"/> symbols (docs/scalping.md, "Fan-out").
+    /// </summary>
+    public FanOutMode FanOut { get; set; } = FanOutMode.Auto;
+
+    /// <summary>
+    /// With <c>FanOut=auto</c>, more symbols than this fan out. 4 is the default <c>AI:MaxConcurrency</c>: up to it, one
+    /// scan asks every brain at once and takes about one LLM call; above it, one instance needs several waves.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int FanOutAbove { get; set; } = 4;
+
+    /// <summary>True when an interval of <paramref name="symbols"/> symbols fans out.</summary>
+    public bool FansOut(int symbols) => FanOut switch
+    {
+        FanOutMode.On => true,
+        FanOutMode.Off => false,
+        _ => symbols > FanOutAbove,
+    };
+}
+
+/// <summary><c>Scalping:FanOut</c>: <c>auto</c>, <c>on</c> or <c>off</c>.</summary>
+public enum FanOutMode
+{
+    Auto,
+    On,
+    Off,
 }

@@ -125,6 +125,22 @@ public sealed class CompiledTemplateTests
         Assert.Equal(NeuraTrade.Storage.TableNames.All.Order(StringComparer.Ordinal), defaults.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The queue the app enqueues to and the trigger reads (one setting), and the poison queue the host moves to.</summary>
+    [Fact]
+    public async Task Storage_account_holds_the_fan_out_queue_and_its_poison_queue()
+    {
+        var template = await MainAsync();
+        var storage = template.Module("storage");
+
+        var queues = Single(storage, "Microsoft.Storage/storageAccounts/queueServices/queues");
+        Assert.Equal("[length(parameters('queueNames'))]", Text(queues["copy"]!["count"]));
+        Assert.Contains("parameters('queueNames')[copyIndex()]", Text(queues["name"]), StringComparison.Ordinal);
+        Assert.Equal("""["[parameters('scalpingScanQueue')]","[format('{0}-poison', parameters('scalpingScanQueue'))]"]""", template.ModuleArgument("storage", "queueNames"));
+        Assert.Equal("[parameters('scalpingScanQueue')]", Text(template.Variables["appConfiguration"]!["ScalpingScanQueue"]));
+        Assert.Equal(NeuraTrade.Core.Scalping.ScalpingOptions.DefaultScanQueue, Text(template.Parameters["scalpingScanQueue"]!["defaultValue"]));
+        Assert.Equal("q-poison", NeuraTrade.Storage.QueueSymbolScanQueue.PoisonName("q"));
+    }
+
     [Fact]
     public async Task Host_storage_settings_use_the_managed_identity_and_no_account_key()
     {
@@ -228,6 +244,7 @@ public sealed class CompiledTemplateTests
     {
         { "Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts" },
         { "Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts" },
+        { "Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Microsoft.Storage/storageAccounts" },
         { "Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults" },
         { "Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components" },
     };
@@ -264,7 +281,7 @@ public sealed class CompiledTemplateTests
     }
 
     [Fact]
-    public async Task App_identity_holds_exactly_the_four_data_plane_roles()
+    public async Task App_identity_holds_exactly_the_five_data_plane_roles()
     {
         var access = (await MainAsync()).Module("access");
 
