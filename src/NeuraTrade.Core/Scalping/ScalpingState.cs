@@ -30,16 +30,14 @@ public sealed record ScalpingState(
     public int ScreenedToday { get; init; }
 
     /// <summary>This state after a scan that finished at <paramref name="at"/>: the last scan, and the day's asked and screened counts.</summary>
-    public ScalpingState WithScan(DateTimeOffset at, string summary, int asked, int screened)
+    public ScalpingState WithScan(DateTimeOffset at, string summary, int asked, int screened) =>
+        WithAsked(at, asked, screened) with { LastScanAt = at, LastScanSummary = summary };
+
+    /// <summary>This state with <paramref name="asked"/> and <paramref name="screened"/> symbol checks counted on <paramref name="at"/>'s UTC day (a fanned-out symbol's scan).</summary>
+    public ScalpingState WithAsked(DateTimeOffset at, int asked, int screened)
     {
         var today = On(at);
-        return today with
-        {
-            LastScanAt = at,
-            LastScanSummary = summary,
-            AskedToday = today.AskedToday + asked,
-            ScreenedToday = today.ScreenedToday + screened,
-        };
+        return today with { AskedToday = today.AskedToday + asked, ScreenedToday = today.ScreenedToday + screened };
     }
 
     /// <summary>This state with <paramref name="equity"/> (today's realized plus unrealized PnL, seen at <paramref name="now"/>) counted in the day's peak.</summary>
