@@ -82,6 +82,22 @@ public sealed class RulesBrainTests
         Assert.Equal(market.Ticker.Ask + (decimal)targetDistance, proposal.TakeProfit);
     }
 
+    [Fact]
+    public async Task An_arbitrage_request_without_venue_books_holds_and_never_gives_the_scalping_read()
+    {
+        // The same uptrend the scalping rule buys (the test above): the arbitrage answer must not be that long.
+        var candles = TestMarket.Trend(60, 100m, 0.5m);
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(candles[^1].Close, 0.02m), candles);
+        var brain = new RulesBrain();
+        Assert.Equal(TradeAction.Buy, (await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None)).Action);
+
+        var proposal = await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Arbitrage), CancellationToken.None);
+
+        Assert.Equal(TradeAction.Hold, proposal.Action);
+        Assert.Equal(RulesBrain.NoVenuesReason, proposal.Reasoning);
+        Assert.DoesNotContain("EMA", proposal.Reasoning, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A target that clears the round trip over a longer hold may not over a short one: ATR 0.06 (every range 0.04 + 2 × 0.01)
     /// on a price near 102.4, with the default costs (0.1% fee and 0.02% slippage per leg and the spread, 0.24% and a hair,

@@ -46,6 +46,9 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
 
     public string Model => ModelName;
 
+    /// <summary>The rule's answer to an arbitrage request that carries no venue books: nothing to compare, so HOLD.</summary>
+    public const string NoVenuesReason = "Arbitrage compares one market's books across venues; this request carries the books of no venue, so there is no price gap to judge and nothing is traded.";
+
     /// <summary>The round-trip cost a target must clear.</summary>
     public RoundTripCost Costs { get; } = costs ?? RoundTripCost.Default;
 
@@ -64,6 +67,12 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
 
     public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken)
     {
+        if (request.Strategy == TradingStrategy.Arbitrage)
+        {
+            // The scalping rule's EMA read says nothing about a price gap between venues.
+            return Task.FromResult(TradeProposal.Hold(NoVenuesReason, Describe(request.Market), ModelName));
+        }
+
         var proposal = Propose(request.Market, Costs, SigmaAtr);
         return Task.FromResult(EntryOrder == OrderType.Limit && proposal.Action == TradeAction.Buy ? proposal with { OrderType = OrderType.Limit } : proposal);
     }
