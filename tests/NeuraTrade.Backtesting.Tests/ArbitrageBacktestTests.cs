@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using NeuraTrade.Backtesting.Arbitrage;
 using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Exchanges.Paper;
@@ -96,6 +98,41 @@ public sealed class ArbitrageBacktestTests(ITestOutputHelper output)
         Assert.Equal(0m, binance.EndBase);
         Assert.Equal(-binance.BaseDrift, bybit.BaseDrift);
         Assert.True(bybit.EndQuote >= 0m);
+    }
+
+    [Fact]
+    public async Task The_command_replays_two_data_files_on_one_clock_and_reports_zero_trades_at_real_fees()
+    {
+        var dir = Directory.CreateTempSubdirectory("nt-arb-");
+        try
+        {
+            var json = Path.Combine(dir.FullName, "arbitrage.json");
+            var start = new ProcessStartInfo(CtrlCTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName };
+            foreach (var a in (string[])[CtrlCTests.CliDll(), "backtest", "--strategy", "arbitrage", "--data", Binance, "--data", Bybit, "--json", json])
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var cli = Process.Start(start)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var stdout = cli.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = cli.StandardError.ReadToEndAsync(timeout.Token);
+            await cli.WaitForExitAsync(timeout.Token);
+            Assert.True(cli.ExitCode == 0, $"exit code {cli.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var root = document.RootElement;
+            var best = Independent.Minutes(0.1m).Max(m => m.BestEdge);
+            Assert.Equal("arbitrage", root.GetProperty("strategy").GetString());
+            Assert.Equal(1_440, root.GetProperty("minutes_scanned").GetInt32());
+            Assert.Empty(root.GetProperty("trades").EnumerateArray());
+            Assert.Equal(best, root.GetProperty("best_net_edge_percent").GetDecimal(), 6);
+            Assert.Contains("best net edge seen", await stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     /// <summary>The two files read line by line, and the net edge of each minute in both directions by plain arithmetic.</summary>

@@ -23,13 +23,13 @@ public sealed class ArbitrageOptions
     public bool Enabled { get; set; }
 
     /// <summary>The venues, at least two to arbitrage between.</summary>
-    public List<ArbitrageVenueOptions> Venues { get; set; } = [];
+    public ArbitrageVenueOptions[] Venues { get; set; } = [];
 
     /// <summary>
     /// What one unit of each venue's quote currency is worth in the reference currency (<c>Arbitrage:QuoteRates:BUSD=1</c>):
     /// BTC/BUSD on one venue is compared with BTC/USDT on another through these. A venue's quote without a rate stops the start.
     /// </summary>
-    public Dictionary<string, decimal> QuoteRates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, decimal> QuoteRates { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["BUSD"] = 1m, ["USDT"] = 1m };
 
     /// <summary>The least net edge (percent of the buy, after both taker fees, slippage, conversion and the buffer) worth trading.</summary>
     [Range(0.0, 100.0)]
@@ -47,13 +47,31 @@ public sealed class ArbitrageOptions
     [Range(0.0, double.MaxValue)]
     public decimal MinNotional { get; set; } = 5m;
 
+    /// <summary>
+    /// The default paper setup, used while no <c>Arbitrage:Venues</c> are configured: the bundled day of Binance BTC/BUSD and
+    /// Bybit BTC/USDT (data/arbitrage), each venue with its own replay and Binance's standard 0.1% taker fee.
+    /// </summary>
+    public static IReadOnlyList<ArbitrageVenueOptions> DefaultPaperVenues { get; } =
+    [
+        new() { Name = "binance", Exchange = "paper", Symbol = "BTC/BUSD", ReplayDirectory = "data/arbitrage/binance", TakerFeePercent = 0.1m },
+        new() { Name = "bybit", Exchange = "paper", Symbol = "BTC/USDT", ReplayDirectory = "data/arbitrage/bybit", TakerFeePercent = 0.1m },
+    ];
+
+    /// <summary>The configured venues, or <see cref="DefaultPaperVenues"/> when none are.</summary>
+    public IReadOnlyList<ArbitrageVenueOptions> EffectiveVenues => Venues.Length > 0 ? Venues : DefaultPaperVenues;
+
     /// <summary>The rate of <paramref name="quote"/>, or null when none is set.</summary>
     public decimal? RateOf(string quote) => QuoteRates.TryGetValue(quote, out var rate) ? rate : null;
 
     /// <summary>Why these settings cannot run, naming the key and the fix; null when they can.</summary>
     public string? Problem()
     {
-        for (var i = 0; i < Venues.Count; i++)
+        if (Venues.Length == 1)
+        {
+            return "Arbitrage:Venues has one venue: an arbitrage needs at least two (or none, for the bundled paper pair)";
+        }
+
+        for (var i = 0; i < Venues.Length; i++)
         {
             var v = Venues[i];
             if (string.IsNullOrWhiteSpace(v.Name))
@@ -88,7 +106,7 @@ public sealed class ArbitrageOptions
             return $"Arbitrage:Venues trade different assets ({string.Join(", ", bases)}): every venue must quote the same base asset";
         }
 
-        return Venues.Select(v => v.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Venues.Count
+        return Venues.Select(v => v.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Venues.Length
             ? "Arbitrage:Venues: two venues have the same Name"
             : null;
     }
