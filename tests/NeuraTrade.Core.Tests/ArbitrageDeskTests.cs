@@ -18,7 +18,7 @@ namespace NeuraTrade.Core.Tests;
 public sealed class ArbitrageDeskTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ArbitrageOptions Options_ = new() { MinNetEdgePercent = 0.02m, SafetyBufferPercent = 0.01m, MaxNotional = 100m, MinNotional = 5m };
+    private static readonly ArbitrageOptions Options_ = new() { Enabled = true, MinNetEdgePercent = 0.02m, SafetyBufferPercent = 0.01m, MaxNotional = 100m, MinNotional = 5m };
 
     [Fact]
     public async Task An_offset_wider_than_the_fees_is_bought_on_the_cheap_venue_and_sold_on_the_dear_one()
@@ -110,6 +110,25 @@ public sealed class ArbitrageDeskTests
         Assert.Equal(0.01m, await Free(a, "BTC"));
         Assert.Equal(-0.20587637m, outcome.Profit);
         failing.Verify(e => e.CreateOrderAsync(It.Is<OrderRequest>(r => r.ClientOrderId == ArbitrageDesk.SellClientOrderId("d2") && r.Amount == 0.00588235m && r.Side == OrderSide.Sell), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(false, 100, null, "refused: arbitrage is switched off (Arbitrage:Enabled)")]
+    [InlineData(true, 50, null, "refused: 99.99995 is above Arbitrage:MaxNotional 50")]
+    [InlineData(true, 100, "daily loss limit reached", "refused: daily loss limit reached")]
+    public async Task The_switch_the_notional_cap_and_the_account_gate_refuse_before_any_order(bool enabled, int maxNotional, string? accountRefusal, string note)
+    {
+        var (a, b) = (PaperVenue("a", "BTC/BUSD", 16_999m, 17_000m), PaperVenue("b", "BTC/USDT", 17_085m, 17_086m));
+        var trade = (await Desk(a, b).ScanAsync(CancellationToken.None)).Scan.Trade!;
+        var options = new ArbitrageOptions { Enabled = enabled, MinNetEdgePercent = 0.02m, SafetyBufferPercent = 0.01m, MaxNotional = maxNotional };
+        var desk = new ArbitrageDesk([a, b], options, NullLogger<ArbitrageDesk>.Instance, _ => Task.FromResult(accountRefusal));
+
+        var outcome = await desk.ExecuteAsync("d3", trade, CancellationToken.None);
+
+        Assert.Equal(ArbitrageStatus.Refused, outcome.Status);
+        Assert.Equal(note, outcome.Note);
+        Assert.Equal(0.01m, await Free(a, "BTC"));
+        Assert.Equal(0.01m, await Free(b, "BTC"));
     }
 
     private static ArbitrageDesk Desk(ArbitrageVenue a, ArbitrageVenue b) => new([a, b], Options_, NullLogger<ArbitrageDesk>.Instance);

@@ -12,8 +12,18 @@ namespace NeuraTrade.Core.Arbitrage;
 /// the same ids, so the venues place each leg once). A sell leg that fails or fills in part is unwound by rule: what it
 /// did not sell is sold back on the buy venue at once, and the outcome records it; if even that fails, the outcome says the
 /// base is still held (<see cref="ArbitrageStatus.Naked"/>), never silently.
+/// <para>
+/// Before any order: the arbitrage's own switch (<see cref="ArbitrageOptions.Enabled"/>), its own cap
+/// (<see cref="ArbitrageOptions.MaxNotional"/>, whoever built the opportunity), then <paramref name="accountGate"/>, the
+/// account-wide question (daily loss, kill switch) the host answers from the same state the scalper's risk gate reads: a
+/// reason there refuses the arbitrage. An arbitrage takes no scalping position slot.
+/// </para>
 /// </summary>
-public sealed class ArbitrageDesk(IReadOnlyList<ArbitrageVenue> venues, ArbitrageOptions options, ILogger<ArbitrageDesk> logger)
+public sealed class ArbitrageDesk(
+    IReadOnlyList<ArbitrageVenue> venues,
+    ArbitrageOptions options,
+    ILogger<ArbitrageDesk> logger,
+    Func<CancellationToken, Task<string?>>? accountGate = null)
 {
     public IReadOnlyList<ArbitrageVenue> Venues => venues;
 
@@ -63,6 +73,16 @@ public sealed class ArbitrageDesk(IReadOnlyList<ArbitrageVenue> venues, Arbitrag
                 unwound?.Filled ?? 0m, unwound?.Average ?? 0m, buyFee * buy.QuoteRate, sellFee * sell.QuoteRate, unwindFee * buy.QuoteRate,
                 Slippage(bought?.Average, opportunity.BestAsk, buying: true), Slippage(sold?.Average, opportunity.BestBid, buying: false),
                 opportunity.NetEdgePercent, opportunity.ExpectedProfit, captured, profit, note);
+        }
+
+        var notional = opportunity.Amount * opportunity.BuyPrice * buy.QuoteRate;
+        var refusal = !options.Enabled ? "arbitrage is switched off (Arbitrage:Enabled)"
+            : notional > options.MaxNotional ? F($"{notional:0.########} is above Arbitrage:MaxNotional {options.MaxNotional}")
+            : accountGate is null ? null
+            : await accountGate(cancellationToken);
+        if (refusal is not null)
+        {
+            return Outcome(ArbitrageStatus.Refused, null, null, null, $"refused: {refusal}");
         }
 
         Order bought;

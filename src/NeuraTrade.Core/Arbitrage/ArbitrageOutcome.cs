@@ -3,6 +3,9 @@ namespace NeuraTrade.Core.Arbitrage;
 /// <summary>How an executed arbitrage ended.</summary>
 public enum ArbitrageStatus
 {
+    /// <summary>Not placed: the arbitrage is switched off, the opportunity exceeds its limits, or the account-wide gate refused.</summary>
+    Refused,
+
     /// <summary>Both legs filled in full.</summary>
     Completed,
 
