@@ -42,7 +42,9 @@ internal static class BacktestCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Candle CSV file(s), comma-separated, named BASE_QUOTE-TIMEFRAME.csv (data/README.md).", DefaultValueFactory = _ => Path.Combine("data", "candles", "BTC_USDT-5m.csv") };
+        var data = new Option<string[]>("--data") { Description = "Candle CSV file(s), comma-separated or --data repeated, named BASE_QUOTE-TIMEFRAME.csv (data/README.md); with --strategy arbitrage one file per venue." };
+        var strategy = new Option<string>("--strategy") { Description = "scalping (default) or arbitrage (two or more venues on one clock: docs/arbitrage.md).", DefaultValueFactory = _ => "scalping" };
+        strategy.AcceptOnlyFromAmong("scalping", "arbitrage");
         var symbol = new Option<string?>("--symbol") { Description = "Only these symbols (comma-separated), or the symbol of a single file whose name does not say it." };
         var from = new Option<string?>("--from") { Description = "First candle (UTC), e.g. 2023-01-10 or 2023-01-10T12:00." };
         var to = new Option<string?>("--to") { Description = "Last candle (UTC)." };
@@ -58,12 +60,18 @@ internal static class BacktestCommand
         engine.AcceptOnlyFromAmong([.. BacktestEngines.Names]);
 
         var config = ConfigFiles.Option();
-        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, symbol, from, to, brain, cassette, profile, json, html, plain, engine, config };
+        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, strategy, symbol, from, to, brain, cassette, profile, json, html, plain, engine, config };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
-                var markets = LoadMarkets(parse.GetValue(data)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(symbol));
+                var files = (parse.GetValue(data) ?? []).SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+                if (parse.GetValue(strategy) == "arbitrage")
+                {
+                    return await ArbitrageBacktestCommand.RunAndReportAsync(files, Configuration(parse.GetValue(config) ?? []), parse.GetValue(json));
+                }
+
+                var markets = LoadMarkets(files.Count > 0 ? files : [Path.Combine("data", "candles", "BTC_USDT-5m.csv")], parse.GetValue(symbol));
                 var job = new BacktestJob(markets, parse.GetValue(brain)!, parse.GetValue(profile)!, parse.GetValue(cassette), !parse.GetValue(plain),
                     Time(parse.GetValue(from)), Time(parse.GetValue(to)), Configuration(parse.GetValue(config) ?? []))
                 { Engine = parse.GetValue(engine)! };

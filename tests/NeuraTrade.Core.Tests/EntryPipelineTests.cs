@@ -114,6 +114,25 @@ public sealed class EntryPipelineTests
     }
 
     [Fact]
+    public async Task An_executed_arbitrage_decision_is_refused_by_the_desk_and_opens_no_scalping_long()
+    {
+        // The brain proposes the sane long; with strategy arbitrage the single-venue desk must not carry it out.
+        using var desk = new EntryDesk(RiskReview.Approve, SaneLong);
+
+        var decision = await desk.DecideAsync(TradingStrategy.Arbitrage, execute: true);
+
+        Assert.Equal(TradeAction.Hold, decision.Action);
+        Assert.Equal(TradingStrategy.Arbitrage, decision.Strategy);
+        Assert.Equal(TradeDesk.Refuses(TradingStrategy.Arbitrage), decision.HoldReason);
+        Assert.StartsWith("not executed: the trade desk opens single-venue positions", decision.HoldReason, StringComparison.Ordinal);
+        Assert.Equal("buy", decision.ProposedAction);
+        Assert.Null(decision.ExecutedAt);
+        Assert.Equal(decision, Assert.Single(desk.Journal.Written));
+        desk.Exchange.Verify(e => e.CreateOrderAsync(It.IsAny<OrderRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Empty(await desk.Positions.GetOpenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Check_risk_is_reviewed_like_an_order_and_journals_nothing()
     {
         using var desk = new EntryDesk(RiskReview.Block, SaneLong);
@@ -205,6 +224,9 @@ public sealed class EntryPipelineTests
 
             return Assert.Single(Journal.Written, d => d.Symbol == Btc);
         }
+
+        public Task<TradingDecision> DecideAsync(TradingStrategy strategy, bool execute) =>
+            _maker.DecideAndEnterAsync(Btc, strategy, DecisionSource.Api, execute, CancellationToken.None);
 
         public async Task<JsonElement> CallToolAsync(string name, Proposal proposal, bool withReasoning)
         {

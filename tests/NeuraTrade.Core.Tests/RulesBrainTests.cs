@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
+using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Tests;
 
@@ -80,6 +82,46 @@ public sealed class RulesBrainTests
         Assert.Equal(TradeAction.Buy, proposal.Action);
         Assert.Equal(market.Ticker.Ask - (decimal)stopDistance, proposal.StopLoss);
         Assert.Equal(market.Ticker.Ask + (decimal)targetDistance, proposal.TakeProfit);
+    }
+
+    [Fact]
+    public async Task An_arbitrage_request_without_venue_books_holds_and_never_gives_the_scalping_read()
+    {
+        // The same uptrend the scalping rule buys (the test above): the arbitrage answer must not be that long.
+        var candles = TestMarket.Trend(60, 100m, 0.5m);
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(candles[^1].Close, 0.02m), candles);
+        var brain = new RulesBrain();
+        Assert.Equal(TradeAction.Buy, (await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Scalping), CancellationToken.None)).Action);
+
+        var proposal = await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Arbitrage), CancellationToken.None);
+
+        Assert.Equal(TradeAction.Hold, proposal.Action);
+        Assert.Equal(RulesBrain.NoVenuesReason, proposal.Reasoning);
+        Assert.DoesNotContain("EMA", proposal.Reasoning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_arbitrage_request_with_venue_books_takes_the_opportunity_above_the_threshold_and_holds_with_the_numbers_below_it()
+    {
+        var market = MarketSnapshot.Create(TestMarket.TickerAround(100m, 0.02m), TestMarket.Trend(60, 100m, -0.1m));
+        var options = new ArbitrageOptions { MinNetEdgePercent = 0.02m, SafetyBufferPercent = 0m, MaxNotional = 100m };
+        VenueBook Venue(string name, decimal bid, decimal ask) => new(name, new OrderBook("BTC/USDT", [new(bid, 10m)], [new(ask, 10m)], null, null), 0.1m, 0m, 1m, 10m, 10_000m);
+        var brain = new RulesBrain();
+
+        // 100.5 × 0.999 − 100 × 1.001 = 0.2995 on 100: 0.2995%.
+        var wide = OpportunityFinder.Scan([Venue("a", 99.9m, 100m), Venue("b", 100.5m, 100.6m)], options);
+        var take = await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Arbitrage) { Arbitrage = wide }, CancellationToken.None);
+        Assert.Equal(TradeAction.Buy, take.Action);
+        Assert.Equal((100m, 100.5m), (take.EntryPrice, take.TakeProfit));
+        Assert.StartsWith("Arbitrage: buy BTC/USDT on a at 100, sell BTC/USDT on b at 100.5: net edge 0.2995%", take.Reasoning, StringComparison.Ordinal);
+
+        // 100.15 × 0.999 − 100.1 = −0.05015 on 100.
+        var narrow = OpportunityFinder.Scan([Venue("a", 99.9m, 100m), Venue("b", 100.15m, 100.25m)], options);
+        var hold = await brain.ProposeAsync(new BrainRequest(market, Portfolio, TradingStrategy.Arbitrage) { Arbitrage = narrow }, CancellationToken.None);
+        Assert.Equal(TradeAction.Hold, hold.Action);
+        Assert.StartsWith("No arbitrage worth trading: best is buy BTC/USDT on a at 100, sell BTC/USDT on b at 100.15: net edge -0.0502%", hold.Reasoning, StringComparison.Ordinal);
+        Assert.DoesNotContain("EMA", hold.Reasoning, StringComparison.Ordinal);
+        Assert.Contains("\"net_edge_pct\":-0.0502", PromptBuilder.UserPrompt(new BrainRequest(market, Portfolio, TradingStrategy.Arbitrage) { Arbitrage = narrow }), StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -65,6 +65,24 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_executed_arbitrage_decision_opens_no_scalping_long_where_the_scalper_would_buy()
+    {
+        // The moment the scalping rule buys BTC/USDT: an arbitrage request there must not become that long.
+        var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
+        await using var app = TestApp.Create(azurite, buyAt);
+        var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
+
+        var (status, json) = await CallAsync(ct => functions.Decision(Post("""{"symbol":"BTC/USDT","strategy":"arbitrage","execute":true}"""), ct));
+
+        Assert.Equal(200, status);
+        Assert.Equal("arbitrage", json.GetProperty("strategy").GetString());
+        Assert.Equal("hold", json.GetProperty("action").GetString());
+        Assert.Equal(NeuraTrade.Core.Brain.RulesBrain.NoVenuesReason, json.GetProperty("reasoning").GetString());
+        Assert.DoesNotContain("EMA", json.GetProperty("reasoning").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await app.Get<NeuraTrade.Core.Scalping.IPositionStore>().GetOpenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Analyze_returns_analysis_reasoning_and_confidence()
     {
         await using var app = TestApp.Create(azurite, Start);

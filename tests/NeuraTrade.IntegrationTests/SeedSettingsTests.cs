@@ -156,7 +156,8 @@ public sealed class SeedSettingsTests(AzuriteFixture azurite)
     [InlineData("AI:Prices:my-model:input_per_million", "did you mean AI:Prices:my-model:InputPerMillionUsd?")]
     [InlineData("Exchange:TickSize", "Exchange:TickSize is not a setting: it was removed: the replay's price tick comes from markets.json")]
     [InlineData("Exchange:MinSpreadPercent", "the least an entry must earn is Scalping:MinNetEdgePercent")]
-    [InlineData("Arbitrage:Enabled", "Arbitrage has no settings")]
+    [InlineData("Arbitrage:MinNetEdgPercent", "did you mean Arbitrage:MinNetEdgePercent?")]
+    [InlineData("Arbitrage:Venues:0:TakerFeePercnt", "did you mean Arbitrage:Venues:0:TakerFeePercent?")]
     [InlineData("LocalHost:Port", "LocalHost:Port is not a setting")]
     [InlineData("Trading:Mode:Live", "Trading:Mode has no settings")]
     public async Task A_key_that_binds_to_nothing_stops_the_start_naming_it_and_the_closest_key(string key, string said)

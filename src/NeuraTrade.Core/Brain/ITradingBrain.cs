@@ -1,3 +1,4 @@
+using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Markets;
 
 namespace NeuraTrade.Core.Brain;
@@ -18,6 +19,9 @@ public sealed record BrainRequest(MarketSnapshot Market, PortfolioSnapshot Portf
 {
     /// <summary>Where the decision is asked for (execution tools are never offered during scans).</summary>
     public DecisionSource Source { get; init; } = DecisionSource.Api;
+
+    /// <summary>For strategy arbitrage: what a scan of the venues' books found (every pair net of costs); null when no venues were read.</summary>
+    public ArbitrageScan? Arbitrage { get; init; }
 
     /// <summary>Outcomes of recent executed decisions on the symbol, newest first (when learning is on).</summary>
     public IReadOnlyList<RecentOutcome> RecentOutcomes { get; init; } = [];

@@ -50,7 +50,7 @@ public static class PromptBuilder
         var role = strategy switch
         {
             TradingStrategy.Scalping => "You are the decision engine of a crypto scalper: short holds (minutes), small targets, strict stops. Spot market.",
-            TradingStrategy.Arbitrage => "You are the decision engine of a crypto arbitrage desk: act only on a price dislocation that survives fees and spread. Spot market.",
+            TradingStrategy.Arbitrage => "You are the decision engine of a crypto arbitrage desk: act only on a price dislocation that survives fees and spread. Spot market. The data's \"arbitrage\" lists each pair of venues (buy on one, sell on the other) with its net edge after both taker fees, the walked depth, the quote conversion and a safety buffer; only a pair without \"not_tradable\" may be bought, and nothing else.",
             _ => "You are a crypto market analyst: read the market; propose a trade only if the edge is clear.",
         };
         var rules = Framework
@@ -106,6 +106,30 @@ public static class PromptBuilder
                 w.WriteStringValue(r.Outcome);
                 Number(w, R(r.Pnl, 4));
                 w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (request.Arbitrage is { } scan)
+        {
+            // Every pair of venues the scan judged, net of both fees, the walked depth, the quote rates and the buffer.
+            w.WriteStartArray("arbitrage");
+            foreach (var pair in scan.Pairs)
+            {
+                w.WriteStartObject();
+                w.WriteString("buy", $"{pair.BuyVenue} {pair.BuySymbol}");
+                w.WriteString("sell", $"{pair.SellVenue} {pair.SellSymbol}");
+                Number(w, "ask", pair.BestAsk);
+                Number(w, "bid", pair.BestBid);
+                Number(w, "net_edge_pct", R(pair.TopNetEdgePercent, 4));
+                Number(w, "amount", pair.Amount);
+                if (pair.Refusal is { } refusal)
+                {
+                    w.WriteString("not_tradable", refusal);
+                }
+
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -46,6 +47,9 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
 
     public string Model => ModelName;
 
+    /// <summary>The rule's answer to an arbitrage request that carries no venue books: nothing to compare, so HOLD.</summary>
+    public const string NoVenuesReason = "Arbitrage compares one market's books across venues; this request carries the books of no venue, so there is no price gap to judge and nothing is traded.";
+
     /// <summary>The round-trip cost a target must clear.</summary>
     public RoundTripCost Costs { get; } = costs ?? RoundTripCost.Default;
 
@@ -64,6 +68,12 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
 
     public Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken)
     {
+        if (request.Strategy == TradingStrategy.Arbitrage)
+        {
+            // The scalping rule's EMA read says nothing about a price gap between venues.
+            return Task.FromResult(request.Arbitrage is { } scan ? ProposeArbitrage(scan) : TradeProposal.Hold(NoVenuesReason, Describe(request.Market), ModelName));
+        }
+
         var proposal = Propose(request.Market, Costs, SigmaAtr);
         return Task.FromResult(EntryOrder == OrderType.Limit && proposal.Action == TradeAction.Buy ? proposal with { OrderType = OrderType.Limit } : proposal);
     }
@@ -84,6 +94,37 @@ public sealed class RulesBrain(RoundTripCost? costs = null, decimal horizonCandl
             market.Ticker.Timestamp)
         { SetupStrength = read.SetupStrength };
         return Task.FromResult(analysis);
+    }
+
+    /// <summary>
+    /// The arbitrage rule: take the best opportunity whose net edge (after both taker fees, the walked depth, the quote
+    /// conversion and the safety buffer) clears <c>Arbitrage:MinNetEdgePercent</c> within the inventory and the notional cap;
+    /// otherwise HOLD with the best edge seen and why it is not traded.
+    /// </summary>
+    internal static TradeProposal ProposeArbitrage(ArbitrageScan scan)
+    {
+        var analysis = string.Join(" | ", scan.Pairs.Select(p => p.Describe()));
+        if (scan.Trade is not { } trade)
+        {
+            return TradeProposal.Hold(
+                scan.Best is { } best ? $"No arbitrage worth trading: best is {best.Describe()}." : "No arbitrage: fewer than two venues were read.",
+                analysis,
+                ModelName,
+                VetoHoldConfidence);
+        }
+
+        return new TradeProposal(
+            TradeAction.Buy,
+            0m,
+            trade.BuyPrice,
+            null,
+            trade.SellPrice,
+            VetoHoldConfidence,
+            $"Arbitrage: {trade.Describe()}.",
+            analysis,
+            "Both legs at once, buy then sell the amount bought; a sell leg that fails is unwound on the buy venue. Bounded by Arbitrage:MaxNotional and each venue's inventory.",
+            ModelName,
+            0);
     }
 
     internal static TradeProposal Propose(MarketSnapshot market, RoundTripCost costs, decimal sigmaAtr = 1m)

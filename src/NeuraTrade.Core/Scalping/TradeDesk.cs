@@ -92,6 +92,11 @@ public sealed class TradeDesk(
     /// </summary>
     public async Task<EntryAssessment> AssessAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
     {
+        if (Refuses(decision.Strategy) is { } refused)
+        {
+            return new EntryAssessment(RiskVerdict.Reject(refused), decision.AsHold(refused), null);
+        }
+
         var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
         var open = await positionStore.GetOpenAsync(cancellationToken);
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
@@ -118,6 +123,15 @@ public sealed class TradeDesk(
         var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
         return TradeSteps.Gate(riskGate, decision, state, portfolio, ticker, context, rate);
     }
+
+    /// <summary>
+    /// Why this desk will not carry out an entry of <paramref name="strategy"/>, or null when it will. The desk opens one
+    /// position on one venue: an arbitrage is two legs on two venues bought and sold at once, which a single long here
+    /// would not be (it would be a scalping position under another name), so it is refused, never placed.
+    /// </summary>
+    public static string? Refuses(TradingStrategy strategy) => strategy == TradingStrategy.Arbitrage
+        ? "not executed: the trade desk opens single-venue positions (scalping, analysis); an arbitrage needs a buy and a sell on two venues, which this desk cannot carry out"
+        : null;
 
     /// <summary>Gates and executes an entry decision; the result's decision is what should be journaled.</summary>
     public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Exchanges;
@@ -126,7 +127,7 @@ public static class SettingsSchema
         var root = new SettingNode();
         root.Children[BrainOptions.Section] = SettingNode.Of(typeof(BrainOptions));
         root.Children[ScalpingOptions.Section] = SettingNode.Of(typeof(ScalpingOptions));
-        root.Children["Arbitrage"] = new SettingNode();
+        root.Children[ArbitrageOptions.Section] = SettingNode.Of(typeof(ArbitrageOptions));
         root.Children[PaperExchangeOptions.Section] = exchange;
         root.Children[TradingOptions.Section] = SettingNode.Of(typeof(TradingOptions));
         root.Children[TableStorageOptions.Section] = storage;
