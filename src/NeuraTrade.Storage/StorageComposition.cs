@@ -45,6 +45,7 @@ public static class StorageComposition
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WriteBehindLlmUsageLedger>>()));
         services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
         services.AddSingleton<IEntryAdmission, TableEntryAdmission>();
+        services.AddSingleton<NeuraTrade.Core.Learning.IOutcomeStore, TableOutcomeStore>();
         return services;
     }
 

@@ -78,7 +78,10 @@ public sealed class DecisionMaker(
         return new TradingDecision(
             EntryPipeline.DecisionId(createdAt), market.Symbol, strategy, TradeAction.Hold, null, 0m, null, null, null, 0m,
             $"Not asked: {reason}.", string.Empty, "No position is opened.", PreFilterModel, 0, createdAt, source, market.Ticker.Mid,
-            HoldReason: $"pre-filter: {reason}");
+            HoldReason: $"pre-filter: {reason}")
+        {
+            Features = MarketFeatures.Of(market, createdAt),
+        };
     }
 
     public async Task<MarketAnalysis> AnalyzeAsync(string symbol, CancellationToken cancellationToken)
