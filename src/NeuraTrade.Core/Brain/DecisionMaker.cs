@@ -17,7 +17,8 @@ public sealed class DecisionMaker(
     IDecisionStore journal,
     IOptions<BrainOptions> options,
     TimeProvider time,
-    ILogger<DecisionMaker> logger)
+    ILogger<DecisionMaker> logger,
+    ILearningSource? learning = null)
 {
     public const string PreFilterModel = "pre-filter";
     private const int LearningLookback = 20;
@@ -52,10 +53,15 @@ public sealed class DecisionMaker(
         CancellationToken cancellationToken)
     {
         var askedAt = time.GetUtcNow();
+        // With the learning system's outcomes, its context replaces the journal's last five results.
+        var context = _options.EnableLearning && learning is not null
+            ? await learning.ForAsync(market.Symbol, strategy, MarketFeatures.Of(market, askedAt), askedAt, cancellationToken)
+            : null;
         var request = new BrainRequest(market, portfolio, strategy)
         {
             Source = source,
-            RecentOutcomes = _options.EnableLearning ? await RecentOutcomesAsync(market.Symbol, cancellationToken) : [],
+            RecentOutcomes = _options.EnableLearning && learning is null ? await RecentOutcomesAsync(market.Symbol, cancellationToken) : [],
+            Learning = context,
         };
         TradeProposal proposal;
         try
