@@ -95,6 +95,7 @@ param tableNames string[] = [
   'llmusage'
   'scanclaims'
   'entryslots'
+  'outcomes'
 ]
 
 // ---- App settings (README "Settings"); defaults are the seed's -----------------------------------------

@@ -70,6 +70,19 @@ public sealed record BacktestMetrics(
 
     /// <summary>Why the run journaled no decision at all (no candle in the span, no market readable); null when it made some.</summary>
     public string? WhyNoDecisions { get; init; }
+
+    /// <summary>
+    /// The learning system's reliability table of the run's trades (one per decision, partial exits together; a breakeven
+    /// is not a win): ten buckets of stated confidence with the 95% Wilson interval, the Brier score and the expected
+    /// calibration error (docs/learning.md).
+    /// </summary>
+    public Core.Learning.CalibrationTable Reliability { get; init; } = Core.Learning.CalibrationTable.Empty;
+
+    /// <summary><see cref="Reliability"/> per model (the brain's <c>model_used</c>).</summary>
+    public IReadOnlyList<Core.Learning.CalibrationGroup> ReliabilityByModel { get; init; } = [];
+
+    /// <summary><see cref="Reliability"/> per strategy.</summary>
+    public IReadOnlyList<Core.Learning.CalibrationGroup> ReliabilityByStrategy { get; init; } = [];
 }
 
 /// <summary>
@@ -99,6 +112,7 @@ public sealed record BacktestReport(
         var wins = trades.Where(t => t.Pnl > 0m).ToList();
         var grossWin = wins.Sum(t => t.Pnl);
         var grossLoss = -trades.Where(t => t.Pnl <= 0m).Sum(t => t.Pnl);
+        var learned = Core.Learning.PerformanceStatistics.Report(s.Outcomes.All);
         var metrics = new BacktestMetrics(
             s.BrainModel,
             profile,
@@ -131,6 +145,9 @@ public sealed record BacktestReport(
             BrainTimeframe = s.BrainTimeframe ?? Timeframe(settings),
             WhyNoDecisions = s.Decisions.Count == 0 ? WhyNoDecisions(run) : null,
             Screened = s.Decisions.Screened,
+            Reliability = learned.Calibration,
+            ReliabilityByModel = learned.CalibrationByModel,
+            ReliabilityByStrategy = learned.CalibrationByStrategy,
         };
         var (open, dust, reconciliation) = BacktestBooks.Create(run);
         return new BacktestReport(metrics, trades, equity, settings.Markets, open, dust, reconciliation);

@@ -1,4 +1,5 @@
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
 
@@ -26,4 +27,10 @@ public sealed record BacktestSession(
 {
     /// <summary>The timeframe of the candles the brain reads (<c>AI:Timeframe</c>): the data's, or a whole multiple made from it; null when not said.</summary>
     public string? BrainTimeframe { get; init; }
+
+    /// <summary>The run's outcomes (issue 15's learning system), in memory.</summary>
+    public InMemoryOutcomeStore Outcomes { get; init; } = new();
+
+    /// <summary>Records into <see cref="Outcomes"/>: the desk's and the fast runner's one recording path.</summary>
+    public OutcomeRecorder? Recorder { get; init; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
@@ -58,15 +59,20 @@ public static class BacktestSessionFactory
         var claims = new InMemoryScanClaimStore();
         var admission = new InMemoryEntryAdmission(positions);
         var riskGate = new RiskGate(scalpingOptions);
-        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency));
-        var entries = new EntryPipeline(exchange, new DecisionValidator(brainOpts), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, clock), decisions, brainOpts, NullLogger<EntryPipeline>.Instance);
-        var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance);
+        // Outcomes in memory, recorded by the same code as the app's (the desk and the pipeline call the recorder).
+        var outcomes = new InMemoryOutcomeStore();
+        var recorder = new OutcomeRecorder(outcomes, decisions);
+        var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency), outcomes: recorder);
+        var entries = new EntryPipeline(exchange, new DecisionValidator(brainOpts), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, clock), decisions, brainOpts, NullLogger<EntryPipeline>.Instance, recorder);
+        var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance, new OutcomeLearning(outcomes));
         // The live books check over the session's account, once a market day (the run's own check is at the end, BacktestBooks).
         var books = new LiveBooks(exchange, positions, new InMemoryAccountBaselineStore(), scalpingOptions, clock, NullLogger<LiveBooks>.Instance, TimeSpan.FromDays(1));
         var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, books, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);
         return new BacktestSession(engine, desk, exchange, clock, scalping, brain.Model, brain, decisions, positions, state, account, ledger, admission)
         {
             BrainTimeframe = brainOptions.CandleTimeframe,
+            Outcomes = outcomes,
+            Recorder = recorder,
         };
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Scalping;
@@ -232,6 +233,10 @@ public sealed class FastRulesRunner : BacktestDriver
                 _session.Decisions.CountHolds(holds);
                 holds = 0;
                 Wait(_session.Decisions.SaveAsync(inBatch, CancellationToken.None));
+                if (_session.Recorder is { } recorder)
+                {
+                    Wait(recorder.RecordNotTradedAsync(inBatch, CancellationToken.None));
+                }
             }
             else
             {
@@ -247,8 +252,9 @@ public sealed class FastRulesRunner : BacktestDriver
     {
         foreach (var held in open.Where(p => p.Symbol == market.Symbol).ToList())
         {
-            var (position, moved, due) = TradeSteps.CheckExit(held, ticker, now, _scalping);
-            if (moved)
+            var check = TradeSteps.CheckExit(held, ticker, now, _scalping);
+            var (position, _, due) = check;
+            if (check.Changed)
             {
                 Wait(_session.Positions.SaveOpenAsync(position, CancellationToken.None));
                 open[open.IndexOf(held)] = position;
@@ -412,8 +418,13 @@ public sealed class FastRulesRunner : BacktestDriver
         _state = _state.WithClosedTrade(TradeSteps.DayPnl(done, dust), now);
         if (!stillOpen)
         {
-            var (outcome, total) = TradeSteps.Result(done, dust, TradeSteps.ResultNeedsParts(done, dust) ? ClosedRecently(now) : null);
+            var recent = TradeSteps.ResultNeedsParts(done, dust) ? ClosedRecently(now) : null;
+            var (outcome, total) = TradeSteps.Result(done, dust, recent);
             Wait(_session.Decisions.RecordOutcomeAsync(done.Decision, outcome, total, CancellationToken.None));
+            if (_session.Recorder is { } recorder)
+            {
+                Wait(recorder.RecordClosedAsync(done, OutcomeRecorder.PartsOf(done, dust, recent), CancellationToken.None));
+            }
         }
     }
 

@@ -274,6 +274,10 @@ internal static class BacktestCommand
         Add("profit factor / expectancy", F($"{(m.ProfitFactor is { } pf ? pf.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")} / {m.Expectancy:0.####}"));
         Add("fees / avg hold / exposure", F($"{m.TotalFees:0.##} / {m.AverageHoldMinutes:0.#} min / {m.ExposurePercent:0.#}%"));
         Add("exit reasons", string.Join(", ", m.ExitReasons.Select(kv => $"{kv.Key} {kv.Value}")));
+        foreach (var (key, reliability) in m.ReliabilityByModel.Select(g => ($"calibration {g.Key}", g.Table)).DefaultIfEmpty(("calibration", m.Reliability)))
+        {
+            Add(key, reliability.Count == 0 ? "no trades" : F($"{reliability.Count} trades, Brier {reliability.BrierScore:0.####}, calibration error {reliability.ExpectedCalibrationError:0.####}"));
+        }
         Add("open at the end", OpenPositions(report));
         Add("dust (coins held, closed in books)", report.Dust.Count == 0 ? "none" : F($"{report.Dust.Count} parts worth {report.Dust.Sum(d => d.Value):0.########}"));
         Add("books vs paper account", Reconciliation(report.Reconciliation));

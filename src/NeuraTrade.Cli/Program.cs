@@ -24,6 +24,7 @@ var root = new RootCommand("NeuraTrade: AI-driven crypto trading backend (local 
     NeuraTrade.Cli.MarketCommand.Create(),
     NeuraTrade.Cli.DecisionsCommand.Create(),
     NeuraTrade.Cli.TradesCommand.Create(),
+    NeuraTrade.Cli.PerformanceCommand.Create(),
     NeuraTrade.Cli.BacktestCommand.Create(),
     NeuraTrade.Cli.ArenaCommand.Create(),
     NeuraTrade.Cli.Bench.BenchCommand.Create(),

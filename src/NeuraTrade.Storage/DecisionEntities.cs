@@ -52,6 +52,7 @@ internal static class DecisionEntities
             ["LatencyMs"] = d.Trace?.LatencyMs,
             ["Rounds"] = d.Trace?.Rounds,
             ["LlmStatus"] = d.Trace?.Status,
+            ["Features"] = d.Features is null ? null : JsonSerializer.Serialize(d.Features, Json),
         };
         PutLong(e, "Reasoning", d.Reasoning);
         PutLong(e, "MarketAnalysis", d.MarketAnalysis);
@@ -100,6 +101,8 @@ internal static class DecisionEntities
         // Rows written before the column existed have none: no setup strength was recorded.
         SetupStrength = OptionalDecimal(e, "SetupStrength"),
         Invalidation = GetLong(e, "Invalidation"),
+        // Rows written before the column existed have none: the market features were not kept.
+        Features = e.GetString("Features") is { Length: > 0 } features ? JsonSerializer.Deserialize<NeuraTrade.Core.Markets.MarketFeatures>(features, Json) : null,
         Review = GetLong(e, "ReviewJson") is { } review ? JsonSerializer.Deserialize<RiskReview>(review, Json) : null,
         Trace = e.GetString("Provider") is { } provider
             ? new LlmTrace(

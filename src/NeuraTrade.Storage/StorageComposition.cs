@@ -48,6 +48,7 @@ public static class StorageComposition
         services.AddSingleton(_ => QueueServiceTarget.Resolve(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<QueueServiceTarget>().CreateScanQueue(ScanQueueName(configuration)));
         services.AddSingleton<ISymbolScanQueue>(sp => sp.GetRequiredService<QueueSymbolScanQueue>());
+        services.AddSingleton<NeuraTrade.Core.Learning.IOutcomeStore, TableOutcomeStore>();
         return services;
     }
 

@@ -9,8 +9,9 @@ public static class TableNames
     public const string ScalpingState = "scalpingstate";
     public const string PaperAccount = "paperaccount";
     public const string LlmUsage = "llmusage";
+    public const string Outcomes = TableOutcomeStore.TableName;
     public const string ScanClaims = TableScanClaimStore.TableName;
     public const string EntrySlots = TableEntryAdmission.TableName;
 
-    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims, EntrySlots];
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims, EntrySlots, Outcomes];
 }

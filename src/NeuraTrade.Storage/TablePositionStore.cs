@@ -88,6 +88,8 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         ["EntryFees"] = FeeCharges.Text(p.EntryFees),
         ["ExitFees"] = FeeCharges.Text(p.ExitFees),
         ["QuoteRate"] = Text(p.QuoteRate),
+        ["BestPrice"] = Text(p.BestPrice),
+        ["WorstPrice"] = Text(p.WorstPrice),
     };
 
     private static Position FromEntity(TableEntity e) => new(
@@ -110,5 +112,8 @@ public sealed class TablePositionStore(TableStore tables) : IPositionStore
         e.GetString("ExitOrderId"),
         FeeCharges.Parse(e.GetString("EntryFees")),
         FeeCharges.Parse(e.GetString("ExitFees")),
-        OptionalDecimal(e, "QuoteRate"));
+        OptionalDecimal(e, "QuoteRate"),
+        // Rows written before the excursion was tracked have neither: read as not seen yet.
+        OptionalDecimal(e, "BestPrice"),
+        OptionalDecimal(e, "WorstPrice"));
 }

@@ -97,6 +97,15 @@ public static class FuzzCases
             cases.Add(Query("AiTrades", $"?cursor=1{Uri.EscapeDataString(c.ToString())}_b", ["cursor"]));
         }
         cases.Add(Query("AiTrades", "?from=2024-01-01&to=2026-03-01", ["from"]));
+        Queries(cases, "AiPerformance", new Dictionary<string, string[]>
+        {
+            ["symbol"] = ["BTC", "BTC//USDT", "/", "a/b/c", "BTC\u0001/USDT"],
+            ["strategy"] = ["hodl", "scalping!", "x" + new string('y', 500)],
+            ["model"] = [new string('m', 201), "gpt\u0000", "a\u0007b", "x\u001fy"],
+            ["from"] = ["yesterday", "2026-13-01", "2026-02-30T10:00:00Z", "%00"],
+            ["to"] = ["soon", "2026-00-10", "99/99/9999"],
+        });
+        cases.Add(Query("AiPerformance", "?from=2026-03-05T00:00:00Z&to=2026-03-01T00:00:00Z", ["from"]));
 
         // Functions without input ignore whatever they are sent.
         foreach (var function in new[] { "ScalpingStatus", "Health", "OpenApi", "Dashboard" })

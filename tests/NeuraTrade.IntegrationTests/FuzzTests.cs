@@ -40,6 +40,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
         var ai = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
         var journal = ActivatorUtilities.CreateInstance<DecisionFunctions>(app.Services);
         var trades = ActivatorUtilities.CreateInstance<TradeFunctions>(app.Services);
+        var performance = ActivatorUtilities.CreateInstance<PerformanceFunctions>(app.Services);
         var scalping = ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services);
         var health = ActivatorUtilities.CreateInstance<HealthFunctions>(app.Services);
         var openApi = new OpenApiFunctions();
@@ -58,6 +59,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
                 "AiDecisions" => await journal.List(request, CancellationToken.None),
                 "AiDecisionById" => await journal.Get(request, fuzz.Id!, CancellationToken.None),
                 "AiTrades" => await trades.List(request, CancellationToken.None),
+                "AiPerformance" => await performance.Get(request, CancellationToken.None),
                 "ScalpingStatus" => await scalping.Status(request, CancellationToken.None),
                 "Health" => await health.Get(request, CancellationToken.None),
                 "OpenApi" => openApi.Get(request),
@@ -220,6 +222,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
             "AiDecisions" => "v1/ai/decisions",
             "AiDecisionById" => $"v1/ai/decisions/{id}",
             "AiTrades" => "v1/ai/trades",
+            "AiPerformance" => "v1/ai/performance",
             "ScalpingStatus" => "v1/ai/scalping/status",
             "Health" => "health",
             "OpenApi" => "openapi.json",

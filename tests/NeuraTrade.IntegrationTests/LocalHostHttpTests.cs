@@ -68,7 +68,7 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
         var catalog = _host.App.Services.GetRequiredService<FunctionCatalog>();
         Assert.Equal(
-            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiTrades", "Dashboard", "Health", "OpenApi", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
+            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiPerformance", "AiTrades", "Dashboard", "Health", "OpenApi", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
             catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
         Assert.Equal(("ScalpingSymbolScan", "%ScalpingScanQueue%"), Assert.Single(catalog.Queues) is var q ? (q.Name, q.QueueName) : default);

@@ -88,6 +88,7 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         var trades = ActivatorUtilities.CreateInstance<TradeFunctions>(app.Services);
         var scalping = ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services);
         var health = ActivatorUtilities.CreateInstance<HealthFunctions>(app.Services);
+        var performance = ActivatorUtilities.CreateInstance<PerformanceFunctions>(app.Services);
         var covered = new HashSet<string>(StringComparer.Ordinal);
 
         await ValidAsync(covered, "v1/ai/analyze", "post", 200, ai.Analyze(FunctionClassTests.Post("""{"symbol":"BTC/USDT"}"""), CancellationToken.None));
@@ -110,6 +111,9 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         Assert.NotNull(Operation("v1/ai/trades", "get")["responses"]!["200"]!["content"]![MediaTypeNames.Text.Csv]);
         Assert.StartsWith(MediaTypeNames.Text.Csv, csv.ContentType, StringComparison.Ordinal);
         await ValidAsync(covered, "v1/ai/trades", "get", 400, trades.List(Get("?format=xml"), CancellationToken.None));
+        var learned = await ValidAsync(covered, "v1/ai/performance", "get", 200, performance.Get(Get("?symbol=BTC/USDT"), CancellationToken.None));
+        Assert.Equal(1, learned.GetProperty("overall").GetProperty("trades").GetInt32()); // the position closed above, as its outcome
+        await ValidAsync(covered, "v1/ai/performance", "get", 400, performance.Get(Get("?strategy=hodl"), CancellationToken.None));
         await ValidAsync(covered, "v1/ai/scalping/toggle", "post", 200, scalping.Toggle(FunctionClassTests.Post("""{"enabled":false}"""), CancellationToken.None));
         await ValidAsync(covered, "v1/ai/scalping/toggle", "post", 400, scalping.Toggle(FunctionClassTests.Post("{}"), CancellationToken.None));
         await ValidAsync(covered, "v1/ai/scalping/kill", "post", 200, scalping.Kill(FunctionClassTests.Post(string.Empty), CancellationToken.None));

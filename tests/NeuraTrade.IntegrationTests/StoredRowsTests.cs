@@ -125,6 +125,30 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
         Assert.Equal((21_900m, new DateTimeOffset(2023, 2, 9, 23, 59, 0, TimeSpan.Zero)), (closed.ExitPrice!.Value, closed.ClosedAt!.Value));
     }
 
+    /// <summary>
+    /// Issue 15's rows: an open position with the best and worst price its checks saw, a decision with its market features,
+    /// and a trade's outcome, read by symbol and by model (the model's '/' escaped in the key).
+    /// </summary>
+    [Fact]
+    public async Task Version_4_learning_rows_read_with_excursion_features_and_outcomes()
+    {
+        var tables = await LoadAsync("v4");
+
+        var open = Assert.Single(await new TablePositionStore(tables).GetOpenAsync(CancellationToken.None));
+        Assert.Equal((92_150.5m, 91_940m), (open.BestPrice, open.WorstPrice));
+
+        var decisions = new TableDecisionStore(tables, new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
+        var decision = Assert.Single(await decisions.GetLatestAsync("BTC/USDT", 10, CancellationToken.None));
+        Assert.Equal(new NeuraTrade.Core.Markets.MarketFeatures(0.1004m, 0.01m, 0.1207m, -0.0412m, 61.2m, 10), decision.Features);
+
+        var store = new TableOutcomeStore(tables);
+        var bySymbol = Assert.Single(await store.QueryAsync(new NeuraTrade.Core.Learning.OutcomeQuery(Symbol: "BTC/USDT"), CancellationToken.None));
+        var byModel = Assert.Single(await store.QueryAsync(new NeuraTrade.Core.Learning.OutcomeQuery(Model: "openai/gpt-4o-mini"), CancellationToken.None));
+        Assert.Equal(bySymbol, byModel);
+        Assert.Equal(("v4closed", NeuraTrade.Core.Learning.OutcomeResult.Loss, -0.284m, 0.184m, TimeSpan.FromMinutes(2), ExitReason.StopLoss, 2), (bySymbol.DecisionId, bySymbol.Result, bySymbol.Pnl, bySymbol.Fees, bySymbol.Hold, bySymbol.ExitReason, bySymbol.Parts));
+        Assert.Equal((0.05m, 0.1m, 10), (bySymbol.MfePercent, bySymbol.MaePercent, bySymbol.Features!.HourOfDay));
+    }
+
     /// <summary>Writes the fixture's rows of <paramref name="version"/> as they are, under a fresh table prefix.</summary>
     private async Task<TableStore> LoadAsync(string version)
     {

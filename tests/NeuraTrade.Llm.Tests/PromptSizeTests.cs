@@ -25,6 +25,36 @@ public sealed class PromptSizeTests
         Assert.True(tokens > 200, $"{tokens} tokens: the prompt lost its content");
     }
 
+    /// <summary>The most the learning context (<c>AI:EnableLearning</c>) may add to the prompt, o200k tokens. docs/learning.md states it.</summary>
+    public const int LearningBudget = 130;
+
+    [Fact]
+    public void A_scalping_prompt_with_the_fullest_learning_context_stays_within_both_budgets()
+    {
+        var tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
+        // Every list over its bound (cut), numbers at their widest, lessons of the code's words over the longest allowed (cut).
+        var trade = new ResolvedTrade("s", 0.99m, "b", -12.345m, "ts", 1234.5m, DateTimeOffset.UnixEpoch);
+        const string lesson = "Entries at 0.7 or more won 17% of 10000: state less; 9999 of 10000 trades hit the stop.";
+        var learning = new LearningContext(
+            [.. Enumerable.Repeat(trade, 9)],
+            new LearningStats(10_000, 33.3m, 12.34m, -1.234m),
+            [.. Enumerable.Repeat(trade, 9)],
+            [.. Enumerable.Repeat(lesson, 9)]);
+        var without = PromptBuilder.ForDecision(TestKit.Request(), new BrainOptions());
+        var with = PromptBuilder.ForDecision(TestKit.Request() with { Learning = learning }, new BrainOptions());
+
+        var tokens = with.Sum(m => tokenizer.CountTokens(m.Text));
+        var added = tokens - without.Sum(m => tokenizer.CountTokens(m.Text));
+
+        Assert.True(added <= LearningBudget, $"the learning context adds {added} tokens, over its budget of {LearningBudget}");
+        Assert.True(tokens <= ScalpingPromptBudget, $"the scalping prompt with learning is {tokens} tokens, over its budget of {ScalpingPromptBudget}");
+        var user = PromptBuilder.UserPrompt(TestKit.Request() with { Learning = learning });
+        Assert.Contains("\"learning\":{\"stats\":[10000,33.3,12.34,-1.234]", user, StringComparison.Ordinal);
+        Assert.Equal(LearningContext.MaxLessons, CountOf(user, lesson[..LearningContext.MaxLessonLength] + "\""));
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
+
     [Fact]
     public void The_user_prompt_carries_market_portfolio_and_learning_context()
     {

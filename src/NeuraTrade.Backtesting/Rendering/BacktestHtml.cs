@@ -108,6 +108,21 @@ public static class BacktestHtml
             html.Append(H($"<tr><td>{c.From:0.0}–{c.To:0.0}</td><td>{c.Trades}</td><td>{c.Wins}</td><td>{c.WinRate:0.##}%</td><td>{c.AveragePnl:0.####}</td></tr>"));
         }
 
+        html.Append("</table><h2 id=\"reliability\">Reliability: stated confidence against the win rate</h2><div class=\"reliability\">");
+        foreach (var group in m.ReliabilityByModel.DefaultIfEmpty(new Core.Learning.CalibrationGroup(m.Brain, m.Reliability)))
+        {
+            html.Append(ReliabilityDiagram.Svg(group.Table, $"{group.Key}: does a stated 0.8 win 80%?"));
+        }
+
+        html.Append(H($"</div><table><tr><th>model</th><th>confidence</th><th>trades</th><th>stated</th><th>won</th><th>95% interval</th></tr>"));
+        foreach (var group in m.ReliabilityByModel)
+        {
+            foreach (var bucket in group.Table.Buckets)
+            {
+                html.Append(H($"<tr><td>{E(group.Key)}</td><td>{bucket.From:0.0}–{bucket.To:0.0}</td><td>{bucket.Count}</td><td>{bucket.MeanConfidence:0.###}</td><td>{bucket.WinRate:0.###}</td><td>{bucket.Low95:0.###}–{bucket.High95:0.###}</td></tr>"));
+            }
+        }
+
         html.Append(H($"</table><h2>Trades (first {Math.Min(MaxTradeRows, report.Trades.Count)} of {report.Trades.Count})</h2>"));
         html.Append("<table><tr><th>decision</th><th>symbol</th><th>side</th><th>entry (UTC)</th><th>entry</th><th>exit (UTC)</th><th>exit</th><th>fees</th><th>PnL</th><th>reason</th></tr>");
         foreach (var t in report.Trades.Take(MaxTradeRows))

@@ -17,7 +17,8 @@ public sealed class DecisionMaker(
     IDecisionStore journal,
     IOptions<BrainOptions> options,
     TimeProvider time,
-    ILogger<DecisionMaker> logger)
+    ILogger<DecisionMaker> logger,
+    ILearningSource? learning = null)
 {
     public const string PreFilterModel = "pre-filter";
 
@@ -55,10 +56,15 @@ public sealed class DecisionMaker(
         CancellationToken cancellationToken)
     {
         var askedAt = time.GetUtcNow();
+        // With the learning system's outcomes, its context replaces the journal's last five results.
+        var context = _options.EnableLearning && learning is not null
+            ? await learning.ForAsync(market.Symbol, strategy, MarketFeatures.Of(market, askedAt), askedAt, cancellationToken)
+            : null;
         var request = new BrainRequest(market, portfolio, strategy)
         {
             Source = source,
-            RecentOutcomes = _options.EnableLearning ? await RecentOutcomesAsync(market.Symbol, cancellationToken) : [],
+            RecentOutcomes = _options.EnableLearning && learning is null ? await RecentOutcomesAsync(market.Symbol, cancellationToken) : [],
+            Learning = context,
         };
         TradeProposal proposal;
         try
@@ -81,7 +87,10 @@ public sealed class DecisionMaker(
         return new TradingDecision(
             EntryPipeline.DecisionId(createdAt), market.Symbol, strategy, TradeAction.Hold, null, 0m, null, null, null, 0m,
             $"Not asked: {reason}.", string.Empty, "No position is opened.", PreFilterModel, 0, createdAt, source, market.Ticker.Mid,
-            HoldReason: PreFilterPrefix + reason);
+            HoldReason: PreFilterPrefix + reason)
+        {
+            Features = MarketFeatures.Of(market, createdAt),
+        };
     }
 
     /// <summary>

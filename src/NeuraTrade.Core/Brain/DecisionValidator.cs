@@ -52,6 +52,7 @@ public sealed class DecisionValidator(IOptions<BrainOptions> options)
             Invalidation = proposal.Invalidation,
             Trace = proposal.Trace,
             SetupStrength = proposal.SetupStrength,
+            Features = MarketFeatures.Of(market, createdAt),
         };
 
         if (proposal.FailureReason is { } failure)

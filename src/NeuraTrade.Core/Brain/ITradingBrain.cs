@@ -25,6 +25,9 @@ public sealed record BrainRequest(MarketSnapshot Market, PortfolioSnapshot Portf
 
     /// <summary>Outcomes of recent executed decisions on the symbol, newest first (when learning is on).</summary>
     public IReadOnlyList<RecentOutcome> RecentOutcomes { get; init; } = [];
+
+    /// <summary>The learning system's context (when learning is on and outcomes are kept); null otherwise.</summary>
+    public LearningContext? Learning { get; init; }
 }
 
 /// <summary>A past decision's result, as the learning context shows it.</summary>

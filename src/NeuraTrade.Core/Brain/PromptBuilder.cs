@@ -135,8 +135,70 @@ public static class PromptBuilder
             w.WriteEndArray();
         }
 
+        if (request.Learning is { } learning)
+        {
+            WriteLearning(w, learning);
+        }
+
         w.WriteString("strategy", request.Strategy.ToString().ToLowerInvariant());
     });
+
+    /// <summary>
+    /// <c>"learning":{"stats":[trades,win_pct,profit_factor,expectancy_pct],"recent":[[side,conf,result,pnl_pct,exit]],"similar":[n,wins,mean_pnl_pct],"lessons":[…]}</c>
+    /// (result w/l/b; exit tp, sl, to, ts, …: the prompt is paid for on every scan),
+    /// each list cut to its bound (<see cref="LearningContext"/>), so its size has a ceiling (PromptSizeTests).
+    /// </summary>
+    private static void WriteLearning(Utf8JsonWriter w, LearningContext learning)
+    {
+        w.WriteStartObject("learning");
+        if (learning.Stats is { } s)
+        {
+            w.WriteStartArray("stats");
+            w.WriteNumberValue(s.Trades);
+            Number(w, R(s.WinRatePercent, 1));
+            Number(w, R(s.ProfitFactor, 2));
+            Number(w, R(s.ExpectancyPercent, 3));
+            w.WriteEndArray();
+        }
+
+        Trades(w, "recent", learning.Recent.Take(LearningContext.MaxRecent));
+        var similar = learning.Similar.Take(LearningContext.MaxSimilar).ToList();
+        if (similar.Count > 0)
+        {
+            // The nearest situations as one line: how many, how many won, their mean PnL percent.
+            w.WriteStartArray("similar");
+            w.WriteNumberValue(similar.Count);
+            w.WriteNumberValue(similar.Count(t => t.Result == "w"));
+            Number(w, R(similar.Average(t => t.PnlPercent), 3));
+            w.WriteEndArray();
+        }
+
+        w.WriteStartArray("lessons");
+        foreach (var lesson in learning.Lessons.Take(LearningContext.MaxLessons))
+        {
+            w.WriteStringValue(lesson.Length > LearningContext.MaxLessonLength ? lesson[..LearningContext.MaxLessonLength] : lesson);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        static void Trades(Utf8JsonWriter w, string name, IEnumerable<ResolvedTrade> trades)
+        {
+            w.WriteStartArray(name);
+            foreach (var t in trades)
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(t.Side);
+                Number(w, R(t.Confidence, 2));
+                w.WriteStringValue(t.Result);
+                Number(w, R(t.PnlPercent, 3));
+                w.WriteStringValue(t.ExitReason);
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+        }
+    }
 
     /// <summary>
     /// SHA-256 of the exact messages (<c>role:text</c> joined by <c>\n␞\n</c>, UTF-8), to find identical prompts in the

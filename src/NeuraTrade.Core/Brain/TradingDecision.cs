@@ -1,3 +1,4 @@
+using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Brain;
@@ -38,6 +39,9 @@ public sealed record TradingDecision(
 
     /// <summary>How strong the setup the brain saw was, 0 to 1, whatever it decided (<see cref="TradeProposal.SetupStrength"/>); null when not given.</summary>
     public decimal? SetupStrength { get; init; }
+
+    /// <summary>The market as the brain saw it (volatility, spread, trend, momentum, RSI, hour): what the learning system compares situations by; null on rows written before it was kept.</summary>
+    public MarketFeatures? Features { get; init; }
 
     /// <summary>What would prove the idea wrong.</summary>
     public string? Invalidation { get; init; }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Diagnostics;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -23,7 +24,8 @@ public sealed class EntryPipeline(
     PortfolioReader portfolios,
     IDecisionStore journal,
     IOptions<BrainOptions> options,
-    ILogger<EntryPipeline> logger)
+    ILogger<EntryPipeline> logger,
+    OutcomeRecorder? outcomes = null)
 {
     private readonly BrainOptions _options = options.Value;
 
@@ -109,6 +111,7 @@ public sealed class EntryPipeline(
         }
 
         await journal.SaveAsync(result.Decision, cancellationToken);
+        await ResolveAsync(result.Decision, cancellationToken);
     }
 
     /// <summary>
@@ -132,8 +135,18 @@ public sealed class EntryPipeline(
     }
 
     /// <summary>Writes a batch of held decisions in as few storage round trips as the journal allows.</summary>
-    public Task JournalAsync(HoldBatch holds, CancellationToken cancellationToken) =>
-        journal.SaveManyAsync(holds.Decisions, cancellationToken);
+    public async Task JournalAsync(HoldBatch holds, CancellationToken cancellationToken)
+    {
+        await journal.SaveManyAsync(holds.Decisions, cancellationToken);
+        foreach (var decision in holds.Decisions)
+        {
+            await ResolveAsync(decision, cancellationToken);
+        }
+    }
+
+    /// <summary>A proposed entry that will not trade (refused, expired) is resolved for the learning system once journaled.</summary>
+    private Task ResolveAsync(TradingDecision decision, CancellationToken cancellationToken) =>
+        outcomes is null || decision.ProposedAction is null ? Task.CompletedTask : outcomes.RecordNotTradedAsync(decision, cancellationToken);
 }
 
 /// <summary>

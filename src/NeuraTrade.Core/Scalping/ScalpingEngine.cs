@@ -352,12 +352,17 @@ public sealed class ScalpingEngine(
         var closed = new List<Position>();
         foreach (var held in open.Where(p => p.Symbol == symbol).ToList())
         {
-            var (position, moved, due) = TradeSteps.CheckExit(held, ticker, time.GetUtcNow(), _options);
-            if (moved)
+            var check = TradeSteps.CheckExit(held, ticker, time.GetUtcNow(), _options);
+            var (position, moved, due) = check;
+            if (check.Changed)
             {
+                // A moved stop, or a new best/worst price (the excursion the learning system reports), is kept.
                 await positionStore.SaveOpenAsync(position, cancellationToken);
                 open[open.IndexOf(held)] = position;
-                logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, position.StopLoss);
+                if (moved)
+                {
+                    logger.LogInformation("Stop of {PositionId} moved to {StopLoss}", position.Id, position.StopLoss);
+                }
             }
 
             if ((due ?? (DataEnded(symbol) is null ? null : ExitReason.EndOfData)) is not { } reason)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Diagnostics;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
 using NeuraTrade.Core.Trading;
@@ -35,7 +36,8 @@ public sealed class TradeDesk(
     ILogger<TradeDesk> logger,
     IEntryAdmission admission,
     AccountValuation valuation,
-    WallClock? wall = null) : IDisposable
+    WallClock? wall = null,
+    OutcomeRecorder? outcomes = null) : IDisposable
 {
     /// <summary>Leases (entry slots, exit claims) run on the wall clock: they must outlast a slow call whatever the market's pace.</summary>
     private readonly TimeProvider _wall = WallClock.Or(wall, time);
@@ -314,11 +316,16 @@ public sealed class TradeDesk(
         }
 
         var today = DateOnly.FromDateTime(closedAt.UtcDateTime);
-        var (outcome, total) = TradeSteps.Result(
-            done,
-            dust,
-            TradeSteps.ResultNeedsParts(done, dust) ? [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)] : null);
+        List<Position>? recent = TradeSteps.ResultNeedsParts(done, dust)
+            ? [.. await positionStore.GetClosedAsync(today, cancellationToken), .. await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)]
+            : null;
+        var (outcome, total) = TradeSteps.Result(done, dust, recent);
         await decisionStore.RecordOutcomeAsync(done.Decision, outcome, total, cancellationToken);
+        if (outcomes is not null)
+        {
+            await outcomes.RecordClosedAsync(done, OutcomeRecorder.PartsOf(done, dust, recent), cancellationToken);
+        }
+
         return (done, dust);
     }
 

@@ -6,8 +6,18 @@ using NeuraTrade.Core.Trading;
 
 namespace NeuraTrade.Core.Scalping;
 
-/// <summary>What the exit pass makes of one open position at a quote: the position (its stop moved when a trailing or break-even rule moved it) and the exit due, if any.</summary>
-public readonly record struct ExitCheck(Position Position, bool StopMoved, ExitReason? Due);
+/// <summary>
+/// What the exit pass makes of one open position at a quote: the position (its stop moved when a trailing or break-even
+/// rule moved it, its best and worst price followed) and the exit due, if any. <see cref="Changed"/>: the position
+/// differs from the one checked and should be stored.
+/// </summary>
+public readonly record struct ExitCheck(Position Position, bool StopMoved, ExitReason? Due)
+{
+    /// <summary>The quote was a new best or worst price for the position (its excursion, for the learning system).</summary>
+    public bool ExcursionMoved { get; init; }
+
+    public bool Changed => StopMoved || ExcursionMoved;
+}
 
 /// <summary>How an exit's fill changes the books: the part closed, what stays open (under a new id), and a rest too small to ever sell, closed as dust.</summary>
 public sealed record ExitFill(Position Done, Position? Remainder, Position? Dust)
@@ -35,9 +45,11 @@ public static class TradeSteps
     /// <summary>The exit pass for one position: the trailing and break-even stops move first, then the exit rule reads the moved stop.</summary>
     public static ExitCheck CheckExit(Position position, Ticker ticker, DateTimeOffset now, ScalpingOptions options)
     {
-        var stop = ExitRules.AdjustedStop(position, Mark(position, ticker), options.TrailingStopPercent, options.BreakEvenTriggerPercent, options.Costs);
-        var current = stop is { } moved ? position with { StopLoss = moved } : position;
-        return new ExitCheck(current, stop is not null, ExitRules.Evaluate(current, ticker, now, options.PositionHoldTime));
+        var mark = Mark(position, ticker);
+        var stop = ExitRules.AdjustedStop(position, mark, options.TrailingStopPercent, options.BreakEvenTriggerPercent, options.Costs);
+        var tracked = position.Tracked(mark);
+        var current = stop is { } moved ? tracked with { StopLoss = moved } : tracked;
+        return new ExitCheck(current, stop is not null, ExitRules.Evaluate(current, ticker, now, options.PositionHoldTime)) { ExcursionMoved = !ReferenceEquals(tracked, position) };
     }
 
     /// <summary>A holding of which nothing can be sold at <paramref name="mark"/> (below the lot step or the minimum notional), closed in the books as dust; null when it can be sold.</summary>

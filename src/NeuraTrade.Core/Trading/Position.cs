@@ -35,6 +35,9 @@ public enum ExitReason
 /// Rows written before fees had currencies have no charge lists: their fees were in quote currency.
 /// <see cref="QuoteRate"/> is set on a closed part of a market quoted in another currency than the account's: the
 /// account currency one unit of the quote was worth at the close (<see cref="AccountPnl"/>).
+/// <see cref="BestPrice"/> and <see cref="WorstPrice"/> are the most and least favourable exit-side prices the exit checks
+/// saw while the position was open (its maximum favourable and adverse excursion); null on rows written before they were
+/// tracked, and until the first check.
 /// </summary>
 public sealed record Position(
     string Id,
@@ -56,7 +59,9 @@ public sealed record Position(
     string? ExitOrderId = null,
     FeeList? EntryFees = null,
     FeeList? ExitFees = null,
-    decimal? QuoteRate = null)
+    decimal? QuoteRate = null,
+    decimal? BestPrice = null,
+    decimal? WorstPrice = null)
 {
     public string Base => Markets.MarketSymbol.Base(Symbol);
 
@@ -105,6 +110,17 @@ public sealed record Position(
 
     /// <summary>Unrealized PnL at the price the position would exit at now (entry fee counted, exit fee not yet paid).</summary>
     public decimal UnrealizedPnl(decimal exitPrice) => PnlAt(exitPrice, 0m);
+
+    /// <summary>
+    /// This position with <paramref name="mark"/> (the price it would exit at now) counted in its best and worst price;
+    /// the same instance when the mark is inside what was already seen.
+    /// </summary>
+    public Position Tracked(decimal mark)
+    {
+        var better = Side == PositionSide.Long ? Math.Max(BestPrice ?? EntryPrice, mark) : Math.Min(BestPrice ?? EntryPrice, mark);
+        var worse = Side == PositionSide.Long ? Math.Min(WorstPrice ?? EntryPrice, mark) : Math.Max(WorstPrice ?? EntryPrice, mark);
+        return better == BestPrice && worse == WorstPrice ? this : this with { BestPrice = better, WorstPrice = worse };
+    }
 
     /// <summary>A client order id for this position's exit of exactly <see cref="Amount"/>: a retry reuses it, a remainder gets its own.</summary>
     public string ExitClientOrderId => ClientOrderIds.Exit(Id);

@@ -67,6 +67,9 @@ public static class NeuraTradeComposition
         services.AddSingleton<IValidateOptions<BrainOptions>>(sp => new HoldHorizonValidation(sp, configuration));
         services.AddSingleton<DecisionValidator>();
         services.AddSingleton<RiskGate>();
+        // The learning system: outcomes recorded by the desk and the entry pipeline (IOutcomeStore comes with the storage).
+        services.AddSingleton<NeuraTrade.Core.Learning.OutcomeRecorder>();
+        services.AddSingleton<ILearningSource, NeuraTrade.Core.Learning.OutcomeLearning>();
         services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<TradeHistory>();

@@ -13,7 +13,7 @@ public sealed partial class DeployDocsTests
         var functions = HttpFunctions();
         var deploy = File.ReadAllText(Repository.File("docs", "deploy.md"));
 
-        Assert.Equal(12, functions.Count);
+        Assert.Equal(13, functions.Count);
         foreach (var (name, method, route) in functions)
         {
             Assert.Contains($"| `{name}` | `{method.ToUpperInvariant()} /api/{route}` |", deploy, StringComparison.Ordinal);
