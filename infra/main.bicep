@@ -144,6 +144,13 @@ param aiMaxTokens string = '800'
 ])
 param aiEnableLearning string = 'false'
 
+@description('AI__AdaptiveMinConfidence: raise a symbol\'s minimum confidence when its confident entries lose beyond chance; pause at 0.95.')
+@allowed([
+  'true'
+  'false'
+])
+param aiAdaptiveMinConfidence string = 'false'
+
 @description('AI__TimeoutSeconds: per model round.')
 param aiTimeoutSeconds string = '30'
 
@@ -453,6 +460,7 @@ var appConfiguration = {
   AI__Temperature: aiTemperature
   AI__MaxTokens: aiMaxTokens
   AI__EnableLearning: aiEnableLearning
+  AI__AdaptiveMinConfidence: aiAdaptiveMinConfidence
   AI__TimeoutSeconds: aiTimeoutSeconds
   AI__MaxRetries: aiMaxRetries
   AI__RetryBaseDelayMs: aiRetryBaseDelayMs

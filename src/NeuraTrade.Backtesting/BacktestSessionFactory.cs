@@ -64,7 +64,7 @@ public static class BacktestSessionFactory
         var recorder = new OutcomeRecorder(outcomes, decisions);
         var desk = new TradeDesk(exchange, riskGate, decisions, positions, state, claims, scalpingOptions, clock, NullLogger<TradeDesk>.Instance, admission, new Core.Trading.AccountValuation(exchange, settings.QuoteCurrency), outcomes: recorder);
         var entries = new EntryPipeline(exchange, new DecisionValidator(brainOpts), new EntryReview(null), desk, new PortfolioReader(exchange, positions, state, clock), decisions, brainOpts, NullLogger<EntryPipeline>.Instance, recorder);
-        var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance, new OutcomeLearning(outcomes));
+        var maker = new DecisionMaker(brain, entries, decisions, brainOpts, clock, NullLogger<DecisionMaker>.Instance, new OutcomeLearning(outcomes), new AdaptiveConfidence(outcomes, brainOpts, clock));
         // The live books check over the session's account, once a market day (the run's own check is at the end, BacktestBooks).
         var books = new LiveBooks(exchange, positions, new InMemoryAccountBaselineStore(), scalpingOptions, clock, NullLogger<LiveBooks>.Instance, TimeSpan.FromDays(1));
         var engine = new ScalpingEngine(exchange, maker, desk, entries, riskGate, positions, state, claims, books, scalpingOptions, brainOpts, clock, NullLogger<ScalpingEngine>.Instance);

@@ -33,6 +33,12 @@ public sealed class BrainOptions
     /// <summary>Give the brain the outcomes of its recent decisions on the symbol.</summary>
     public bool EnableLearning { get; set; }
 
+    /// <summary>
+    /// Let the learning statistics raise the minimum confidence of a symbol and strategy whose recent confident entries
+    /// are not winning, and pause it at the cap (<see cref="Learning.AdaptiveConfidence"/>); off by default.
+    /// </summary>
+    public bool AdaptiveMinConfidence { get; set; }
+
     /// <summary>Per model round, before it counts as a timeout.</summary>
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuraTrade.Core.Diagnostics;
+using NeuraTrade.Core.Learning;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
 
@@ -18,12 +20,16 @@ public sealed class DecisionMaker(
     IOptions<BrainOptions> options,
     TimeProvider time,
     ILogger<DecisionMaker> logger,
-    ILearningSource? learning = null)
+    ILearningSource? learning = null,
+    AdaptiveConfidence? adaptive = null)
 {
     public const string PreFilterModel = "pre-filter";
 
     /// <summary>How the hold reason of a decision made without asking the brain starts.</summary>
     public const string PreFilterPrefix = "pre-filter: ";
+
+    /// <summary>How a reason the learning statistics give (a pause, the adaptive minimum confidence) starts.</summary>
+    public const string LearningPrefix = "learning: ";
     private const int LearningLookback = 20;
     private const int LearningOutcomes = 5;
     private readonly BrainOptions _options = options.Value;
@@ -77,7 +83,37 @@ public sealed class DecisionMaker(
             proposal = TradeProposal.Hold($"The brain failed: {ex.GetType().Name}.", string.Empty, brain.Model) with { FailureReason = $"brain error: {FailureLogging.Reason(ex)}" };
         }
 
-        return await entries.ValidateAndReviewAsync(proposal, market, portfolio, strategy, source, askedAt, cancellationToken);
+        var decided = await entries.ValidateAndReviewAsync(proposal, market, portfolio, strategy, source, askedAt, cancellationToken);
+        return await AdaptAsync(decided, cancellationToken);
+    }
+
+    /// <summary>
+    /// Why a scan should not ask the brain about <paramref name="symbol"/> because the learning statistics paused it
+    /// (<c>AI:AdaptiveMinConfidence</c>, <see cref="AdaptiveConfidence"/>); null when it may ask (or the option is off).
+    /// </summary>
+    public async Task<string?> PausedAsync(string symbol, TradingStrategy strategy, CancellationToken cancellationToken)
+    {
+        if (adaptive is not { Enabled: true })
+        {
+            return null;
+        }
+
+        var verdict = await adaptive.JudgeAsync(symbol, strategy, cancellationToken);
+        return verdict.Paused ? $"{LearningPrefix}{verdict.Reason}" : null;
+    }
+
+    /// <summary>An entry below the adaptive minimum confidence becomes a HOLD that says why (code, after the brain: it cannot argue with it).</summary>
+    private async Task<TradingDecision> AdaptAsync(TradingDecision decided, CancellationToken cancellationToken)
+    {
+        if (adaptive is not { Enabled: true } || !decided.IsEntry)
+        {
+            return decided;
+        }
+
+        var verdict = await adaptive.JudgeAsync(decided.Symbol, decided.Strategy, cancellationToken);
+        return decided.Confidence >= verdict.EffectiveMinConfidence
+            ? decided
+            : decided.AsHold(string.Create(CultureInfo.InvariantCulture, $"{LearningPrefix}confidence {decided.Confidence} is below the adaptive minimum {verdict.EffectiveMinConfidence}: {verdict.Reason}"));
     }
 
     /// <summary>A HOLD made without asking the brain, because no entry could pass the limits anyway.</summary>

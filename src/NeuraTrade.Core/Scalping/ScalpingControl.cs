@@ -24,7 +24,8 @@ public sealed class ScalpingControl(
     IOptions<BrainOptions> brainOptions,
     TimeProvider time,
     IMarketReplay? replay = null,
-    WallClock? wall = null)
+    WallClock? wall = null,
+    Learning.AdaptiveConfidence? adaptive = null)
 {
     /// <summary>The LLM bill is real money: its day is the wall clock's.</summary>
     private readonly TimeProvider _wall = WallClock.Or(wall, time);
@@ -89,6 +90,16 @@ public sealed class ScalpingControl(
             ?? (open.Count >= _options.MaxPositions ? $"{open.Count} positions are open (Scalping:MaxPositions {_options.MaxPositions}); new entries wait for an exit" : null)
             ?? (budgetSpent ? $"daily LLM budget spent ({usage.CostUsd:0.####} of {budget} USD); decisions are HOLD until the next UTC day" : null);
 
+        // With AI:AdaptiveMinConfidence, each symbol's minimum confidence in force and why (the learning statistics).
+        var adapted = new List<Learning.AdaptiveVerdict>();
+        if (adaptive is { Enabled: true })
+        {
+            foreach (var symbol in _options.Symbols)
+            {
+                adapted.Add(await adaptive.JudgeAsync(symbol, Brain.TradingStrategy.Scalping, cancellationToken));
+            }
+        }
+
         return new ScalpingStatus(
             state.Active,
             paused,
@@ -127,6 +138,7 @@ public sealed class ScalpingControl(
         {
             Enabled = _options.Enabled,
             Replay = replay?.Current,
+            AdaptiveConfidence = adaptive is { Enabled: true } ? adapted : null,
             Screen = new ScreenToday(_options.Screen && brain.Model != RulesBrain.ModelName, _options.ScreenReachSigmas, state.AskedToday, state.ScreenedToday),
         };
     }

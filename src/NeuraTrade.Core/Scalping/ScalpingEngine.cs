@@ -340,7 +340,9 @@ public sealed class ScalpingEngine(
             return decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, ended);
         }
 
+        // The limits, then a pause by the learning statistics, then the economy screen: the first reason not to ask the brain.
         var blocked = riskGate.NoEntryPossible(state, portfolio.OpenPositions, portfolio.HoldsSymbol, market.Ticker.SpreadPercent, context, market.Ticker.Symbol)
+            ?? await decisions.PausedAsync(market.Symbol, TradingStrategy.Scalping, cancellationToken)
             ?? _screen?.WhyNotAsk(market);
         return blocked is not null
             ? decisions.Skip(market, TradingStrategy.Scalping, DecisionSource.Scan, blocked)

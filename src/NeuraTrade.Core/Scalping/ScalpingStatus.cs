@@ -43,6 +43,12 @@ public sealed record ScalpingStatus(
 
     /// <summary>Today's economy screen: whether it runs, and how many symbols the scans asked the brain about and kept from it.</summary>
     public ScreenToday? Screen { get; init; }
+
+    /// <summary>
+    /// With <c>AI:AdaptiveMinConfidence</c>: per symbol, the minimum confidence the learning statistics put in force, whether
+    /// entries there are paused, and why; null when the option is off.
+    /// </summary>
+    public IReadOnlyList<Learning.AdaptiveVerdict>? AdaptiveConfidence { get; init; }
 }
 
 /// <summary>

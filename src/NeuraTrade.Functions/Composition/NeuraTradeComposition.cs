@@ -70,6 +70,7 @@ public static class NeuraTradeComposition
         // The learning system: outcomes recorded by the desk and the entry pipeline (IOutcomeStore comes with the storage).
         services.AddSingleton<NeuraTrade.Core.Learning.OutcomeRecorder>();
         services.AddSingleton<ILearningSource, NeuraTrade.Core.Learning.OutcomeLearning>();
+        services.AddSingleton<NeuraTrade.Core.Learning.AdaptiveConfidence>();
         services.AddSingleton<TradeDesk>();
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<TradeHistory>();
