@@ -52,18 +52,22 @@ public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _llm.DisposeAsync();
 
+    /// <summary>The app on Azurite with the loopback model as its OpenAI endpoint, scanning BTC/USDT.</summary>
+    private TestApp App(bool screen) => TestApp.Create(azurite, Start, new Dictionary<string, string?>
+    {
+        ["AI:Provider"] = "openai",
+        ["AI:Model"] = "gpt-4o-mini",
+        ["AI:ApiKey"] = "sk-test-not-a-real-key",
+        ["AI:Endpoint"] = _endpoint,
+        ["AI:RetryBaseDelayMs"] = "1",
+        ["Scalping:Symbols"] = "BTC/USDT",
+        ["Scalping:Screen"] = screen ? "true" : "false",
+    });
+
     [Fact]
     public async Task On_a_quiet_market_the_economy_screen_keeps_the_scan_from_calling_the_model_and_the_status_counts_it()
     {
-        await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
-        {
-            ["AI:Provider"] = "openai",
-            ["AI:Model"] = "gpt-4o-mini",
-            ["AI:ApiKey"] = "sk-test-not-a-real-key",
-            ["AI:Endpoint"] = _endpoint,
-            ["AI:RetryBaseDelayMs"] = "1",
-            ["Scalping:Symbols"] = "BTC/USDT",
-        });
+        await using var app = App(screen: true);
 
         // The replay's BTC/USDT at this minute moves about 0.03% per candle (ATR14), far short of the 0.26% a round trip
         // with the default costs needs (2 x 0.1% fees + 2 x 0.02% slippage + 0.02% edge, plus the spread).
@@ -91,17 +95,8 @@ public sealed class LlmEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Decision_and_scan_use_the_llm_journal_its_trace_and_bill_the_day()
     {
-        await using var app = TestApp.Create(azurite, Start, new Dictionary<string, string?>
-        {
-            ["AI:Provider"] = "openai",
-            ["AI:Model"] = "gpt-4o-mini",
-            ["AI:ApiKey"] = "sk-test-not-a-real-key",
-            ["AI:Endpoint"] = _endpoint,
-            ["AI:RetryBaseDelayMs"] = "1",
-            ["Scalping:Symbols"] = "BTC/USDT",
-            // The scan must reach the model here; the economy screen's own test is below.
-            ["Scalping:Screen"] = "false",
-        });
+        // The scan must reach the model here; the economy screen's own test is above.
+        await using var app = App(screen: false);
         var functions = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
 
         var result = Assert.IsType<ContentResult>(await functions.Decision(FunctionClassTests.Post("""{"symbol":"BTC/USDT"}"""), CancellationToken.None));

@@ -18,30 +18,14 @@ public static class DecisionQueries
 {
     public static (DecisionQuery? Query, IActionResult? Problem) Read(IQueryCollection query)
     {
-        string? symbol = null;
-        if (Value(query, "symbol") is { } rawSymbol)
+        var (symbol, strategy, badFilter) = QueryFilters.SymbolAndStrategy(query);
+        if (badFilter is not null)
         {
-            if (!MarketSymbol.TryNormalize(rawSymbol, out var normalized))
-            {
-                return Bad("symbol", $"'{rawSymbol}' is not a symbol of the form BASE/QUOTE");
-            }
-
-            symbol = normalized;
+            return (null, badFilter);
         }
 
-        TradingStrategy? strategy = null;
-        if (Value(query, "strategy") is { } rawStrategy)
-        {
-            if (!TradingStrategies.TryParse(rawStrategy, out var parsed))
-            {
-                return Bad("strategy", $"'{rawStrategy}' is not a strategy ({string.Join(", ", TradingStrategies.Names)})");
-            }
-
-            strategy = parsed;
-        }
-
-        var (from, badFrom) = Time(query, "from");
-        var (to, badTo) = Time(query, "to");
+        var (from, badFrom) = QueryFilters.Time(query, "from");
+        var (to, badTo) = QueryFilters.Time(query, "to");
         if ((badFrom ?? badTo) is { } badTime)
         {
             return (null, badTime);
@@ -58,13 +42,13 @@ public static class DecisionQueries
         }
 
         var limit = DecisionQuery.DefaultLimit;
-        if (Value(query, "limit") is { } rawLimit
+        if (QueryFilters.Value(query, "limit") is { } rawLimit
             && (!int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > DecisionQuery.MaxLimit))
         {
             return Bad("limit", $"'limit' must be a whole number from 1 to {DecisionQuery.MaxLimit}, not '{rawLimit}'");
         }
 
-        var cursor = Value(query, "cursor");
+        var cursor = QueryFilters.Value(query, "cursor");
         if (cursor is not null && !IsKeySafe(cursor, 120))
         {
             return Bad("cursor", "'cursor' is not a cursor this API returned");
@@ -78,21 +62,6 @@ public static class DecisionQueries
 
     private static bool IsKeySafe(string text, int maxLength) =>
         text.Length > 0 && text.Length <= maxLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static (DateTimeOffset? Time, IActionResult? Problem) Time(IQueryCollection query, string name)
-    {
-        if (Value(query, name) is not { } raw)
-        {
-            return (null, null);
-        }
-
-        return DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? (time, null)
-            : (null, ApiResults.BadRequest(name, $"'{name}' must be an ISO 8601 time such as 2026-03-02T10:00:00Z, not '{raw}'"));
-    }
-
-    private static string? Value(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrWhiteSpace(values[0]) ? values[0]!.Trim() : null;
 
     private static (DecisionQuery?, IActionResult?) Bad(string field, string message) => (null, ApiResults.BadRequest(field, message));
 }

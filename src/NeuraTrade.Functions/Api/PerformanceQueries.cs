@@ -67,36 +67,20 @@ public static class PerformanceQueries
 
     public static (OutcomeQuery? Query, IActionResult? Problem) Read(IQueryCollection query, DateTimeOffset now)
     {
-        string? symbol = null;
-        if (Value(query, "symbol") is { } rawSymbol)
+        var (symbol, strategy, badFilter) = QueryFilters.SymbolAndStrategy(query);
+        if (badFilter is not null)
         {
-            if (!MarketSymbol.TryNormalize(rawSymbol, out var normalized))
-            {
-                return Bad("symbol", $"'{rawSymbol}' is not a symbol of the form BASE/QUOTE");
-            }
-
-            symbol = normalized;
+            return (null, badFilter);
         }
 
-        TradingStrategy? strategy = null;
-        if (Value(query, "strategy") is { } rawStrategy)
-        {
-            if (!TradingStrategies.TryParse(rawStrategy, out var parsed))
-            {
-                return Bad("strategy", $"'{rawStrategy}' is not a strategy ({string.Join(", ", TradingStrategies.Names)})");
-            }
-
-            strategy = parsed;
-        }
-
-        var model = Value(query, "model");
+        var model = QueryFilters.Value(query, "model");
         if (model is not null && (model.Length > MaxModelLength || model.Any(char.IsControl)))
         {
             return Bad("model", $"'model' must be a model name of at most {MaxModelLength} printable characters");
         }
 
-        var (from, badFrom) = Time(query, "from");
-        var (to, badTo) = Time(query, "to");
+        var (from, badFrom) = QueryFilters.Time(query, "from");
+        var (to, badTo) = QueryFilters.Time(query, "to");
         if ((badFrom ?? badTo) is { } badTime)
         {
             return (null, badTime);
@@ -111,21 +95,6 @@ public static class PerformanceQueries
 
         return (new OutcomeQuery(symbol, strategy, model, start, end, OutcomeQuery.MaxLimit), null);
     }
-
-    private static (DateTimeOffset? Time, IActionResult? Problem) Time(IQueryCollection query, string name)
-    {
-        if (Value(query, name) is not { } raw)
-        {
-            return (null, null);
-        }
-
-        return DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? (time, null)
-            : (null, ApiResults.BadRequest(name, $"'{name}' must be an ISO 8601 time such as 2026-03-02T10:00:00Z, not '{raw}'"));
-    }
-
-    private static string? Value(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrWhiteSpace(values[0]) ? values[0]!.Trim() : null;
 
     private static (OutcomeQuery?, IActionResult?) Bad(string field, string message) => (null, ApiResults.BadRequest(field, message));
 }
