@@ -1,13 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
+using Azure.Core.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,49 +14,71 @@ using NeuraTrade.Functions.Composition;
 namespace NeuraTrade.Cli.Bench;
 
 /// <summary>
-/// A scan of 10 symbols against a loopback OpenAI-compatible server that answers after 300 ms, then 0 ms:
-/// scan wall time over one call's time. The LLM calls of a scan run concurrently, so the first ratio should
-/// be close to 1 (target ≤ 1.25); the 0 ms ratio shows the engine's own overhead per scan.
+/// A scan of the 10 bundled X/BTC markets (one replay clock) against a loopback OpenAI-compatible server that answers
+/// after 300 ms, then 0 ms: scan wall time over one call's time. The LLM calls of a scan run concurrently, so the first
+/// ratio should be close to 1; the 0 ms ratio shows the engine's own overhead per scan. The model buys three of the
+/// symbols (the others it holds), so every scan also places entries through the admission; the positions are closed by
+/// hand after each scan, untimed, so the next scan enters again. Every scan's Table Storage requests are counted
+/// (<see cref="StorageRoundTrips"/>): what the scan waits for on storage.
 /// </summary>
 internal sealed class ScanConcurrencyBenchmark : IBenchmark
 {
-    private const int SymbolCount = 10;
+    public const int SymbolCount = 10;
     private static readonly int[] DelaysMs = [300, 0];
 
     public string Name => "scan-concurrency";
 
-    public string Description => "Scan wall time over one LLM call's time, 10 symbols, loopback LLM at 300 ms and 0 ms.";
+    public string Description => "Scan wall time over one LLM call's time and the scan's storage round trips, 10 symbols (3 enter), loopback LLM at 300 ms and 0 ms.";
+
+    /// <summary>The symbols the bench's model buys: three of the ten, not the first (whose decision is the one timed alone).</summary>
+    public static bool Buys(string symbol) => symbol is "DASH/BTC" or "LTC/BTC" or "XLM/BTC";
 
     public async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var delay = new System.Runtime.CompilerServices.StrongBox<int>(0);
-        await using var llm = await StartLlmAsync(delay, cancellationToken);
+        await using var llm = await BenchLlm.StartAsync(0, cancellationToken);
+        llm.Buys = Buys;
         var port = Azurite.FreePort();
         await using var azurite = await Azurite.EnsureAsync(port, location: null, Console.WriteLine, cancellationToken);
-        using var host = Build(Azurite.ConnectionString(port), llm.Endpoint);
-        var exchange = host.Services.GetRequiredService<IExchange>();
-        var symbols = exchange.Markets.Order(StringComparer.Ordinal).Take(SymbolCount).ToArray();
-        var engine = host.Services.GetRequiredService<ScalpingEngine>();
+        using var replay = ReplayUniverse.Create(SymbolCount);
+        var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var roundTrips = new StorageRoundTrips(prefix);
+        using var host = Build(Azurite.ConnectionString(port), prefix, llm.Endpoint, replay.Directory, roundTrips);
         var maker = host.Services.GetRequiredService<DecisionMaker>();
-        var portfolio = new PortfolioSnapshot("USDT", 10_000m, 0, false, 0m);
+
+        // The usage ledger writes behind on a loop of its own: started here, its writes are no scan's.
+        host.Services.GetRequiredService<ILlmUsageLedger>();
+        var portfolio = new PortfolioSnapshot("BTC", 100m, 0, false, 0m);
         var results = new List<object>();
 
         foreach (var ms in DelaysMs)
         {
-            delay.Value = ms;
-            var market = await maker.ReadMarketAsync(symbols[0], cancellationToken);
+            llm.DelayMs = ms;
+            var market = await maker.ReadMarketAsync(replay.Symbols[0], cancellationToken);
             await maker.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Api, cancellationToken);
-            await engine.RunScanAsync(cancellationToken);
+            await CountedScanAsync(host, roundTrips, cancellationToken);
 
             var single = await MedianAsync(settings.Repeats, () => maker.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Api, cancellationToken));
             var calls = llm.Calls;
-            var scan = await MedianAsync(settings.Repeats, () => engine.RunScanAsync(cancellationToken));
+            var scans = new List<CountedScan>();
+            for (var i = 0; i < settings.Repeats; i++)
+            {
+                scans.Add(await CountedScanAsync(host, roundTrips, cancellationToken));
+            }
+
+            var scan = scans.Select(s => s.Wall).Order().ElementAt(scans.Count / 2);
             var perScan = (llm.Calls - calls) / (double)settings.Repeats;
             var ratio = scan.TotalMilliseconds / single.TotalMilliseconds;
-            results.Add(new { llm_delay_ms = ms, symbols = symbols.Length, llm_calls_per_scan = perScan, scan_ms = Math.Round(scan.TotalMilliseconds, 1), one_call_ms = Math.Round(single.TotalMilliseconds, 1), ratio = Math.Round(ratio, 2) });
+            var trips = scans.Select(s => s.RoundTrips).Distinct().ToList();
+            var entries = scans.Select(s => s.Entries).Distinct().ToList();
+            results.Add(new
+            {
+                llm_delay_ms = ms, symbols = replay.Symbols.Count, llm_calls_per_scan = perScan, entries_per_scan = entries, storage_round_trips_per_scan = trips,
+                storage_round_trips_by_kind = scans[^1].ByKind, scan_ms = Math.Round(scan.TotalMilliseconds, 1), one_call_ms = Math.Round(single.TotalMilliseconds, 1), ratio = Math.Round(ratio, 2),
+            });
             if (!settings.Json)
             {
-                Console.WriteLine($"LLM {ms,3} ms: scan of {symbols.Length} symbols ({perScan:0} LLM calls) {scan.TotalMilliseconds,8:0.0} ms / one decision {single.TotalMilliseconds,7:0.0} ms = {ratio:0.00}{(ms > 0 ? " (target <= 1.25)" : " (engine overhead)")}");
+                Console.WriteLine($"LLM {ms,3} ms: scan of {replay.Symbols.Count} symbols ({perScan:0} LLM calls, {string.Join("/", entries)} entries) {scan.TotalMilliseconds,8:0.0} ms / one decision {single.TotalMilliseconds,7:0.0} ms = {ratio:0.00}{(ms > 0 ? " (target <= 1.15)" : " (engine overhead)")}");
+                Console.WriteLine($"             storage round trips per scan: {string.Join("/", trips)} ({string.Join(", ", scans[^1].ByKind.Select(k => $"{k.Key} x{k.Value}"))})");
             }
         }
 
@@ -75,26 +90,71 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         return 0;
     }
 
-    private static IHost Build(string storage, string llmEndpoint)
+    /// <summary>
+    /// One scan, timed, with its storage requests counted; then (untimed, uncounted) the positions it opened are closed
+    /// by hand, so the next scan finds the same book.
+    /// </summary>
+    internal static async Task<CountedScan> CountedScanAsync(IHost host, StorageRoundTrips roundTrips, CancellationToken cancellationToken)
+    {
+        var engine = host.Services.GetRequiredService<ScalpingEngine>();
+        ScanReport report;
+        TimeSpan wall;
+        int count;
+        IReadOnlyDictionary<string, int> byKind;
+        using (var scope = roundTrips.Begin())
+        {
+            var started = Stopwatch.GetTimestamp();
+            report = await engine.RunScanAsync(cancellationToken);
+            wall = Stopwatch.GetElapsedTime(started);
+            count = scope.Count;
+            byKind = scope.ByKind;
+        }
+
+        var control = host.Services.GetRequiredService<ScalpingControl>();
+        foreach (var position in await host.Services.GetRequiredService<IPositionStore>().GetOpenAsync(cancellationToken))
+        {
+            await control.ClosePositionAsync(position.Id, cancellationToken);
+        }
+
+        return new CountedScan(wall, count, byKind, report.Symbols.Count(s => s.Opened is not null), report.Symbols.Count);
+    }
+
+    internal static IHost Build(string storage, string prefix, string llmEndpoint, string replayDirectory, StorageRoundTrips roundTrips)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
+            ["Storage:TablePrefix"] = prefix,
             ["AI:Provider"] = "openai",
             ["AI:Model"] = "gpt-4o-mini",
             ["AI:ApiKey"] = "bench",
             ["AI:Endpoint"] = llmEndpoint,
             ["AI:MaxConcurrency"] = SymbolCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AI:DailyBudgetUsd"] = "0",
+            ["Scalping:FanOut"] = "off",
+
+            // Every symbol asks the brain (the screen would spare some the call).
+            ["Scalping:Screen"] = "false",
             ["Scalping:MaxPositions"] = "100",
             ["Scalping:MaxSpreadPercent"] = "100",
-            ["Scalping:Symbols"] = string.Join(',', Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", "candles"), "*.csv")
-                .Select(f => Path.GetFileNameWithoutExtension(f).Split('-')[0].Replace('_', '/')).Order(StringComparer.Ordinal).Take(SymbolCount)),
+            ["Scalping:Symbols"] = string.Join(',', Directory.EnumerateFiles(replayDirectory, "*.csv").Select(f => Path.GetFileNameWithoutExtension(f).Split('-')[0].Replace('_', '/')).Order(StringComparer.Ordinal)),
+            ["Exchange:ReplayDirectory"] = replayDirectory,
+            ["Exchange:QuoteCurrency"] = "BTC",
+            ["Exchange:StartingBalance"] = "100",
+            ["Exchange:MinNotional"] = "0.0001",
+            ["Scalping:MinOrderNotional"] = "0.001",
+            ["Scalping:MaxPositionSize"] = "1",
+            ["Scalping:MaxDailyLoss"] = "0.5",
+            ["Scalping:MaxDrawdown"] = "0.75",
+
+            // The hand closes between scans lose the spread and fees: no loss-streak pause, or the entries would stop.
+            ["Scalping:MaxConsecutiveLosses"] = "0",
+            ["Scalping:PositionHoldTime"] = "00:05:00",
         });
         builder.Logging.ClearProviders();
         builder.AddNeuraTrade();
+        builder.Services.AddSingleton<HttpPipelinePolicy>(roundTrips);
         return builder.Build();
     }
 
@@ -111,54 +171,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         times.Sort();
         return times[times.Count / 2];
     }
-
-    private static async Task<LoopbackLlm> StartLlmAsync(System.Runtime.CompilerServices.StrongBox<int> delay, CancellationToken cancellationToken)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new LoopbackLlm(app);
-        app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
-        {
-            Interlocked.Increment(ref server.CallCount);
-            var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync(ctx.RequestAborted))!;
-            var symbol = JsonNode.Parse(body["messages"]![1]!["content"]!.GetValue<string>())!["symbol"]!.GetValue<string>();
-            if (delay.Value > 0)
-            {
-                await Task.Delay(delay.Value, ctx.RequestAborted);
-            }
-
-            var answer = new JsonObject
-            {
-                ["symbol"] = symbol, ["action"] = "hold", ["side"] = null, ["size_percent"] = 0, ["entry_price"] = null, ["stop_loss"] = null,
-                ["take_profit"] = null, ["order_type"] = "market", ["confidence"] = 0.3, ["reasoning"] = "bench", ["market_analysis"] = "bench",
-                ["risk_assessment"] = "bench", ["invalidation"] = "bench",
-            };
-            return Results.Json(new JsonObject
-            {
-                ["id"] = "chatcmpl-bench", ["object"] = "chat.completion", ["created"] = 1_700_000_000, ["model"] = "gpt-4o-mini",
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer.ToJsonString() }, ["finish_reason"] = "stop" }),
-                ["usage"] = new JsonObject { ["prompt_tokens"] = 700, ["completion_tokens"] = 80, ["total_tokens"] = 780 },
-            });
-        });
-        await app.StartAsync(cancellationToken);
-        server.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1";
-        return server;
-    }
-
-    private sealed class LoopbackLlm(WebApplication app) : IAsyncDisposable
-    {
-        public int CallCount;
-
-        public string Endpoint { get; set; } = string.Empty;
-
-        public int Calls => Volatile.Read(ref CallCount);
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
 }
+
+/// <summary>One scan of the bench: its wall time, its storage requests (all and by kind), its entries and symbols.</summary>
+internal sealed record CountedScan(TimeSpan Wall, int RoundTrips, IReadOnlyDictionary<string, int> ByKind, int Entries, int Symbols);
