@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Scalping;
@@ -31,7 +32,7 @@ public static class LlmComposition
             .ValidateOnStart();
 
         services.AddSingleton<LlmCircuits>();
-        services.AddSingleton(sp => sp.GetRequiredService<TradingToolbox>().CreateRegistry());
+        services.AddSingleton(sp => WithArbitrageTools(sp.GetRequiredService<TradingToolbox>().CreateRegistry(), sp));
         services.AddSingleton<IToolCatalog>(sp => sp.GetRequiredService<ToolRegistry>());
         services.AddSingleton<TradingToolbox>();
         // The reviewer is keyed so that only EntryReview (and through it the EntryPipeline every entry takes) picks it up.
@@ -61,6 +62,13 @@ public static class LlmComposition
         });
         return services;
     }
+
+    /// <summary>
+    /// The arbitrage tools join the registry when the host composes an <see cref="ArbitrageDesk"/> (they read its venues);
+    /// without one, strategy <c>arbitrage</c> is offered no tools and decides from its prompt alone.
+    /// </summary>
+    public static ToolRegistry WithArbitrageTools(ToolRegistry registry, IServiceProvider sp) =>
+        sp.GetService<ArbitrageDesk>() is { } desk ? new ArbitrageToolbox(desk).Register(registry) : registry;
 
     /// <summary>
     /// LLM calls run in real time whatever market is traded: timeouts, retries, the circuit breaker, latency and the

@@ -27,6 +27,9 @@ public sealed class ArbitrageDesk(
 {
     public IReadOnlyList<ArbitrageVenue> Venues => venues;
 
+    /// <summary>The settings the desk's scans are judged by (the arbitrage tools report them beside the numbers).</summary>
+    public ArbitrageOptions Options => options;
+
     public static string BuyClientOrderId(string decisionId) => ClientOrderIds.Entry("ab-" + decisionId);
 
     public static string SellClientOrderId(string decisionId) => ClientOrderIds.Entry("as-" + decisionId);

@@ -35,8 +35,9 @@ public sealed class LlmBrain(
     public async Task<TradeProposal> ProposeAsync(BrainRequest request, CancellationToken cancellationToken)
     {
         var symbol = request.Market.Symbol;
-        var messages = PromptBuilder.ForDecision(request, _options);
-        var call = await _caller.CallAsync(messages, _format, tools.GetToolsForStrategy(request.Strategy, request.Source), "decision", symbol, cancellationToken);
+        var offered = tools.GetToolsForStrategy(request.Strategy, request.Source);
+        var messages = PromptBuilder.ForDecision(request, _options, offered);
+        var call = await _caller.CallAsync(messages, _format, offered, "decision", symbol, cancellationToken);
         if (call.Failure is { } failure)
         {
             return Hold(failure, call.Trace);

@@ -67,11 +67,23 @@ public static class PromptBuilder
         "setup_strength": 0..1 or null}. confidence: how sure you are of the trend read; setup_strength: how strong the best entry setup is.
         """;
 
-    public static IList<ChatMessage> ForDecision(BrainRequest request, BrainOptions options) =>
+    /// <summary>
+    /// The decision's messages. For <c>arbitrage</c> with tools <paramref name="offered"/>, the system prompt names them: the
+    /// venue tools re-read every venue now, which the prompt's pairs (read before the call) cannot. The other strategies'
+    /// prompts are unchanged (recorded cassettes are keyed by them).
+    /// </summary>
+    public static IList<ChatMessage> ForDecision(BrainRequest request, BrainOptions options, IReadOnlyList<AIFunction>? offered = null) =>
     [
-        new(ChatRole.System, SystemPrompt(request.Strategy, options)),
+        new(ChatRole.System, request.Strategy == TradingStrategy.Arbitrage && offered is { Count: > 0 }
+            ? SystemPrompt(request.Strategy, options) + "\n" + ArbitrageToolsNote(offered)
+            : SystemPrompt(request.Strategy, options)),
         new(ChatRole.User, UserPrompt(request)),
     ];
+
+    /// <summary>The arbitrage prompt's line on the tools it is offered, by their names.</summary>
+    public static string ArbitrageToolsNote(IReadOnlyList<AIFunction> offered) =>
+        $"Tools offered: {string.Join(", ", offered.Select(t => t.Name))}. They read every venue now (find_arbitrage judges each pair again from fresh books and balances, "
+        + "get_venue_books shows the depth, get_inventory what each venue holds); call them when the pairs above may have moved or the depth matters. Still only a pair the desk finds tradable is traded.";
 
     public static IList<ChatMessage> ForAnalysis(MarketSnapshot market) =>
     [

@@ -10,15 +10,21 @@ public enum TradingToolKind
     MarketData,
     Portfolio,
     Execution,
+
+    /// <summary>Reads the arbitrage venues (books, inventory, the pairs' net edges): offered to <c>arbitrage</c> only.</summary>
+    Arbitrage,
 }
 
 /// <summary>A tool the model may call: its kind decides which strategies get it.</summary>
 public sealed record TradingTool(string Name, TradingToolKind Kind, AIFunction Function);
 
 /// <summary>
-/// The tools the model can call, by name and by strategy. Market data and portfolio tools go to every
-/// trading strategy; <c>analysis</c> gets market data only; execution tools are offered only when
-/// <c>AI:ExecutionTools</c> is on and never during scans (the engine executes scan decisions itself).
+/// The tools the model can call, by name and by strategy. Market data, portfolio and execution tools read and trade the
+/// scalper's single exchange and account: <c>scalping</c> gets them all, <c>analysis</c> market data only, and execution
+/// tools are offered only when <c>AI:ExecutionTools</c> is on and never during scans (the engine executes scan decisions
+/// itself). <c>arbitrage</c> gets only the arbitrage tools, which read every venue: the single exchange is not one of its
+/// venues (its book and balances would be another market's, and a <c>place_order</c> there would open the one-venue
+/// scalping long an arbitrage must never become).
 /// Every call is recorded in the current <see cref="LlmCallScope"/>.
 /// </summary>
 public sealed class ToolRegistry(bool executionToolsEnabled) : IToolCatalog
@@ -41,9 +47,10 @@ public sealed class ToolRegistry(bool executionToolsEnabled) : IToolCatalog
         _tools.Values
             .Where(t => t.Kind switch
             {
-                TradingToolKind.MarketData => true,
-                TradingToolKind.Portfolio => strategy != TradingStrategy.Analysis,
-                TradingToolKind.Execution => executionToolsEnabled && source == DecisionSource.Api && strategy != TradingStrategy.Analysis,
+                TradingToolKind.MarketData => strategy != TradingStrategy.Arbitrage,
+                TradingToolKind.Portfolio => strategy == TradingStrategy.Scalping,
+                TradingToolKind.Execution => executionToolsEnabled && source == DecisionSource.Api && strategy == TradingStrategy.Scalping,
+                TradingToolKind.Arbitrage => strategy == TradingStrategy.Arbitrage,
                 _ => false,
             })
             .OrderBy(t => t.Name, StringComparer.Ordinal)
