@@ -55,12 +55,13 @@ internal static class BacktestCommand
         profile.AcceptOnlyFromAmong([.. ScalpingProfiles.Names]);
         var json = new Option<string?>("--json") { Description = "Write metrics and trades as JSON to this file." };
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report to this file." };
+        var venues = new Option<string?>("--venues") { Description = "With --strategy arbitrage: a JSON file of venues (the Arbitrage section's shape: Venues with Name, Symbol, ReplayDirectory, TakerFeePercent…) instead of --data (docs/arbitrage.md)." };
         var plain = new Option<bool>("--no-anonymize") { Description = "Show the LLM real symbols, dates and prices (default: anonymized)." };
         var engine = new Option<string>("--engine") { Description = "auto (default), full (the live engine candle by candle) or fast (rules brain only; proven identical to full).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. BacktestEngines.Names]);
 
         var config = ConfigFiles.Option();
-        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, strategy, symbol, from, to, brain, cassette, profile, json, html, plain, engine, config };
+        var command = new Command("backtest", "Run the scalping engine over historical candles and report honest numbers.") { data, strategy, symbol, from, to, brain, cassette, profile, json, html, plain, engine, config, venues };
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -68,7 +69,12 @@ internal static class BacktestCommand
                 var files = (parse.GetValue(data) ?? []).SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
                 if (parse.GetValue(strategy) == "arbitrage")
                 {
-                    return await ArbitrageBacktestCommand.RunAndReportAsync(files, Configuration(parse.GetValue(config) ?? []), parse.GetValue(json));
+                    return await ArbitrageBacktestCommand.RunAndReportAsync(files, parse.GetValue(venues), Configuration(parse.GetValue(config) ?? []), parse.GetValue(json), parse.GetValue(html));
+                }
+
+                if (parse.GetValue(venues) is not null)
+                {
+                    throw new ArgumentException("--venues is for --strategy arbitrage");
                 }
 
                 var markets = LoadMarkets(files.Count > 0 ? files : [Path.Combine("data", "candles", "BTC_USDT-5m.csv")], parse.GetValue(symbol));

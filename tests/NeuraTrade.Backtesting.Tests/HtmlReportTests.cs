@@ -72,7 +72,7 @@ public sealed class HtmlReportTests
         }
     }
 
-    private static async Task<string> ChromiumAsync(string profileRoot, params string[] args)
+    internal static async Task<string> ChromiumAsync(string profileRoot, params string[] args)
     {
         var start = new ProcessStartInfo(ChromiumFactAttribute.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={System.IO.Path.Combine(profileRoot, "profile")}"])

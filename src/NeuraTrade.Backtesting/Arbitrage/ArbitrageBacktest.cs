@@ -34,6 +34,8 @@ public static class ArbitrageBacktest
         var startQuote = new decimal[feeds.Count];
         var trades = new List<ArbitrageBacktestTrade>();
         var held = new List<ArbitrageBacktestHold>();
+        var edges = new List<ArbitrageEdgePoint>(minutes.Count);
+        var history = new List<ArbitrageInventoryPoint>();
         var best = decimal.MinValue;
         DateTimeOffset? bestAt = null;
         string? bestPair = null;
@@ -57,8 +59,18 @@ public static class ArbitrageBacktest
                 venues[v] = new VenueBook(feeds[v].Venue, ReplayMarketData.ModelOrderBook(ticker, books, null), feeds[v].TakerFeePercent, feeds[v].SlippagePercent, feeds[v].QuoteRate, baseHeld[v], quoteHeld[v]);
             }
 
+            if (!started)
+            {
+                history.Add(new ArbitrageInventoryPoint(at, [.. baseHeld], [.. quoteHeld]));
+            }
+
             started = true;
             var scan = OpportunityFinder.Scan(venues, options);
+            if (scan.Best is { } seen)
+            {
+                edges.Add(new ArbitrageEdgePoint(at, seen.TopNetEdgePercent, $"buy {seen.BuyVenue}, sell {seen.SellVenue}"));
+            }
+
             if (scan.Best is { } top && top.TopNetEdgePercent > best)
             {
                 (best, bestAt, bestPair) = (top.TopNetEdgePercent, at, $"buy {top.BuyVenue}, sell {top.SellVenue}");
@@ -83,11 +95,28 @@ public static class ArbitrageBacktest
             baseHeld[s] -= trade.Amount;
             quoteHeld[s] += sell.Cost - sell.Fee;
             var profit = ((sell.Cost - sell.Fee) * feeds[s].QuoteRate) - ((buy.Cost + buy.Fee) * feeds[b].QuoteRate);
-            trades.Add(new ArbitrageBacktestTrade(at, trade.BuyVenue, trade.SellVenue, trade.Amount, buy.Price, sell.Price, buy.Fee, sell.Fee, trade.NetEdgePercent, trade.ExpectedProfit, profit));
+            // As the desk records a live one: the profit in percent of the buy's cost in the reference currency.
+            var captured = buy.Cost > 0m ? Math.Round(profit / (buy.Cost * feeds[b].QuoteRate) * 100m, 6, MidpointRounding.ToZero) : 0m;
+            trades.Add(new ArbitrageBacktestTrade(at, trade.BuyVenue, trade.SellVenue, trade.Amount, buy.Price, sell.Price, buy.Fee, sell.Fee, trade.NetEdgePercent, trade.ExpectedProfit, profit)
+            {
+                CapturedNetEdgePercent = captured,
+                BuyFeeValue = buy.Fee * feeds[b].QuoteRate,
+                SellFeeValue = sell.Fee * feeds[s].QuoteRate,
+            });
+            history.Add(new ArbitrageInventoryPoint(at, [.. baseHeld], [.. quoteHeld]));
         }
 
         var inventory = feeds.Select((f, v) => new ArbitrageVenueInventory(f.Venue, f.Symbol, startBase[v], startQuote[v], baseHeld[v], quoteHeld[v])).ToList();
-        return new ArbitrageBacktestReport(minutes.Count, bestAt is null ? 0m : best, bestAt, bestPair, trades, held, inventory, options.MinNetEdgePercent);
+        if (edges.Count > 0 && (history.Count == 0 || history[^1].Time != edges[^1].Time))
+        {
+            history.Add(new ArbitrageInventoryPoint(edges[^1].Time, [.. baseHeld], [.. quoteHeld]));
+        }
+
+        return new ArbitrageBacktestReport(minutes.Count, bestAt is null ? 0m : best, bestAt, bestPair, trades, held, inventory, options.MinNetEdgePercent)
+        {
+            Edges = edges,
+            InventoryHistory = history,
+        };
     }
 
     /// <summary>
