@@ -106,7 +106,15 @@ public sealed class ArbitrageReportTests
                 Assert.Equal(venue.GetProperty("end_base").GetDecimal() - venue.GetProperty("start_base").GetDecimal(), venue.GetProperty("base_drift").GetDecimal());
                 Assert.Equal(venue.GetProperty("end_quote").GetDecimal() - venue.GetProperty("start_quote").GetDecimal(), venue.GetProperty("quote_drift").GetDecimal());
                 var drift = venue.GetProperty("base_drift").GetDecimal();
-                Assert.Equal(drift > 0m ? $"send {drift.ToString(CultureInfo.InvariantCulture)} BTC" : drift < 0m ? $"receive {(-drift).ToString(CultureInfo.InvariantCulture)} BTC" : "nothing", row[8]);
+                // A venue that gained BTC sends it back and receives the quote it paid for it, and the other way round.
+                var quoteDrift = venue.GetProperty("quote_drift").GetDecimal();
+                var quote = venue.GetProperty("symbol").GetString()!.Split('/')[1];
+                Assert.True(drift * quoteDrift < 0m, $"{name}: base drift {drift} and quote drift {quoteDrift} should be of opposite signs");
+                Assert.Equal(
+                    drift > 0m
+                        ? $"send {drift.ToString(CultureInfo.InvariantCulture)} BTC, receive {(-quoteDrift).ToString(CultureInfo.InvariantCulture)} {quote}"
+                        : $"receive {(-drift).ToString(CultureInfo.InvariantCulture)} BTC, send {quoteDrift.ToString(CultureInfo.InvariantCulture)} {quote}",
+                    row[8]);
             }
 
             Assert.DoesNotContain("<script", await File.ReadAllTextAsync(html), StringComparison.OrdinalIgnoreCase);

@@ -59,7 +59,7 @@ public static class ArbitrageHtml
         foreach (var i in report.Inventory)
         {
             var asset = MarketSymbol.Base(i.Symbol);
-            var rebalance = i.BaseDrift > 0m ? $"send {D(i.BaseDrift)} {asset}" : i.BaseDrift < 0m ? $"receive {D(-i.BaseDrift)} {asset}" : "nothing";
+            var rebalance = string.Join(", ", new[] { Move(i.BaseDrift, asset), Move(i.QuoteDrift, MarketSymbol.Quote(i.Symbol)) }.Where(m => m is not null).DefaultIfEmpty("nothing"));
             html.Append(H($"<tr data-venue=\"{E(i.Venue)}\"><td>{E(i.Venue)}</td><td>{E(i.Symbol)}</td><td>{D(i.StartBase)}</td><td>{D(i.EndBase)}</td><td>{D(i.BaseDrift)}</td><td>{D(i.StartQuote)}</td><td>{D(i.EndQuote)}</td><td>{D(i.QuoteDrift)}</td><td>{E(rebalance)}</td></tr>"));
         }
 
@@ -167,6 +167,10 @@ public static class ArbitrageHtml
     /// <summary>5 at <paramref name="hi"/>, <see cref="Height"/> − 5 at <paramref name="lo"/>.</summary>
     private static double Y(decimal value, decimal lo, decimal hi) =>
         5d + ((double)((hi - value) / (hi - lo)) * (Height - 10));
+
+    /// <summary>What a venue sends (it gained) or receives (it lost) to be back where it started; null for no drift.</summary>
+    private static string? Move(decimal drift, string asset) =>
+        drift > 0m ? $"send {D(drift)} {asset}" : drift < 0m ? $"receive {D(-drift)} {asset}" : null;
 
     private static void Row(StringBuilder html, string key, string name, string value) =>
         html.Append(H($"<tr data-metric=\"{key}\"><td>{E(name)}</td><td>{E(value)}</td></tr>"));
