@@ -125,6 +125,30 @@ public sealed class ArbitrageReportTests
         }
     }
 
+    [Fact]
+    public async Task The_venues_of_a_config_file_run_when_no_data_and_no_venue_file_is_given()
+    {
+        var dir = Directory.CreateTempSubdirectory("nt-arb-config-");
+        try
+        {
+            // The Arbitrage section of a --config file (the files every command reads), fees 0.02% on both venues.
+            var config = Path.Combine(dir.FullName, "settings.json");
+            var venues = JsonDocument.Parse(await File.ReadAllTextAsync(VenueFile(dir.FullName, feePercent: 0.02m, startingValue: 10_000_000m))).RootElement;
+            await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Arbitrage = venues }));
+            var json = Path.Combine(dir.FullName, "a.json");
+
+            var (code, stdout, stderr) = await CliAsync(dir.FullName, "backtest", "--strategy", "arbitrage", "--config", config, "--json", json);
+
+            Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            Assert.Equal(93, document.RootElement.GetProperty("trades").GetArrayLength());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("missing", "--venues", "no such file")]
     [InlineData("{ not json", "--venues", "not valid JSON")]
