@@ -166,7 +166,8 @@ public sealed class ScanFanOut(
             var outcome = result is not null
                 ? new FanOutEvent(request.Interval, now, _owner, FanOutOutcome.Scanned, result.Outcome, result.DecisionId)
                 : new FanOutEvent(request.Interval, now, _owner, FanOutOutcome.Failed, failure);
-            await progress.SettleAsync(held, keep ? request.End : now, outcome, CancellationToken.None);
+            // Given back: lapsed since the interval's start, so a retry on any instance takes it, even one whose clock is behind.
+            await progress.SettleAsync(held, keep ? request.End : request.Start, outcome, CancellationToken.None);
         }
         else if (keep)
         {
