@@ -202,6 +202,56 @@ public sealed class LocalHostQueueTests(AzuriteFixture azurite)
         Assert.Contains($"ticker feed broke for {failing}", broken.GetProperty("last_drop").GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A message already delivered maxDequeueCount (3) times whose runs never completed (their processes died: here, three
+    /// receives that were never deleted) is moved to the poison queue on its next delivery without running: no decision.
+    /// </summary>
+    [Fact]
+    public async Task A_message_dequeued_more_often_than_allowed_without_completing_goes_to_the_poison_queue_unrun()
+    {
+        var queueName = AzuriteFixture.UniqueQueue();
+        var queue = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var poison = new QueueClient(azurite.ConnectionString, QueueSymbolScanQueue.PoisonName(queueName), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await poison.CreateIfNotExistsAsync();
+        var body = SymbolScanRequest.For(ScanInterval.At(DateTimeOffset.UtcNow, TimeSpan.FromDays(1)), "ETH/BTC").ToJson();
+        await queue.SendMessageAsync(body);
+        for (var delivery = 1; delivery <= 3; delivery++)
+        {
+            // Taken and left (a run that died): visible again at once.
+            var taken = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1))).Value);
+            Assert.Equal(delivery, taken.DequeueCount);
+            await queue.UpdateMessageAsync(taken.MessageId, taken.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+        }
+
+        var logs = new CapturedLogs();
+        await using var host = await LoopbackFunctionHost.StartAsync(
+            azurite,
+            new Dictionary<string, string?>
+            {
+                [ScalpingOptions.ScanQueueSetting] = queueName,
+                [ScalpingOptions.ScheduleSetting] = "0 0 0 * * *",
+                ["Scalping:FanOut"] = "on",
+                ["Scalping:Symbols"] = "ETH/BTC",
+                ["Exchange:ReplayDirectory"] = "data/candles",
+                ["Exchange:QuoteCurrency"] = "BTC",
+                ["Exchange:StartingBalance"] = "100",
+                ["Scalping:PositionHoldTime"] = "00:05:00",
+            },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+
+        for (var i = 0; i < 600 && (await poison.PeekMessagesAsync(1)).Value.Length == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(body, Assert.Single((await poison.ReceiveMessagesAsync(10)).Value).Body.ToString());
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("was dequeued 4 times (maxDequeueCount 3) without completing", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id is FanOutLog.SymbolScannedId or FanOutLog.SymbolScanDroppedId);
+        Assert.Empty(await host.App.Services.GetRequiredService<IDecisionStore>().GetLatestAsync("ETH/BTC", 10, CancellationToken.None));
+    }
+
     /// <summary>The app's exchange, but its ticker for one symbol fails with an exception no adapter should throw; tickers counted per symbol.</summary>
     public class FailingSymbolExchange : DispatchProxy
     {
