@@ -63,7 +63,10 @@ public sealed class ScalpingFunctions(
         }
         catch (Exception ex) when (message.DequeueCount >= queueHost.MaxDequeueCount && ex is not OperationCanceledException)
         {
-            logger.SymbolScanPoisoned(message.MessageId, queue.PoisonQueueName, message.DequeueCount, NeuraTrade.Core.Diagnostics.FailureLogging.Reason(ex));
+            // The last attempt: the host moves the message to the poison queue once this throws.
+            var reason = NeuraTrade.Core.Diagnostics.FailureLogging.Reason(ex);
+            logger.SymbolScanPoisoned(message.MessageId, queue.PoisonQueueName, message.DequeueCount, reason);
+            await scans.RecordPoisonedAsync(request, reason, CancellationToken.None);
             throw;
         }
     }

@@ -43,7 +43,9 @@ public static class StorageComposition
         services.AddSingleton<ILlmUsageLedger>(sp => new WriteBehindLlmUsageLedger(
             sp.GetRequiredService<TableLlmUsageLedger>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WriteBehindLlmUsageLedger>>()));
-        services.AddSingleton<IScanClaimStore, TableScanClaimStore>();
+        services.AddSingleton<TableScanClaimStore>();
+        services.AddSingleton<IScanClaimStore>(sp => sp.GetRequiredService<TableScanClaimStore>());
+        services.AddSingleton<IFanOutProgress>(sp => sp.GetRequiredService<TableScanClaimStore>());
         services.AddSingleton<IEntryAdmission, TableEntryAdmission>();
         services.AddSingleton(_ => QueueServiceTarget.Resolve(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<QueueServiceTarget>().CreateScanQueue(ScanQueueName(configuration)));

@@ -6,15 +6,24 @@ namespace NeuraTrade.Storage;
 
 /// <summary>
 /// Claims in the <c>scanclaims</c> table, one row per key. A free key is taken with insert-if-absent (409 when another
-/// process inserted first); a lapsed one is taken over with an ETag-conditional replace (412 when another process
+/// process inserted first); a lapsed one is taken over with an ETag-conditional merge (412 when another process
 /// took it over first). Release deletes the row only under the claim's own ETag.
+/// The fan-out's progress (<see cref="IFanOutProgress"/>) lives in the same rows: a symbol's claim carries its last
+/// settled scan (<c>Scan*</c> columns), which takeovers and renewals merge around and so keep; a message that did not
+/// scan writes <c>dropped-{symbol}</c> (<c>Drop*</c> columns); the interval's claim carries what its dispatcher enqueued.
+/// Rows written before these columns read as "nothing recorded yet".
 /// </summary>
-public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore
+public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore, IFanOutProgress
 {
     /// <summary>Not in <see cref="TableNames"/> (owned elsewhere); prefixed like every table.</summary>
     public const string TableName = "scanclaims";
 
     private const string Partition = "claim";
+
+    private const string SymbolPrefix = "symbol-";
+    private const string DropPrefixKey = "dropped-";
+    private const string ScanPrefix = "Scan";
+    private const string DropPrefix = "Drop";
 
     public async Task<ScanClaim?> TryClaimAsync(string key, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -43,7 +52,8 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore
 
         try
         {
-            var replaced = await table.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            // Merged: the row's other columns (a symbol's last scan) stay for the status.
+            var replaced = await table.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Merge, cancellationToken);
             return new ScanClaim(key, owner, until, replaced.Headers.ETag?.ToString() ?? string.Empty);
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -59,7 +69,7 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore
         try
         {
             // Under the claim's own ETag: a claim that lapsed and was taken over (or released) is not renewed.
-            var replaced = await table.UpdateEntityAsync(entity, new ETag(claim.Token), TableUpdateMode.Replace, cancellationToken);
+            var replaced = await table.UpdateEntityAsync(entity, new ETag(claim.Token), TableUpdateMode.Merge, cancellationToken);
             return claim with { Until = until, Token = replaced.Headers.ETag?.ToString() ?? string.Empty };
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -80,4 +90,106 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore
             // Already gone, or lapsed and taken over by another owner: theirs now.
         }
     }
+
+    public async Task<bool> SettleAsync(ScanClaim claim, DateTimeOffset until, FanOutEvent outcome, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        var entity = Event(new TableEntity(Partition, claim.Key) { ["Owner"] = claim.Owner, ["Until"] = until }, ScanPrefix, outcome);
+        try
+        {
+            // One write under the claim's ETag: the claim's new end (the interval's, or now when given back) and the outcome.
+            await table.UpdateEntityAsync(entity, new ETag(claim.Token), TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task RecordDropAsync(string symbol, FanOutEvent drop, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        await table.UpsertEntityAsync(Event(new TableEntity(Partition, DropKey(symbol)), DropPrefix, drop), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task RecordDispatchAsync(ScanClaim intervalClaim, int enqueued, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        var entity = new TableEntity(Partition, intervalClaim.Key) { ["Enqueued"] = enqueued, ["DispatchedAt"] = at, ["DispatchedOwner"] = intervalClaim.Owner };
+        try
+        {
+            await table.UpdateEntityAsync(entity, new ETag(intervalClaim.Token), TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // The next interval's dispatcher took the row over already: its count is the one to show.
+        }
+    }
+
+    public async Task<FanOutSnapshot> ReadAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetTableAsync(TableName, cancellationToken);
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        string? interval = null, by = null;
+        int? enqueued = null;
+        DateTimeOffset? dispatchedAt = null;
+        if (rows.TryGetValue(ScanFanOut.IntervalKey, out var dispatch) && dispatch.GetString("Owner") is { } owner && owner.IndexOf('/', StringComparison.Ordinal) is var slash and > 0)
+        {
+            interval = owner[..slash];
+            by = owner[(slash + 1)..];
+
+            // The count is this dispatcher's only if it wrote it (a takeover merges around the previous one's columns).
+            if (dispatch.GetString("DispatchedOwner") == owner)
+            {
+                enqueued = dispatch.GetInt32("Enqueued");
+                dispatchedAt = dispatch.GetDateTimeOffset("DispatchedAt");
+            }
+        }
+
+        var symbols = new Dictionary<string, FanOutSymbolRow>(StringComparer.Ordinal);
+        foreach (var (key, row) in rows.Where(r => r.Key.StartsWith(SymbolPrefix, StringComparison.Ordinal)))
+        {
+            var dropped = rows.GetValueOrDefault(DropPrefixKey + key);
+            symbols[key] = new FanOutSymbolRow(row.GetString("Owner"), row.GetDateTimeOffset("Until"), ReadEvent(row, ScanPrefix), dropped is null ? null : ReadEvent(dropped, DropPrefix));
+        }
+
+        foreach (var (key, row) in rows.Where(r => r.Key.StartsWith(DropPrefixKey + SymbolPrefix, StringComparison.Ordinal)))
+        {
+            var symbolKey = key[DropPrefixKey.Length..];
+            if (!symbols.ContainsKey(symbolKey))
+            {
+                symbols[symbolKey] = new FanOutSymbolRow(null, null, null, ReadEvent(row, DropPrefix));
+            }
+        }
+
+        return new FanOutSnapshot(interval, by, enqueued, dispatchedAt, symbols);
+    }
+
+    /// <summary>The row of a symbol's last dropped message, beside its claim: <c>dropped-symbol-ETH-BTC</c>.</summary>
+    private static string DropKey(string symbol) => DropPrefixKey + ScanFanOut.SymbolKey(symbol);
+
+    private static TableEntity Event(TableEntity entity, string prefix, FanOutEvent e)
+    {
+        entity[prefix + "Interval"] = e.Interval;
+        entity[prefix + "At"] = e.At;
+        entity[prefix + "Instance"] = e.Instance;
+        entity[prefix + "Outcome"] = e.Outcome;
+
+        // A table string holds 32K characters; an outcome is a line or two.
+        entity[prefix + "Detail"] = e.Detail.Length > 2000 ? e.Detail[..2000] : e.Detail;
+        entity[prefix + "DecisionId"] = e.DecisionId ?? string.Empty; // Merged: an empty value, not a missing one, clears the last
+        return entity;
+    }
+
+    /// <summary>Null for a row with no such event (a claim row written before the progress columns, or not settled yet).</summary>
+    private static FanOutEvent? ReadEvent(TableEntity row, string prefix) =>
+        row.GetString(prefix + "Interval") is { } interval && row.GetDateTimeOffset(prefix + "At") is { } at
+            ? new FanOutEvent(interval, at, row.GetString(prefix + "Instance") ?? string.Empty, row.GetString(prefix + "Outcome") ?? string.Empty, row.GetString(prefix + "Detail") ?? string.Empty, row.GetString(prefix + "DecisionId") is { Length: > 0 } id ? id : null)
+            : null;
 }

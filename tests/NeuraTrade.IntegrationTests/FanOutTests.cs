@@ -51,6 +51,18 @@ public sealed class FanOutTests(AzuriteFixture azurite)
         await Task.WhenAll(copies.Select(m => Function(app).ScanSymbol(m, CancellationToken.None)));
         await AssertDecisionsAsync(app, 1);
 
+        // The status: the interval's three messages scanned, none pending; each symbol's copies dropped as duplicates.
+        var fanOut = (await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None)).FanOut!;
+        var interval = ScanInterval.At(Start, TimeSpan.FromSeconds(10)).Id;
+        Assert.Equal((interval, new FanOutCounts(3, 3, 0, 0, 0)), (fanOut.Interval, fanOut.Counts));
+        foreach (var symbol in fanOut.Symbols)
+        {
+            var decision = Assert.Single(await app.Get<IDecisionStore>().GetLatestAsync(symbol.Symbol, 10, CancellationToken.None));
+            Assert.Equal(("scanned", interval, FanOutOutcome.Scanned, decision.Id, Start), (symbol.State, symbol.LastScan!.Interval, symbol.LastScan.Outcome, symbol.LastScan.DecisionId, symbol.LastScan.At));
+            Assert.Equal((FanOutOutcome.Duplicate, interval), (symbol.LastDrop!.Outcome, symbol.LastDrop.Interval));
+            Assert.StartsWith("its claim is held", symbol.LastDrop.Detail, StringComparison.Ordinal);
+        }
+
         // Redelivered after the scans finished, still within the interval: nothing more.
         app.Time.Advance(TimeSpan.FromSeconds(5));
         await Task.WhenAll(copies.Take(3).Select(m => Function(app).ScanSymbol(m, CancellationToken.None)));
@@ -85,6 +97,15 @@ public sealed class FanOutTests(AzuriteFixture azurite)
         }
 
         await AssertDecisionsAsync(app, 0);
+
+        // The status: all three of the interval's messages dropped as stale, each with when its interval ended.
+        var fanOut = (await app.Get<ScalpingControl>().GetStatusAsync(CancellationToken.None)).FanOut!;
+        Assert.Equal(new FanOutCounts(3, 0, 3, 0, 0), fanOut.Counts);
+        Assert.All(fanOut.Symbols, s =>
+        {
+            Assert.Equal(("stale", (FanOutEvent?)null), (s.State, s.LastScan));
+            Assert.Equal("stale: its interval ended at 2026-03-02T10:00:10.0000000+00:00, 0 s ago", s.LastDrop!.Detail);
+        });
     }
 
     [Fact]

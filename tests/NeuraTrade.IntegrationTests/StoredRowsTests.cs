@@ -102,6 +102,37 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
         Assert.Equal([buy.Id, hold.Id], day.Decisions.Select(d => d.Id));
     }
 
+    /// <summary>
+    /// The fan-out's claim rows as written before they carried the status (owner and until only): they read as "nothing
+    /// recorded yet" (the symbol mid-scan in its interval, since its claim is held; the other pending), and the next
+    /// interval takes the old row over and settles its outcome on it.
+    /// </summary>
+    [Fact]
+    public async Task Version_5_fan_out_claims_read_with_no_recorded_outcome_and_take_the_next_one()
+    {
+        var tables = await LoadAsync("v5");
+        var store = new TableScanClaimStore(tables);
+
+        var snapshot = await store.ReadAsync(CancellationToken.None);
+        Assert.Equal(("20261203T081010Z", "host-a-3f2c9d1e0b7a4c56", (int?)null, (DateTimeOffset?)null), (snapshot.Interval, snapshot.DispatchedBy, snapshot.Enqueued, snapshot.DispatchedAt));
+        var row = snapshot.Symbols["symbol-ETH-BTC"];
+        Assert.Equal(("20261203T081010Z/host-b-77aa01c2d3e4f506", (DateTimeOffset?)new DateTimeOffset(2026, 12, 3, 8, 10, 20, TimeSpan.Zero)), (row.ClaimOwner, row.ClaimUntil));
+        Assert.Null(row.LastScan);
+        Assert.Null(row.LastDrop);
+
+        var status = FanOutStatus.From(snapshot, ["ETH/BTC", "LTC/BTC"], new DateTimeOffset(2026, 12, 3, 8, 10, 15, TimeSpan.Zero));
+        Assert.Equal(["scanning", "pending"], status.Symbols.Select(s => s.State));
+        Assert.Equal(new FanOutCounts(null, 0, 0, 0, 2), status.Counts);
+
+        // The next interval: the lapsed old row is taken over and settled with its outcome.
+        var next = new DateTimeOffset(2026, 12, 3, 8, 10, 21, TimeSpan.Zero);
+        var claim = await store.TryClaimAsync("symbol-ETH-BTC", "20261203T081020Z/host-c", next, next.AddSeconds(30), CancellationToken.None);
+        Assert.NotNull(claim);
+        var scanned = new FanOutEvent("20261203T081020Z", next.AddSeconds(2), "host-c", FanOutOutcome.Scanned, "HOLD: no setup", "d-1");
+        Assert.True(await store.SettleAsync(claim, next.AddSeconds(9), scanned, CancellationToken.None));
+        Assert.Equal(scanned, (await store.ReadAsync(CancellationToken.None)).Symbols["symbol-ETH-BTC"].LastScan);
+    }
+
     private static TableScalpingStateStore StateStore(TableStore tables, DateTimeOffset now) =>
         new(tables, Options.Create(new ScalpingOptions()), new FakeTimeProvider(now));
 

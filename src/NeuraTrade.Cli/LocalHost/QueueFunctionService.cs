@@ -12,7 +12,8 @@ namespace NeuraTrade.Cli.LocalHost;
 /// Runs one queue-triggered function the way the Functions host does, with host.json's <c>extensions.queues</c>: fetch up
 /// to <c>batchSize</c> messages whenever no more than <c>newBatchThreshold</c> are running, poll with backoff up to
 /// <c>maxPollingInterval</c> while the queue is empty, delete a message its function finished, make a failed one visible
-/// again after <c>visibilityTimeout</c>, and move it to <c>{queue}-poison</c> once it failed <c>maxDequeueCount</c> times.
+/// again after <c>visibilityTimeout</c>, and move it to <c>{queue}-poison</c> once it failed <c>maxDequeueCount</c> times
+/// (or, unrun, once it was dequeued more often than that: its runs died without failing).
 /// Several processes on one queue share its messages as several instances would.
 /// </summary>
 internal sealed class QueueFunctionService(
@@ -78,6 +79,16 @@ internal sealed class QueueFunctionService(
     private async Task RunAsync(QueueMessage message, CancellationToken stoppingToken)
     {
         await Task.Yield();
+
+        // Delivered more often than allowed without a failure to count it (its process died mid-run, or the receipt lapsed):
+        // the host moves it before running it again.
+        if (message.DequeueCount > settings.MaxDequeueCount)
+        {
+            logger.LogWarning("Message {MessageId} of function {Function} was dequeued {DequeueCount} times (maxDequeueCount {MaxDequeueCount}) without completing: moved to {PoisonQueue} unrun", message.MessageId, function.Name, message.DequeueCount, settings.MaxDequeueCount, poison.Name);
+            await TryAsync(() => MoveToPoisonAsync(message));
+            return;
+        }
+
         try
         {
             await FunctionInvoker.InvokeQueueAsync(function, services, message, stoppingToken);
@@ -93,11 +104,7 @@ internal sealed class QueueFunctionService(
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
                 logger.LogFailure(LogLevel.Warning, ex, "Function {Function} failed on message {MessageId} for the last time: moved to " + poison.Name + ": {Reason}", function.Name, message.MessageId);
-                await TryAsync(async () =>
-                {
-                    await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
-                });
+                await TryAsync(() => MoveToPoisonAsync(message));
             }
             else
             {
@@ -105,6 +112,13 @@ internal sealed class QueueFunctionService(
                 await TryAsync(() => queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None));
             }
         }
+    }
+
+    /// <summary>As the host does: a copy of the body on <c>{queue}-poison</c> (default time to live, 7 days), then the original deleted.</summary>
+    private async Task MoveToPoisonAsync(QueueMessage message)
+    {
+        await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
     }
 
     /// <summary>Azurite may still be starting: try until the queues exist.</summary>

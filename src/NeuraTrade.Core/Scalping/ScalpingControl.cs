@@ -25,7 +25,8 @@ public sealed class ScalpingControl(
     TimeProvider time,
     IMarketReplay? replay = null,
     WallClock? wall = null,
-    Learning.AdaptiveConfidence? adaptive = null)
+    Learning.AdaptiveConfidence? adaptive = null,
+    IFanOutProgress? fanOut = null)
 {
     /// <summary>The LLM bill is real money: its day is the wall clock's.</summary>
     private readonly TimeProvider _wall = WallClock.Or(wall, time);
@@ -100,6 +101,11 @@ public sealed class ScalpingControl(
             }
         }
 
+        // Fanned out, each symbol's interval as the claims recorded it (wall time, as the claims and intervals are).
+        var fannedOut = fanOut is not null && _options.FansOut(_options.Symbols.Length)
+            ? FanOutStatus.From(await fanOut.ReadAsync(cancellationToken), _options.Symbols, _wall.GetUtcNow())
+            : null;
+
         return new ScalpingStatus(
             state.Active,
             paused,
@@ -140,6 +146,7 @@ public sealed class ScalpingControl(
             Replay = replay?.Current,
             AdaptiveConfidence = adaptive is { Enabled: true } ? adapted : null,
             Screen = new ScreenToday(_options.Screen && brain.Model != RulesBrain.ModelName, _options.ScreenReachSigmas, state.AskedToday, state.ScreenedToday),
+            FanOut = fannedOut,
         };
     }
 

@@ -49,6 +49,13 @@ public sealed record ScalpingStatus(
     /// entries there are paused, and why; null when the option is off.
     /// </summary>
     public IReadOnlyList<Learning.AdaptiveVerdict>? AdaptiveConfidence { get; init; }
+
+    /// <summary>
+    /// When the scan fans out (<c>Scalping:FanOut</c>): the interval last dispatched, its counts, and per symbol its state
+    /// in that interval, its last scan (when, which instance, the outcome) and its last message that did not scan; null
+    /// when the timer scans every symbol itself.
+    /// </summary>
+    public FanOutStatus? FanOut { get; init; }
 }
 
 /// <summary>

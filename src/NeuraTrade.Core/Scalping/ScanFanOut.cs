@@ -21,14 +21,18 @@ public sealed class ScanFanOut(
     IOptions<ScalpingOptions> options,
     TimeProvider time,
     ILogger<ScanFanOut> logger,
-    WallClock? wall = null)
+    WallClock? wall = null,
+    IFanOutProgress? progress = null)
 {
     /// <summary>The dispatcher's claim: held until its interval ends, never released, so one timer per interval fans out.</summary>
     public const string IntervalKey = "interval";
 
     private readonly ScalpingOptions _options = options.Value;
     private readonly TimeProvider _wall = WallClock.Or(wall, time);
-    private readonly string _owner = $"{Environment.MachineName}-{Guid.NewGuid():N}";
+    private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>This instance's name in claims, logs and the status: machine, process id and a random suffix.</summary>
+    public string Instance => _owner;
 
     /// <summary>Whether the configured symbols fan out (<c>Scalping:FanOut</c>, <c>Scalping:FanOutAbove</c>).</summary>
     public bool Active => _options.FansOut(_options.Symbols.Length);
@@ -49,7 +53,8 @@ public sealed class ScanFanOut(
 
         // A timer firing a hair early (its interval starts just ahead) must see the previous interval's claim as lapsed.
         var claimedAt = now > interval.Start ? now : interval.Start;
-        if (await claims.TryClaimAsync(IntervalKey, $"{interval.Id}/{_owner}", claimedAt, interval.End, cancellationToken) is null)
+        var intervalClaim = await claims.TryClaimAsync(IntervalKey, $"{interval.Id}/{_owner}", claimedAt, interval.End, cancellationToken);
+        if (intervalClaim is null)
         {
             logger.ScanSkipped($"interval {interval.Id} was already fanned out", 0);
             return new ScanReport(startedAt, time.GetUtcNow(), true, [], $"interval {interval.Id} was already fanned out");
@@ -62,6 +67,11 @@ public sealed class ScanFanOut(
             // Not taken within two intervals (or a minute), a message would only be dropped as stale: let the queue drop it.
             var ttl = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, 2 * cadence.Interval.Ticks));
             await queue.EnqueueAsync(symbols.Select(s => SymbolScanRequest.For(interval, s)).ToList(), ttl, cancellationToken);
+        }
+
+        if (progress is not null)
+        {
+            await progress.RecordDispatchAsync(intervalClaim, symbols.Count, _wall.GetUtcNow(), cancellationToken);
         }
 
         var outcome = pass.EntriesOff is null ? $"queued for interval {interval.Id}" : $"{pass.EntriesOff}: exits only";
@@ -88,7 +98,9 @@ public sealed class ScanFanOut(
         var now = _wall.GetUtcNow();
         if (now >= request.End)
         {
-            logger.SymbolScanDropped(request.Interval, request.Symbol, $"stale: its interval ended at {request.End:O}, {(now - request.End).TotalSeconds:0.###} s ago");
+            var reason = $"stale: its interval ended at {request.End:O}, {(now - request.End).TotalSeconds:0.###} s ago";
+            logger.SymbolScanDropped(request.Interval, request.Symbol, reason);
+            await RecordDropAsync(request, FanOutOutcome.Stale, reason, now, cancellationToken);
             return SymbolScanOutcome.Stale;
         }
 
@@ -103,35 +115,85 @@ public sealed class ScanFanOut(
         var claim = await claims.TryClaimAsync(SymbolKey(symbol), $"{request.Interval}/{_owner}", claimedAt, claimedAt + _options.ScanLeaseTime, cancellationToken);
         if (claim is null)
         {
-            logger.SymbolScanDropped(request.Interval, symbol, "its claim is held: already scanned in this interval (a duplicate or redelivered message) or its previous scan is still running");
+            const string held = "its claim is held: already scanned in this interval (a duplicate or redelivered message) or its previous scan is still running";
+            logger.SymbolScanDropped(request.Interval, symbol, held);
+            await RecordDropAsync(request, FanOutOutcome.Duplicate, held, now, cancellationToken);
             return SymbolScanOutcome.AlreadyClaimed;
         }
 
         var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, _wall, logger);
-        var scanned = false;
+        SymbolScan? result = null;
+        string? failure = null;
         try
         {
-            var result = await engine.ScanSymbolAsync(symbol, lease, cancellationToken);
-            scanned = true;
+            result = await engine.ScanSymbolAsync(symbol, lease, cancellationToken);
             logger.SymbolScanned(request.Interval, symbol, result.Outcome);
             return SymbolScanOutcome.Scanned(result);
+        }
+        catch (Exception ex)
+        {
+            failure = FailureLogging.Reason(ex);
+            throw;
         }
         finally
         {
             await lease.DisposeAsync();
-            if (lease.Current is { } held)
+            if (lease.Current is { } current)
             {
-                // Scanned: keep the claim until the interval ends, so a late copy of this message finds it held. Failed:
-                // give it back, so the retried message scans (nothing was placed twice: the desk refuses a repeated decision).
-                if (scanned && _wall.GetUtcNow() < request.End)
-                {
-                    await claims.RenewAsync(held, request.End, CancellationToken.None);
-                }
-                else
-                {
-                    await claims.ReleaseAsync(held, CancellationToken.None);
-                }
+                await SettleAsync(request, current, result, failure ?? "cancelled");
             }
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="request"/>'s message went to the poison queue after its last failed attempt (the queue
+    /// trigger calls it), so the status shows it; best effort: the message is poisoned whatever this write does.
+    /// </summary>
+    public Task RecordPoisonedAsync(SymbolScanRequest request, string reason, CancellationToken cancellationToken) =>
+        RecordDropAsync(request, FanOutOutcome.Poisoned, reason, _wall.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// Scanned: keep the claim until the interval ends, so a late copy of this message finds it held. Failed: give it
+    /// back, so the retried message scans (nothing was placed twice: the desk refuses a repeated decision). With the
+    /// progress store, the same write carries the outcome.
+    /// </summary>
+    private async Task SettleAsync(SymbolScanRequest request, ScanClaim held, SymbolScan? result, string failure)
+    {
+        var now = _wall.GetUtcNow();
+        var keep = result is not null && now < request.End;
+        if (progress is not null)
+        {
+            var outcome = result is not null
+                ? new FanOutEvent(request.Interval, now, _owner, FanOutOutcome.Scanned, result.Outcome, result.DecisionId)
+                : new FanOutEvent(request.Interval, now, _owner, FanOutOutcome.Failed, failure);
+            // Given back: lapsed since the interval's start, so a retry on any instance takes it, even one whose clock is behind.
+            await progress.SettleAsync(held, keep ? request.End : request.Start, outcome, CancellationToken.None);
+        }
+        else if (keep)
+        {
+            await claims.RenewAsync(held, request.End, CancellationToken.None);
+        }
+        else
+        {
+            await claims.ReleaseAsync(held, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The status's record of a message that did not scan; a failure to write it is logged, never thrown.</summary>
+    private async Task RecordDropAsync(SymbolScanRequest request, string kind, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (progress is null || !MarketSymbol.TryNormalize(request.Symbol, out var symbol))
+        {
+            return;
+        }
+
+        try
+        {
+            await progress.RecordDropAsync(symbol, new FanOutEvent(request.Interval, at, _owner, kind, reason), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogFailure(LogLevel.Warning, ex, "The fan-out's record of a {Kind} message about {Symbol} was not written: {Reason}", kind, request.Symbol);
         }
     }
 }
