@@ -194,7 +194,11 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(200, status);
         Assert.Equal(("arbitrage", "buy", "BTC/BUSD"), (json.GetProperty("strategy").GetString(), json.GetProperty("action").GetString(), json.GetProperty("symbol").GetString()));
         Assert.Equal((17_001m, 17_085m), (json.GetProperty("entry_price").GetDecimal(), json.GetProperty("take_profit").GetDecimal()));
-        Assert.Contains("buy BTC/BUSD on a at 17001, sell BTC/USDT on b at 17085: net edge 0.2836% at the top of the books, 0.005882 executable", json.GetProperty("reasoning").GetString(), StringComparison.Ordinal);
+        // The books' prices carry the model's decimals (17,086 − a half tick of 1.00); the edge over the amount walked:
+        // 0.29359414 / 99.999882 − 0.01% = 0.28359…%.
+        Assert.Equal(
+            "Arbitrage: buy BTC/BUSD on a at 17001.00, sell BTC/USDT on b at 17085.0000: net edge 0.2836% at the top of the books, 0.00588200 executable at 17001 / 17085 for 0.2836% (0.29359414 expected).",
+            json.GetProperty("reasoning").GetString());
         Assert.Empty(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
         Assert.Equal(0.02941176m, await Free(app, "a", "BTC"));
 

@@ -84,11 +84,11 @@ public sealed class ArbitrageControl(
         var lines = new List<string>();
         var known = venues.Where(v => v.BaseDrift is not null && v.QuoteDrift is not null).ToList();
         var asset = known.Count > 0 ? MarketSymbol.Base(known[0].Symbol) : string.Empty;
-        Match(known.Select(v => (v.Venue, v.BaseDrift!.Value)).ToList(), (amount, from, to) => lines.Add(F($"move {amount} {asset} from {from} to {to}")));
+        Match(known.Select(v => (v.Venue, v.BaseDrift!.Value)).ToList(), (amount, from, to) => lines.Add(F($"move {amount:0.########} {asset} from {from} to {to}")));
         var quotes = known.ToDictionary(v => v.Venue, v => MarketSymbol.Quote(v.Symbol), StringComparer.Ordinal);
         Match(
             known.Select(v => (v.Venue, Math.Round(v.QuoteDrift!.Value * v.QuoteRate, 8, MidpointRounding.ToZero))).ToList(),
-            (amount, from, to) => lines.Add(F($"move {amount} of quote (reference currency) from {from} ({quotes[from]}) to {to} ({quotes[to]})")));
+            (amount, from, to) => lines.Add(F($"move {amount:0.########} of quote (reference currency) from {from} ({quotes[from]}) to {to} ({quotes[to]})")));
         return lines;
     }
 
