@@ -207,6 +207,23 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("the arbitrage venues trade BTC", bad.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Arbitrage:Venues:0:Name", "solo", "Arbitrage:Venues has one venue: an arbitrage needs at least two")]
+    [InlineData("Arbitrage:QuoteRates:BUSD", "0", "Arbitrage:QuoteRates:BUSD is not set (venue a quotes BTC/BUSD)")]
+    [InlineData("ArbitrageScanSchedule", "*/10 * * * *", "ArbitrageScanSchedule must be a 6-field NCRONTAB expression")]
+    public async Task Wrong_arbitrage_settings_stop_the_start_naming_the_key(string key, string value, string said)
+    {
+        var settings = key == "Arbitrage:Venues:0:Name"
+            ? new Dictionary<string, string?> { [key] = value, ["Arbitrage:Venues:0:Symbol"] = "BTC/USDT" }
+            : null;
+        await using var app = settings is null
+            ? OffsetApp(fee: 0.1m, enabled: false, settings: new() { [key] = value })
+            : TestApp.Create(azurite, Start, settings);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.Get<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+        Assert.Contains(said, string.Join(" ", error.Failures), StringComparison.Ordinal);
+    }
+
     private TestApp OffsetApp(decimal fee, bool enabled, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var a = Venue("a", "BTC_BUSD", 17_000m);
