@@ -207,6 +207,34 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("the arbitrage venues trade BTC", bad.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The arbitrage's lease is exclusive among arbitrages (a live one held by another process refuses the next) and
+    /// takes no scalping slot: with it held, a scalping entry is still admitted under Scalping:MaxPositions 1.
+    /// </summary>
+    [Fact]
+    public async Task A_live_arbitrage_lease_refuses_a_second_arbitrage_and_takes_no_scalping_slot()
+    {
+        await using var app = OffsetApp(fee: 0.1m, enabled: true);
+        var now = app.Market.GetUtcNow();
+        var lease = app.Services.GetRequiredKeyedService<NeuraTrade.Core.Risk.IEntryAdmission>(ArbitrageEngine.AdmissionKey);
+        var held = await lease.TryReserveAsync(ArbitrageEngine.AdmissionKey, "elsewhere", 1, now, now.AddMinutes(2), CancellationToken.None);
+        Assert.True(held.Admitted);
+
+        var scalping = await app.Get<NeuraTrade.Core.Risk.IEntryAdmission>().TryReserveAsync("BTC/USDT", "scalp-1", 1, now, now.AddMinutes(2), CancellationToken.None);
+        Assert.True(scalping.Admitted, scalping.Refusal);
+
+        await Functions(app).Scan(new TimerInfo(), CancellationToken.None);
+
+        var decision = Assert.Single((await app.Get<IDecisionStore>().QueryAsync(new DecisionQuery(Strategy: TradingStrategy.Arbitrage, From: now.AddHours(-1)), CancellationToken.None)).Decisions);
+        Assert.Equal((TradeAction.Hold, "buy"), (decision.Action, decision.ProposedAction));
+        Assert.StartsWith("not admitted: another arbitrage is being executed (decision elsewhere", decision.HoldReason, StringComparison.Ordinal);
+        Assert.Empty(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
+
+        await lease.ReleaseAsync(held.Slot!, CancellationToken.None);
+        await Functions(app).Scan(new TimerInfo(), CancellationToken.None);
+        Assert.Equal(ArbitrageStatus.Completed, Assert.Single(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None)).Outcome.Status);
+    }
+
     [Theory]
     [InlineData("Arbitrage:Venues:0:Name", "solo", "Arbitrage:Venues has one venue: an arbitrage needs at least two")]
     [InlineData("Arbitrage:QuoteRates:BUSD", "0", "Arbitrage:QuoteRates:BUSD is not set (venue a quotes BTC/BUSD)")]

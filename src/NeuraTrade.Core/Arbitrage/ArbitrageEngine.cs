@@ -51,7 +51,7 @@ public sealed class ArbitrageEngine(
         var state = await store.GetStateAsync(cancellationToken);
         if (!state.Enabled)
         {
-            logger.LogInformation(new EventId(4601, "ArbitrageOff"), "Arbitrage is off ({Reason}): no scan", state.OffReason ?? ArbitrageAccountGate.ToggledOff);
+            logger.LogDebug(new EventId(4601, "ArbitrageOff"), "Arbitrage is off ({Reason}): no scan", state.OffReason ?? ArbitrageAccountGate.ToggledOff);
             return null;
         }
 
