@@ -181,6 +181,13 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.True(best < 0.02m);
         Assert.StartsWith("pre-filter: no arbitrage worth trading: best is buy BTC/USDT on bybit", state.LastScanSummary, StringComparison.Ordinal);
         Assert.Empty(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
+
+        // Both venues on their own clock, the same minute: 10 wall seconds at ×30 after the anchor is 00:05 of the bundled
+        // day, while the app's clock (the scalper's replay) shows its own data's time.
+        var (_, books) = await app.Get<ArbitrageDesk>().ScanAsync(CancellationToken.None);
+        var minute = new DateTimeOffset(2022, 12, 13, 0, 5, 0, TimeSpan.Zero);
+        Assert.All(books, b => Assert.Equal(minute, b.Book.Timestamp));
+        Assert.NotEqual(minute.Date, app.Market.GetUtcNow().Date);
     }
 
     [Fact]
