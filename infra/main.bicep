@@ -96,6 +96,7 @@ param tableNames string[] = [
   'scanclaims'
   'entryslots'
   'outcomes'
+  'arbitrage'
 ]
 
 // ---- App settings (README "Settings"); defaults are the seed's -----------------------------------------
@@ -279,6 +280,9 @@ param scalpingScreenReachSigmas string = '1.5'
 
 @description('ScalpingScanSchedule: 6-field NCRONTAB (seconds first). Every 10 s keeps one instance busy around the clock.')
 param scalpingScanSchedule string = '*/10 * * * * *'
+
+@description('ArbitrageScanSchedule: the ArbitrageScan timer, 6-field NCRONTAB (seconds first); it only logs while arbitrage is off.')
+param arbitrageScanSchedule string = '*/10 * * * * *'
 
 @description('Scalping__FanOut: auto (fan the scan out over the queue above Scalping__FanOutAbove symbols), on or off.')
 @allowed([
@@ -498,6 +502,7 @@ var appConfiguration = {
   Scalping__ScreenReachSigmas: scalpingScreenReachSigmas
   ScalpingScanSchedule: scalpingScanSchedule
   ScalpingScanQueue: scalpingScanQueue
+  ArbitrageScanSchedule: arbitrageScanSchedule
   Scalping__FanOut: scalpingFanOut
   Scalping__FanOutAbove: scalpingFanOutAbove
   Scalping__Profile: scalpingProfile

@@ -18,6 +18,7 @@ namespace NeuraTrade.Functions;
 /// </summary>
 public sealed class AiFunctions(
     DecisionMaker decisions,
+    NeuraTrade.Core.Arbitrage.ArbitrageEngine arbitrage,
     SymbolUniverse universe,
     TradingAuthorization authorization,
     ApiRateLimiter rateLimiter)
@@ -85,6 +86,11 @@ public sealed class AiFunctions(
             return ApiResults.BadRequest("strategy", $"'{body.Strategy}' is not a strategy ({string.Join(", ", TradingStrategies.Names)})");
         }
 
+        if (strategy == TradingStrategy.Arbitrage && NeuraTrade.Core.Markets.MarketSymbol.Base(symbol!) != arbitrage.Asset)
+        {
+            return ApiResults.BadRequest("symbol", $"the arbitrage venues trade {arbitrage.Asset}: ask about a {arbitrage.Asset} market, not {symbol}");
+        }
+
         if (rateLimiter.Admit(request) is { } limited)
         {
             return limited;
@@ -92,7 +98,10 @@ public sealed class AiFunctions(
 
         try
         {
-            var decision = await decisions.DecideAndEnterAsync(symbol!, strategy, DecisionSource.Api, body.Execute == true, cancellationToken);
+            // Arbitrage reads the venues' books (the request's symbol names the asset): its own engine decides and executes.
+            var decision = strategy == TradingStrategy.Arbitrage
+                ? (await arbitrage.RunAsync(DecisionSource.Api, body.Execute == true, cancellationToken)).Decision
+                : await decisions.DecideAndEnterAsync(symbol!, strategy, DecisionSource.Api, body.Execute == true, cancellationToken);
             return ApiResults.Ok(DecisionResponse.From(decision));
         }
         catch (ExchangeException ex)

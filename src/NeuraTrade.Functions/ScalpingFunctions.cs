@@ -19,6 +19,7 @@ public sealed class ScalpingFunctions(
     QueueSymbolScanQueue queue,
     QueueHostSettings queueHost,
     ScalpingControl control,
+    NeuraTrade.Core.Arbitrage.ArbitrageControl arbitrage,
     TradingAuthorization authorization,
     ILogger<ScalpingFunctions> logger)
 {
@@ -140,7 +141,7 @@ public sealed class ScalpingFunctions(
         return ApiResults.Ok(result.Closed);
     }
 
-    /// <summary>The kill switch: scalping off, then every open position closed at market (exit reason <c>kill_switch</c>).</summary>
+    /// <summary>The kill switch: scalping off, then every open position closed at market (exit reason <c>kill_switch</c>); arbitrage off too, saying why.</summary>
     [OpenApiOperation("The kill switch: scalping off, every open position closed at market.", Response = typeof(KillSwitchResult), Problems = [401, 403, 503])]
     [Function("ScalpingKill")]
     [TradingAction]
@@ -153,6 +154,7 @@ public sealed class ScalpingFunctions(
             return denied;
         }
 
+        await arbitrage.KillAsync(cancellationToken);
         var result = await control.KillAsync(cancellationToken);
         logger.LogWarning("Kill switch: scalping off, {Closed} positions closed, {StillOpen} still open", result.Closed.Count, result.StillOpen.Count);
         return ApiResults.Ok(result);

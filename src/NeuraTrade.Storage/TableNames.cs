@@ -12,6 +12,7 @@ public static class TableNames
     public const string Outcomes = TableOutcomeStore.TableName;
     public const string ScanClaims = TableScanClaimStore.TableName;
     public const string EntrySlots = TableEntryAdmission.TableName;
+    public const string Arbitrage = TableArbitrageStore.TableName;
 
-    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims, EntrySlots, Outcomes];
+    public static IReadOnlyList<string> All { get; } = [Decisions, Positions, Trades, ScalpingState, PaperAccount, LlmUsage, ScanClaims, EntrySlots, Outcomes, Arbitrage];
 }

@@ -11,16 +11,17 @@ namespace NeuraTrade.Storage;
 /// instant and the market instant it shows, the speed, the lap and its data offset, and the first candle of the data it
 /// was made for. Instants are stored as UTC ticks (exact, whatever the service's date precision). The first process
 /// inserts it (409: another one did, whose row wins); a new lap or a changed speed replaces it under its ETag. Delete
-/// the row to start the replay again from the first candle.
+/// the row to start the replay again from the first candle. A second replay clock (the arbitrage venues') keeps its
+/// anchor in its own row of the same partition (<paramref name="row"/>).
 /// </summary>
-public sealed class TableReplayAnchorStore(TableStore tables) : IReplayAnchorStore
+public sealed class TableReplayAnchorStore(TableStore tables, string row = TableReplayAnchorStore.Row) : IReplayAnchorStore
 {
     public const string Partition = "replay";
     public const string Row = "anchor";
 
     public StoredReplayAnchor? Get()
     {
-        var response = tables.GetTable(TableNames.ScalpingState).GetEntityIfExists<TableEntity>(Partition, Row);
+        var response = tables.GetTable(TableNames.ScalpingState).GetEntityIfExists<TableEntity>(Partition, row);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
@@ -53,7 +54,7 @@ public sealed class TableReplayAnchorStore(TableStore tables) : IReplayAnchorSto
     public async Task<StoredReplayAnchor?> GetAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetTableAsync(TableNames.ScalpingState, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, row, cancellationToken: cancellationToken);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
@@ -71,7 +72,7 @@ public sealed class TableReplayAnchorStore(TableStore tables) : IReplayAnchorSto
         }
     }
 
-    private static TableEntity ToEntity(ReplayAnchor a) => new(Partition, Row)
+    private TableEntity ToEntity(ReplayAnchor a) => new(Partition, row)
     {
         ["WallTicks"] = Ticks(a.Wall),
         ["MarketTicks"] = Ticks(a.Market),

@@ -46,7 +46,7 @@ public sealed class EntraAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var functions = HttpFunctions();
 
-        Assert.Equal(["AiDecision", "ScalpingClosePosition", "ScalpingKill", "ScalpingToggle"], functions.Where(f => f.Trading).Select(f => f.Name).Order());
+        Assert.Equal(["AiDecision", "ArbitrageToggle", "ScalpingClosePosition", "ScalpingKill", "ScalpingToggle"], functions.Where(f => f.Trading).Select(f => f.Name).Order());
         Assert.All(
             functions.Where(f => f.Trigger.Methods!.Contains("post", StringComparer.OrdinalIgnoreCase) && !f.Trading),
             f => Assert.True(ReadOnlyPosts.Contains(f.Name), $"{f.Name} is a POST without [TradingAction]: mark it, or list it in ReadOnlyPosts if it only reads"));
@@ -199,7 +199,7 @@ public sealed class EntraAuthTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains(keyApp.Get<NeuraTrade.Functions.Composition.StartupReport>().Lines(), l => l.StartsWith("Auth: key", StringComparison.Ordinal));
         var line = Assert.Single(entraApp.Get<NeuraTrade.Functions.Composition.StartupReport>().Lines(), l => l.StartsWith("Auth: ", StringComparison.Ordinal));
         Assert.Equal(
-            $"Auth: entra, client {LoopbackIdentityProvider.ClientId}, role {Role} for AiDecision (execute is true), ScalpingClosePosition, ScalpingKill, ScalpingToggle; platform sign-in header ignored",
+            $"Auth: entra, client {LoopbackIdentityProvider.ClientId}, role {Role} for AiDecision (execute is true), ArbitrageToggle, ScalpingClosePosition, ScalpingKill, ScalpingToggle; platform sign-in header ignored",
             line);
     }
 

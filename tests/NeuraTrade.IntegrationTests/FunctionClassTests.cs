@@ -77,7 +77,9 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
         Assert.Equal(200, status);
         Assert.Equal("arbitrage", json.GetProperty("strategy").GetString());
         Assert.Equal("hold", json.GetProperty("action").GetString());
-        Assert.Equal(NeuraTrade.Core.Brain.RulesBrain.NoVenuesReason, json.GetProperty("reasoning").GetString());
+        // The arbitrage engine read the bundled venues (0.1% fees): nothing clears the threshold, a HOLD without asking the brain.
+        Assert.StartsWith("Not asked: no arbitrage worth trading: best is ", json.GetProperty("reasoning").GetString(), StringComparison.Ordinal);
+        Assert.Equal(DecisionMaker.PreFilterModel, json.GetProperty("model_used").GetString());
         Assert.DoesNotContain("EMA", json.GetProperty("reasoning").GetString(), StringComparison.Ordinal);
         Assert.Empty(await app.Get<NeuraTrade.Core.Scalping.IPositionStore>().GetOpenAsync(CancellationToken.None));
     }

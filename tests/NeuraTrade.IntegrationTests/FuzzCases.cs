@@ -69,7 +69,8 @@ public static class FuzzCases
             cases.Add(Post("AiDecision", $"{{\"execute\":{value},\"symbol\":\"BTC/USDT\",\"strategy\":\"analysis\"}}", ["execute"]));
         }
 
-        Toggle(cases);
+        Toggle(cases, "ScalpingToggle");
+        Toggle(cases, "ArbitrageToggle");
         Ids(cases);
         Queries(cases, "AiDecisions", new Dictionary<string, string[]>
         {
@@ -108,7 +109,7 @@ public static class FuzzCases
         cases.Add(Query("AiPerformance", "?from=2026-03-05T00:00:00Z&to=2026-03-01T00:00:00Z", ["from"]));
 
         // Functions without input ignore whatever they are sent.
-        foreach (var function in new[] { "ScalpingStatus", "Health", "OpenApi", "Dashboard" })
+        foreach (var function in new[] { "ScalpingStatus", "ArbitrageStatus", "Health", "OpenApi", "Dashboard" })
         {
             foreach (var query in new[] { "?x=1", "?limit=abc&from=yesterday", "?%00=%00", "?a=" + new string('a', 2000), "?symbol=BTC%2F%2FUSDT&&&=", "?format=xml&cursor=<script>" })
             {
@@ -161,24 +162,24 @@ public static class FuzzCases
         cases.Add(new FuzzCase(function, null, string.Empty, Encoding.UTF8.GetBytes($"{{\"{field}\":\"{new string('B', 60 * 1024)}/USDT\"{rest}}}"), true, [field]));
     }
 
-    private static void Toggle(List<FuzzCase> cases)
+    private static void Toggle(List<FuzzCase> cases, string function)
     {
         // The malformed bodies mention "symbol": a 400 may name it, the field where the JSON breaks.
         foreach (var body in NotObjects)
         {
-            cases.Add(Post("ScalpingToggle", body, ["body", "enabled", "symbol"]));
+            cases.Add(Post(function, body, ["body", "enabled", "symbol"]));
         }
 
         foreach (var value in NotBooleans.Concat(["null", "\"false\"", "\"off\""]))
         {
-            cases.Add(Post("ScalpingToggle", $"{{\"enabled\":{value}}}", ["enabled"]));
+            cases.Add(Post(function, $"{{\"enabled\":{value}}}", ["enabled"]));
         }
 
-        cases.Add(Post("ScalpingToggle", "{}", ["enabled"]));
-        cases.Add(Post("ScalpingToggle", "{\"enable\":false}", ["enabled"]));
-        cases.Add(Post("ScalpingToggle", "{\"Enabled\":\"false\"}", ["enabled"]));
-        cases.Add(Post("ScalpingToggle", "{\"enabled\":false,\"enabled\":false}", ["body", "enabled"]));
-        cases.Add(new FuzzCase("ScalpingToggle", null, string.Empty, Encoding.UTF8.GetBytes($"{{\"enabled\":false,\"pad\":\"{new string('x', 70 * 1024)}\"}}"), true, ["body"]));
+        cases.Add(Post(function, "{}", ["enabled"]));
+        cases.Add(Post(function, "{\"enable\":false}", ["enabled"]));
+        cases.Add(Post(function, "{\"Enabled\":\"false\"}", ["enabled"]));
+        cases.Add(Post(function, "{\"enabled\":false,\"enabled\":false}", ["body", "enabled"]));
+        cases.Add(new FuzzCase(function, null, string.Empty, Encoding.UTF8.GetBytes($"{{\"enabled\":false,\"pad\":\"{new string('x', 70 * 1024)}\"}}"), true, ["body"]));
     }
 
     private static void Ids(List<FuzzCase> cases)

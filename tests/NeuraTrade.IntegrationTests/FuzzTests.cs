@@ -42,6 +42,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
         var trades = ActivatorUtilities.CreateInstance<TradeFunctions>(app.Services);
         var performance = ActivatorUtilities.CreateInstance<PerformanceFunctions>(app.Services);
         var scalping = ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services);
+        var arbitrage = ActivatorUtilities.CreateInstance<ArbitrageFunctions>(app.Services);
         var health = ActivatorUtilities.CreateInstance<HealthFunctions>(app.Services);
         var openApi = new OpenApiFunctions();
         var before = await SnapshotAsync(app.Services);
@@ -61,6 +62,8 @@ public sealed class FuzzTests(AzuriteFixture azurite)
                 "AiTrades" => await trades.List(request, CancellationToken.None),
                 "AiPerformance" => await performance.Get(request, CancellationToken.None),
                 "ScalpingStatus" => await scalping.Status(request, CancellationToken.None),
+                "ArbitrageToggle" => await arbitrage.Toggle(request, CancellationToken.None),
+                "ArbitrageStatus" => await arbitrage.Status(request, CancellationToken.None),
                 "Health" => await health.Get(request, CancellationToken.None),
                 "OpenApi" => openApi.Get(request),
                 "Dashboard" => new DashboardFunctions().Get(request),
@@ -208,7 +211,7 @@ public sealed class FuzzTests(AzuriteFixture azurite)
     }
 
     private static HttpMethod Method(string function) =>
-        function is "AiAnalyze" or "AiDecision" or "ScalpingToggle" or "ScalpingClosePosition" ? HttpMethod.Post : HttpMethod.Get;
+        function is "AiAnalyze" or "AiDecision" or "ScalpingToggle" or "ArbitrageToggle" or "ScalpingClosePosition" ? HttpMethod.Post : HttpMethod.Get;
 
     private static string Path(FuzzCase fuzz)
     {
@@ -224,6 +227,8 @@ public sealed class FuzzTests(AzuriteFixture azurite)
             "AiTrades" => "v1/ai/trades",
             "AiPerformance" => "v1/ai/performance",
             "ScalpingStatus" => "v1/ai/scalping/status",
+            "ArbitrageToggle" => "v1/ai/arbitrage/toggle",
+            "ArbitrageStatus" => "v1/ai/arbitrage/status",
             "Health" => "health",
             "OpenApi" => "openapi.json",
             "Dashboard" => "dashboard",

@@ -68,9 +68,9 @@ public sealed class LocalHostHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync(new Uri("/v1/ai/scalping/status", UriKind.Relative))).StatusCode);
         var catalog = _host.App.Services.GetRequiredService<FunctionCatalog>();
         Assert.Equal(
-            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiPerformance", "AiTrades", "Dashboard", "Health", "OpenApi", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
+            ["AiAnalyze", "AiDecision", "AiDecisionById", "AiDecisions", "AiPerformance", "AiTrades", "ArbitrageStatus", "ArbitrageToggle", "Dashboard", "Health", "OpenApi", "ScalpingClosePosition", "ScalpingKill", "ScalpingStatus", "ScalpingToggle"],
             catalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
-        Assert.Equal("ScalpingScan", Assert.Single(catalog.Timers).Name);
+        Assert.Equal(["ArbitrageScan", "ScalpingScan"], catalog.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(("ScalpingSymbolScan", "%ScalpingScanQueue%"), Assert.Single(catalog.Queues) is var q ? (q.Name, q.QueueName) : default);
 
         // The trade history over real HTTP: CSV with its header, and a 400 problem for a bad parameter.

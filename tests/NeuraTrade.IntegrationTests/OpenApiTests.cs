@@ -117,6 +117,11 @@ public sealed class OpenApiTests(AzuriteFixture azurite)
         await ValidAsync(covered, "v1/ai/scalping/toggle", "post", 200, scalping.Toggle(FunctionClassTests.Post("""{"enabled":false}"""), CancellationToken.None));
         await ValidAsync(covered, "v1/ai/scalping/toggle", "post", 400, scalping.Toggle(FunctionClassTests.Post("{}"), CancellationToken.None));
         await ValidAsync(covered, "v1/ai/scalping/kill", "post", 200, scalping.Kill(FunctionClassTests.Post(string.Empty), CancellationToken.None));
+        var arbitrage = ActivatorUtilities.CreateInstance<ArbitrageFunctions>(app.Services);
+        await ValidAsync(covered, "v1/ai/arbitrage/toggle", "post", 200, arbitrage.Toggle(FunctionClassTests.Post("""{"enabled":true}"""), CancellationToken.None));
+        await ValidAsync(covered, "v1/ai/arbitrage/toggle", "post", 400, arbitrage.Toggle(FunctionClassTests.Post("{}"), CancellationToken.None));
+        await arbitrage.Scan(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        await ValidAsync(covered, "v1/ai/arbitrage/status", "get", 200, arbitrage.Status(Get(), CancellationToken.None));
         await ValidAsync(covered, "health", "get", 200, health.Get(Get(), CancellationToken.None));
         await ValidAsync(covered, "openapi.json", "get", 200, Task.FromResult(new OpenApiFunctions().Get(Get())));
         var page = Assert.IsType<ContentResult>(new DashboardFunctions().Get(Get()));

@@ -180,6 +180,31 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
         Assert.Equal((0.05m, 0.1m, 10), (bySymbol.MfePercent, bySymbol.MaePercent, bySymbol.Features!.HourOfDay));
     }
 
+    /// <summary>Issue 16's rows: the arbitrage's state (off by the kill switch, its last scan), a completed arbitrage's outcome and a paper venue's balances.</summary>
+    [Fact]
+    public async Task Version_5_arbitrage_state_outcome_and_venue_account_read()
+    {
+        var tables = await LoadAsync("v5-arbitrage");
+        var store = new TableArbitrageStore(tables, Options.Create(new NeuraTrade.Core.Arbitrage.ArbitrageOptions { Enabled = true }));
+
+        var state = await store.GetStateAsync(CancellationToken.None);
+        Assert.False(state.Enabled);
+        Assert.StartsWith("the kill switch fired at 2026-12-03T10:00:00", state.OffReason, StringComparison.Ordinal);
+        Assert.Equal((0.283594m, new DateTimeOffset(2026, 12, 3, 9, 59, 50, TimeSpan.Zero)), (state.LastBestEdgePercent!.Value, state.LastScanAt!.Value));
+
+        var stored = Assert.Single(await store.GetOutcomesAsync(new DateOnly(2026, 12, 3), CancellationToken.None));
+        var o = stored.Outcome;
+        Assert.Equal(("v5arb", NeuraTrade.Core.Arbitrage.ArbitrageStatus.Completed, "a", "b"), (o.DecisionId, o.Status, o.BuyVenue, o.SellVenue));
+        Assert.Equal((0.005882m, 17_001m, 0.005882m, 17_085m, 0.09999988m, 0.10049397m), (o.Bought, o.BuyPrice, o.Sold, o.SellPrice, o.BuyFee, o.SellFee));
+        // 0.005882 × 17,085 − 0.10049397 − 0.005882 × 17,001 − 0.09999988 = 0.29359415, as the row says.
+        Assert.Equal(0.29359415m, o.Profit);
+        Assert.Equal(0.005882m * 17_085m - 0.10049397m - (0.005882m * 17_001m) - 0.09999988m, o.Profit);
+
+        var account = await new TableVenueAccountStore(tables, "a").LoadAsync(CancellationToken.None);
+        Assert.Equal((0.03529376m, 399.90011812m), (account!.Balances["BTC"], account.Balances["BUSD"]));
+        Assert.Null(await new TableVenueAccountStore(tables, "b").LoadAsync(CancellationToken.None));
+    }
+
     /// <summary>Writes the fixture's rows of <paramref name="version"/> as they are, under a fresh table prefix.</summary>
     private async Task<TableStore> LoadAsync(string version)
     {

@@ -38,6 +38,7 @@ internal static class LocalFunctionHost
             {
                 [ScalpingFunctions.ScheduleSetting] = ScalpingOptions.DefaultScanSchedule,
                 [ScalpingFunctions.ScanQueueSetting] = ScalpingOptions.DefaultScanQueue,
+                [ArbitrageFunctions.ScheduleSetting] = NeuraTrade.Core.Arbitrage.ArbitrageOptions.DefaultScanSchedule,
             },
         });
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.Local.json"), optional: true);

@@ -79,6 +79,7 @@ public static class NeuraTradeComposition
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LiveBooks>(
             sp, ScanInterval(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.ScanSchedule, sp.GetRequiredService<TimeProvider>().GetUtcNow())));
         services.AddSingleton<ScalpingEngine>();
+        builder.AddNeuraTradeArbitrage();
 
         // The fan-out: intervals are the schedule's shortest gap; the queue trigger's retries and poison limit from host.json.
         services.AddSingleton(sp => new ScanCadence(ScanInterval(sp.GetRequiredService<IOptions<ScalpingOptions>>().Value.ScanSchedule, sp.GetRequiredService<TimeProvider>().GetUtcNow())));
