@@ -4,7 +4,7 @@
 $ErrorActionPreference = 'Stop'
 
 # The HTTP functions marked [TradingAction] in src/NeuraTrade.Functions (a test keeps this list in step).
-$tradingFunctions = @('AiDecision', 'ScalpingToggle', 'ScalpingClosePosition', 'ScalpingKill')
+$tradingFunctions = @('AiDecision', 'ScalpingToggle', 'ScalpingClosePosition', 'ScalpingKill', 'ArbitrageToggle')
 
 foreach ($name in @('AZURE_RESOURCE_GROUP', 'AZURE_FUNCTION_APP_NAME')) {
     if (-not [Environment]::GetEnvironmentVariable($name)) {

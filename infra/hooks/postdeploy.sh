@@ -8,7 +8,7 @@
 set -eu
 
 # The HTTP functions marked [TradingAction] in src/NeuraTrade.Functions (a test keeps this list in step).
-TRADING_FUNCTIONS="AiDecision ScalpingToggle ScalpingClosePosition ScalpingKill"
+TRADING_FUNCTIONS="AiDecision ScalpingToggle ScalpingClosePosition ScalpingKill ArbitrageToggle"
 
 : "${AZURE_RESOURCE_GROUP:?is not set: run azd provision first (the hook reads it from the azd environment)}"
 : "${AZURE_FUNCTION_APP_NAME:?is not set: run azd provision first (the hook reads it from the azd environment)}"
