@@ -47,10 +47,21 @@ public sealed class ScanRoundTripTests(AzuriteFixture azurite)
         ["PUT decisions"] = 3,
     };
 
+    /// <summary>
+    /// With the learning statistics on (<c>AI:AdaptiveMinConfidence</c>): one read of the strategy's recent outcomes per
+    /// scan (one partition, one page here), shared by every symbol's pause check and every entry's adaptive minimum.
+    /// </summary>
+    private static readonly Dictionary<string, int> Learning = new()
+    {
+        ["GET outcomes"] = 1,
+    };
+
     [Theory]
-    [InlineData(3, 1)]
-    [InlineData(10, 3)]
-    public async Task A_scan_makes_a_fixed_number_of_storage_round_trips_plus_a_fixed_number_per_entry(int symbols, int buys)
+    [InlineData(3, 1, false)]
+    [InlineData(10, 3, false)]
+    [InlineData(3, 1, true)]
+    [InlineData(10, 3, true)]
+    public async Task A_scan_makes_a_fixed_number_of_storage_round_trips_plus_a_fixed_number_per_entry(int symbols, int buys, bool learning)
     {
         await using var llm = await BenchLlm.StartAsync(0, CancellationToken.None);
         llm.Buys = ScanConcurrencyBenchmark.Buys;
@@ -58,7 +69,8 @@ public sealed class ScanRoundTripTests(AzuriteFixture azurite)
         Assert.Equal(buys, replay.Symbols.Count(ScanConcurrencyBenchmark.Buys));
         var prefix = AzuriteFixture.UniquePrefix();
         var trips = new StorageRoundTrips(prefix);
-        using var host = ScanConcurrencyBenchmark.Build(azurite.ConnectionString, prefix, llm.Endpoint, replay.Directory, trips);
+        using var host = ScanConcurrencyBenchmark.Build(
+            azurite.ConnectionString, prefix, llm.Endpoint, replay.Directory, trips, learning ? new Dictionary<string, string?> { ["AI:AdaptiveMinConfidence"] = "true" } : null);
         host.Services.GetRequiredService<ILlmUsageLedger>();
 
         // The first scan creates the tables and warms the process up; the second is the one held.
@@ -68,6 +80,10 @@ public sealed class ScanRoundTripTests(AzuriteFixture azurite)
         Assert.Equal(symbols, scan.Symbols);
         Assert.Equal(buys, scan.Entries);
         var expected = new Dictionary<string, int>(Fixed);
+        foreach (var (kind, n) in learning ? Learning : [])
+        {
+            expected[kind] = n;
+        }
         foreach (var (kind, n) in PerEntry)
         {
             expected[kind] = expected.GetValueOrDefault(kind) + (n * buys);

@@ -160,7 +160,8 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         return new CountedScan(wall, count, byKind, report.Symbols.Count(s => s.Opened is not null), report.Symbols.Count);
     }
 
-    internal static IHost Build(string storage, string prefix, string llmEndpoint, string replayDirectory, StorageRoundTrips roundTrips)
+    /// <summary>The bench's app; <paramref name="overrides"/> are settings laid over the bench's (a test's variant).</summary>
+    internal static IHost Build(string storage, string prefix, string llmEndpoint, string replayDirectory, StorageRoundTrips roundTrips, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -193,6 +194,11 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
             ["Scalping:MaxConsecutiveLosses"] = "0",
             ["Scalping:PositionHoldTime"] = "00:05:00",
         });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
         builder.Logging.ClearProviders();
         builder.AddNeuraTrade();
         builder.Services.AddSingleton<HttpPipelinePolicy>(roundTrips);

@@ -159,7 +159,12 @@ public sealed class ScalpingEngine(
 
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
         var context = await desk.RiskContextAsync(view.Open, view.Closed, new Dictionary<string, Ticker> { [symbol] = market.Ticker }, cancellationToken);
-        var decided = (await DecideAsync(market, PortfolioReader.Create(symbol, balances, view.Open, state), state, context, cancellationToken))!;
+        TradingDecision decided;
+        using (decisions.BeginScan(TradingStrategy.Scalping))
+        {
+            decided = (await DecideAsync(market, PortfolioReader.Create(symbol, balances, view.Open, state), state, context, cancellationToken))!;
+        }
+
         if (decided.IsEntry)
         {
             // Read again after the brain: a kill switch thrown while it thought stops the entry.
@@ -276,10 +281,15 @@ public sealed class ScalpingEngine(
             view.Refresh(state);
         }
 
-        var decided = await ForEachAsync(
-            Enumerable.Range(0, symbols.Length).ToArray(),
-            (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
-            cancellationToken);
+        TradingDecision?[] decided;
+        using (decisions.BeginScan(TradingStrategy.Scalping))
+        {
+            // The learning statistics, when on, judge every symbol from one read of the strategy's outcomes.
+            decided = await ForEachAsync(
+                Enumerable.Range(0, symbols.Length).ToArray(),
+                (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
+                cancellationToken);
+        }
 
         if (decided.Any(d => d is { IsEntry: true }))
         {
