@@ -117,8 +117,7 @@ public sealed class EntryPipeline(
 
     /// <summary>
     /// Whether a scan journals <paramref name="result"/> at once (it opened a position, which names its decision) rather
-    /// than in a batch of decisions that opened nothing (a scan writes the decisions that were no entry in one batch while
-    /// it enters, and the entries that ended as HOLDs in one at the end).
+    /// than in the scan's batch of decisions that opened nothing, written at the end in the order of the symbols.
     /// </summary>
     public static bool JournalsAtOnce(EntryResult result) => result.Opened is not null;
 

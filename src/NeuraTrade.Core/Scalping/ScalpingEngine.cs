@@ -14,7 +14,7 @@ namespace NeuraTrade.Core.Scalping;
 /// is still possible (concurrently, at most <c>AI:MaxConcurrency</c> at once, so a scan takes about as long as
 /// its slowest call; where no entry could pass the limits the brain is not asked and the HOLD says why);
 /// then place entries one at a time through the <see cref="EntryPipeline"/>, which journals every decision (the
-/// decisions that are no entry in one batch while the entries go, the entries' refusals in one batch at the end). The
+/// holds in one batch at the end, beside the scan's record). The
 /// book (state, open positions, recent trades) is read once up front and shared by every symbol (<see cref="BookView"/>):
 /// a scan's storage round trips are a constant, plus a constant per entry (its admission, order and bookkeeping), plus
 /// the journal's batches (one transaction per partition).
@@ -301,19 +301,8 @@ public sealed class ScalpingEngine(
         var (asked, screened) = DecisionMaker.CountAsked(decided);
         var results = new List<SymbolScan>(symbols.Length);
 
-        // A decision that is not an entry is final as it is: those are journaled in one batch at once, while the entries
-        // go; an entry that ends as a HOLD (refused, withheld) joins the second batch, written at the end.
-        var settled = new HoldBatch();
-        foreach (var d in decided)
-        {
-            if (d is { IsEntry: false })
-            {
-                settled.Add(d);
-            }
-        }
-
-        var journaled = new List<Task> { entries.JournalAsync(settled, cancellationToken) };
         var holds = new HoldBatch();
+        var journaled = new List<Task>();
         string? entriesStopped = null;
         for (var i = 0; i < symbols.Length; i++)
         {
@@ -350,12 +339,9 @@ public sealed class ScalpingEngine(
                 }
             }
 
-            // An executed decision is journaled at once (its position names it), while the next symbol enters; an entry
-            // that ended as a HOLD goes in the batch below (a decision that was no entry is in the first batch already).
-            if (decided[i]!.IsEntry)
-            {
-                journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
-            }
+            // An executed decision is journaled at once (its position names it), while the next symbol enters; holds go
+            // in one batch below, in the order of the symbols (a backtest numbers its decisions in journal order).
+            journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
 
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
