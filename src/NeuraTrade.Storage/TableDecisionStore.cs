@@ -17,10 +17,9 @@ namespace NeuraTrade.Storage;
 /// or a day's decisions without a scan.</item>
 /// <item>an id pointer: partition <c>~id-{bucket}</c>, row = id, holding the decision's partition and row keys.</item>
 /// </list>
-/// The three live in different partitions, so no transaction spans them. They are written with idempotent upserts, the
-/// decisions and their time copies at once, then the id pointers, and a save only succeeds when all three did: a pointer
-/// therefore always points at a decision that exists (a copy may lag its decision by one write, as before; an outcome
-/// recorded meanwhile is rewritten with the copy), and a failed save is retried whole (see <see cref="DurableDecisionJournal"/>).
+/// The three live in different partitions, so no transaction spans them. They are written in that order with
+/// idempotent upserts, and a save only succeeds when all three did: a pointer therefore always points at a
+/// decision that exists, and a failed save is retried whole (see <see cref="DurableDecisionJournal"/>).
 /// </summary>
 public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : IDecisionStore
 {
@@ -32,7 +31,7 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
 
     public Task SaveAsync(TradingDecision decision, CancellationToken cancellationToken) => SaveManyAsync([decision], cancellationToken);
 
-    /// <summary>The decision rows and the time copies at once, then the id pointers; each group in per-partition transactions (at most 100 rows each).</summary>
+    /// <summary>All decision rows first, then the time copies, then the id pointers; each group in per-partition transactions.</summary>
     public async Task SaveManyAsync(IReadOnlyList<TradingDecision> decisions, CancellationToken cancellationToken)
     {
         if (decisions.Count == 0)
@@ -44,8 +43,10 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
         var main = decisions.Select(d => DecisionEntities.ToEntity(d, SymbolKey(d.Symbol), RowKey(d.CreatedAt, d.Id))).ToList();
         var copies = decisions.Select(d => DecisionEntities.ToEntity(d, TimePartition(d.CreatedAt, d.Strategy, d.Id), RowKey(d.CreatedAt, d.Id))).ToList();
         var pointers = decisions.Select(Pointer).ToList();
-        await Task.WhenAll(WriteAsync(table, main, cancellationToken), WriteAsync(table, copies, cancellationToken));
-        await WriteAsync(table, pointers, cancellationToken);
+        foreach (var group in new[] { main, copies, pointers })
+        {
+            await WriteAsync(table, group, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<TradingDecision>> GetLatestAsync(string symbol, int limit, CancellationToken cancellationToken)
@@ -130,7 +131,7 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            // The copy is written beside the decision and may be missing after a failed save; the retried save rewrites it whole.
+            // The copy is written after the decision; a save still pending rewrites it whole.
         }
     }
 

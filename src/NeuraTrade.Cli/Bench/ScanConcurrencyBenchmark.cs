@@ -44,7 +44,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
 
     /// <summary>
     /// Each entry's: the admission (the open positions read under it, the slot written) and its release, the paper venue's
-    /// order (its account, one transaction), the position, and its decision (the decision and its time copy, then its id pointer).
+    /// order (its account, one transaction), the position, and its decision (the decision, its time copy, its id pointer).
     /// </summary>
     public const int PerEntryRoundTrips = 8;
 
