@@ -20,6 +20,13 @@ namespace NeuraTrade.Storage;
 /// (counted once, by decision id). Whoever reads the row after a release therefore finds the position when it reads
 /// the positions next; reading the positions first could miss both (positions read before the save, row read after
 /// the release) and admit one too many. Positions closing in between only make the view more cautious than needed.
+/// <para>
+/// The row as this process last wrote (or read) it is kept with its ETag and stands in for the read on a first attempt.
+/// That is as safe as reading it: a write conditional on that ETag only sticks when the row did not change since it was
+/// kept, which was before the positions are read, so it is exactly the view a read just before the positions would have
+/// given. A stale copy costs one lost write (412) and the usual fresh read. Uncontended, an admission is thus a read of
+/// the positions and one write, and a release one write.
+/// </para>
 /// </remarks>
 public sealed class TableEntryAdmission(TableStore tables, IPositionStore positions, ILogger<TableEntryAdmission> logger) : IEntryAdmission
 {
@@ -33,6 +40,9 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
     private const string Row = "slots";
     private const string SlotsColumn = "Slots";
 
+    /// <summary>The row as this process last read or wrote it (with its ETag); null when unknown.</summary>
+    private volatile TableEntity? _known;
+
     public async Task<Admission> TryReserveAsync(
         string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -40,11 +50,19 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
         var table = await tables.GetTableAsync(TableName, cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var row = await ReadAsync(table, cancellationToken);
+            var kept = attempt == 1 ? _known : null;
+            var row = kept ?? await ReadAsync(table, cancellationToken);
             var live = EntrySlotRule.Live(Slots(row), now);
             var open = await positions.GetOpenAsync(cancellationToken); // After the row: see the remarks.
             if (EntrySlotRule.Refusal(symbol, maxPositions, live, open) is { } refusal)
             {
+                if (kept is not null)
+                {
+                    // A refusal is only said on the row as read now (the kept copy may hold slots released since).
+                    _known = null;
+                    continue;
+                }
+
                 return Admission.Refused(refusal);
             }
 
@@ -55,7 +73,10 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
                 return new Admission(slot, null);
             }
 
-            await BackOffAsync(attempt, cancellationToken);
+            if (kept is null)
+            {
+                await BackOffAsync(attempt, cancellationToken); // A kept copy that was stale is read again at once.
+            }
         }
 
         logger.LogWarning(new EventId(4201, "EntryAdmissionContended"), "Entry of {DecisionId} {Symbol} not admitted: the entry slots changed under {Attempts} attempts", decisionId, symbol, MaxAttempts);
@@ -67,10 +88,18 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
         var table = await tables.GetTableAsync(TableName, cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var row = await ReadAsync(table, cancellationToken);
+            var kept = attempt == 1 ? _known : null;
+            var row = kept ?? await ReadAsync(table, cancellationToken);
             var slots = Slots(row);
             if (slots.RemoveAll(r => r.Token == slot.Token) == 0)
             {
+                if (kept is not null)
+                {
+                    // Not in the kept copy: look at the row itself before concluding it is gone.
+                    _known = null;
+                    continue;
+                }
+
                 return; // Released already, or lapsed and dropped by a later reservation.
             }
 
@@ -79,17 +108,22 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
                 return;
             }
 
-            await BackOffAsync(attempt, cancellationToken);
+            if (kept is null)
+            {
+                await BackOffAsync(attempt, cancellationToken); // A kept copy that was stale is read again at once.
+            }
         }
 
         // Harmless beyond a delay: the slot stops counting at its Until.
         logger.LogWarning(new EventId(4202, "EntrySlotReleaseContended"), "Entry slot of {DecisionId} {Symbol} not released under {Attempts} attempts; it lapses at {Until}", slot.DecisionId, slot.Symbol, MaxAttempts, slot.Until);
     }
 
-    private static async Task<TableEntity?> ReadAsync(TableClient table, CancellationToken cancellationToken)
+    private async Task<TableEntity?> ReadAsync(TableClient table, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value : null;
+        var read = row.HasValue ? row.Value : null;
+        _known = read;
+        return read;
     }
 
     private static List<EntrySlot> Slots(TableEntity? row) =>
@@ -98,24 +132,29 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
             : [];
 
     /// <summary>Writes <paramref name="slots"/> only if the row is still as <paramref name="read"/> found it (absent: not yet created).</summary>
-    private static async Task<bool> TryWriteAsync(TableClient table, TableEntity? read, List<EntrySlot> slots, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteAsync(TableClient table, TableEntity? read, List<EntrySlot> slots, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(Partition, Row) { [SlotsColumn] = JsonSerializer.Serialize(slots) };
         try
         {
-            if (read is null)
+            var written = read is null
+                ? await table.AddEntityAsync(entity, cancellationToken)
+                : await table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, cancellationToken);
+            if (written.Headers.ETag is { } etag)
             {
-                await table.AddEntityAsync(entity, cancellationToken);
+                entity.ETag = etag;
+                _known = entity;
             }
             else
             {
-                await table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, cancellationToken);
+                _known = null;
             }
 
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
         {
+            _known = null;
             return false; // Another process wrote (or removed) the row since we read it.
         }
     }

@@ -150,6 +150,39 @@ public sealed class EntryAdmissionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_kept_slot_row_another_process_changed_never_admits_beyond_the_max()
+    {
+        var prefix = AzuriteFixture.UniquePrefix();
+        var first = Process.Start(azurite, prefix);
+        var second = Process.Start(azurite, prefix);
+
+        // The first keeps the row holding its BTC slot; the second then reserves ETH, which the kept row does not show.
+        Assert.True((await first.Admission.TryReserveAsync("BTC/USDT", "d1", 2, Now, Until, CancellationToken.None)).Admitted);
+        Assert.True((await second.Admission.TryReserveAsync("ETH/USDT", "d2", 2, Now, Until, CancellationToken.None)).Admitted);
+
+        // On its kept row SOL would pass (1 of 2); the write on that row's ETag fails, and the current row is full.
+        var third = await first.Admission.TryReserveAsync("SOL/USDT", "d3", 2, Now, Until, CancellationToken.None);
+
+        Assert.Equal("2 positions are open or being opened (Scalping:MaxPositions 2)", third.Refusal);
+    }
+
+    [Fact]
+    public async Task A_kept_slot_row_is_not_read_as_a_refusal_after_another_process_released()
+    {
+        var prefix = AzuriteFixture.UniquePrefix();
+        var first = Process.Start(azurite, prefix);
+        var second = Process.Start(azurite, prefix);
+        var slot = (await first.Admission.TryReserveAsync("BTC/USDT", "d1", 1, Now, Until, CancellationToken.None)).Slot!;
+        Assert.False((await second.Admission.TryReserveAsync("ETH/USDT", "d2", 1, Now, Until, CancellationToken.None)).Admitted);
+
+        // The second's kept row still holds the BTC slot the first releases now: the row as read now decides.
+        await first.Admission.ReleaseAsync(slot, CancellationToken.None);
+        var after = await second.Admission.TryReserveAsync("ETH/USDT", "d2", 1, Now, Until, CancellationToken.None);
+
+        Assert.True(after.Admitted);
+    }
+
+    [Fact]
     public async Task A_position_saved_and_its_slot_released_while_another_process_reserves_is_seen_by_that_process()
     {
         var prefix = AzuriteFixture.UniquePrefix();

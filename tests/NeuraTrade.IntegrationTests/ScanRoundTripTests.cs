@@ -8,47 +8,94 @@ namespace NeuraTrade.IntegrationTests;
 
 /// <summary>
 /// The storage round trips of <c>bench scan-concurrency</c>'s scan, counted as the bench counts them (a pipeline policy
-/// on the app's table client): ten X/BTC symbols, a model that buys three of them, the positions closed by hand between
-/// scans. The count is a property of the code path, so it is held here exactly: a change that adds a request to the
-/// scan's path shows up as a failing count (and one that removes requests updates it).
+/// on the app's table client): X/BTC symbols on one clock, a model that buys some of them, the positions closed by hand
+/// between scans. The count is a property of the code path, so it is held here exactly, for 3 symbols (1 entry) and for
+/// 10 (3 entries): the same fixed requests whatever the number of symbols, a fixed number per entry, and the journal's
+/// batches. A read per symbol coming back (state, positions, trades for every symbol) fails both counts; a request added
+/// to the path fails them too (and one removed updates them).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ScanRoundTripTests(AzuriteFixture azurite)
 {
-    [Fact]
-    public async Task A_scan_of_ten_symbols_with_three_entries_makes_a_fixed_number_of_storage_round_trips()
+    /// <summary>
+    /// Requests per scan besides the entries and the journal, counted by hand from the scan's path: the scan claim and its
+    /// release (2), the replay anchor (1, a row of the state table), the book in one wave: state, open positions, today's
+    /// and yesterday's trades (4), the state read again between the brain and the entries (1), the scan's record (1: a
+    /// write conditional on the state row as last read, no read before it).
+    /// </summary>
+    private static readonly Dictionary<string, int> Fixed = new()
+    {
+        ["POST scanclaims"] = 1,
+        ["DELETE scanclaims"] = 1,
+        ["GET scalpingstate"] = 3,
+        ["GET positions"] = 1,
+        ["GET trades"] = 2,
+        ["PUT scalpingstate"] = 1,
+    };
+
+    /// <summary>
+    /// Requests per entry: the admission reads the open positions under its kept slot row and writes the row (2), the
+    /// release writes it again (1), the paper venue's order (its account, one transaction), the position (1), and the
+    /// executed decision written at once (3: the decision, its time copy, its id pointer).
+    /// </summary>
+    private static readonly Dictionary<string, int> PerEntry = new()
+    {
+        ["GET positions"] = 1,
+        ["PUT entryslots"] = 2,
+        ["POST $batch paperaccount"] = 1,
+        ["PUT positions"] = 1,
+        ["PUT decisions"] = 3,
+    };
+
+    /// <summary>
+    /// With the learning statistics on (<c>AI:AdaptiveMinConfidence</c>): one read of the strategy's recent outcomes per
+    /// scan (one partition, one page here), shared by every symbol's pause check and every entry's adaptive minimum.
+    /// </summary>
+    private static readonly Dictionary<string, int> Learning = new()
+    {
+        ["GET outcomes"] = 1,
+    };
+
+    [Theory]
+    [InlineData(3, 1, false)]
+    [InlineData(10, 3, false)]
+    [InlineData(3, 1, true)]
+    [InlineData(10, 3, true)]
+    public async Task A_scan_makes_a_fixed_number_of_storage_round_trips_plus_a_fixed_number_per_entry(int symbols, int buys, bool learning)
     {
         await using var llm = await BenchLlm.StartAsync(0, CancellationToken.None);
         llm.Buys = ScanConcurrencyBenchmark.Buys;
-        using var replay = ReplayUniverse.Create(ScanConcurrencyBenchmark.SymbolCount);
+        using var replay = ReplayUniverse.Create(symbols);
+        Assert.Equal(buys, replay.Symbols.Count(ScanConcurrencyBenchmark.Buys));
         var prefix = AzuriteFixture.UniquePrefix();
         var trips = new StorageRoundTrips(prefix);
-        using var host = ScanConcurrencyBenchmark.Build(azurite.ConnectionString, prefix, llm.Endpoint, replay.Directory, trips);
+        using var host = ScanConcurrencyBenchmark.Build(
+            azurite.ConnectionString, prefix, llm.Endpoint, replay.Directory, trips, learning ? new Dictionary<string, string?> { ["AI:AdaptiveMinConfidence"] = "true" } : null);
         host.Services.GetRequiredService<ILlmUsageLedger>();
 
         // The first scan creates the tables and warms the process up; the second is the one held.
         await ScanConcurrencyBenchmark.CountedScanAsync(host, trips, CancellationToken.None);
         var scan = await ScanConcurrencyBenchmark.CountedScanAsync(host, trips, CancellationToken.None);
 
-        Assert.Equal(10, scan.Symbols);
-        Assert.Equal(3, scan.Entries);
-        var expected = new Dictionary<string, int>
+        Assert.Equal(symbols, scan.Symbols);
+        Assert.Equal(buys, scan.Entries);
+        var expected = new Dictionary<string, int>(Fixed);
+        foreach (var (kind, n) in learning ? Learning : [])
         {
-            ["DELETE scanclaims"] = 1,
-            ["GET entryslots"] = 6,
-            ["GET positions"] = 8,
-            ["GET scalpingstate"] = 7,
-            ["GET trades"] = 14,
-            ["POST $batch paperaccount"] = 3,
-            ["POST scanclaims"] = 1,
-            ["PUT decisions"] = 9,
-            ["PUT entryslots"] = 6,
-            ["PUT positions"] = 3,
-            ["PUT scalpingstate"] = 1,
-        };
-        Assert.Equal(expected, scan.ByKind.Where(k => k.Key != "POST $batch decisions").ToDictionary());
+            expected[kind] = n;
+        }
+        foreach (var (kind, n) in PerEntry)
+        {
+            expected[kind] = expected.GetValueOrDefault(kind) + (n * buys);
+        }
 
-        // The seven holds go in one batch, one transaction per partition: their symbols', then their time copies' and id
+        Assert.Equal(
+            expected.OrderBy(k => k.Key, StringComparer.Ordinal).ToList(),
+            scan.ByKind.Where(k => k.Key != ScanConcurrencyBenchmark.JournalBatches).OrderBy(k => k.Key, StringComparer.Ordinal).ToList());
+        Assert.Equal(ScanConcurrencyBenchmark.FixedRoundTrips, Fixed.Values.Sum());
+        Assert.Equal(ScanConcurrencyBenchmark.PerEntryRoundTrips, PerEntry.Values.Sum());
+
+        // The holds go in one batch, one transaction per partition: their symbols', then their time copies' and id
         // pointers' partitions, which follow the (random) decision ids' hash buckets; so the count is computed from the ids.
         var journal = host.Services.GetRequiredService<IDecisionStore>();
         var holds = new List<TradingDecision>();
@@ -57,11 +104,12 @@ public sealed class ScanRoundTripTests(AzuriteFixture azurite)
             holds.Add((await journal.GetLatestAsync(symbol, 1, CancellationToken.None))[0]);
         }
 
+        Assert.Equal(symbols - buys, holds.Count);
         Assert.All(holds, h => Assert.Equal(TradeAction.Hold, h.Action));
         var transactions = holds.Select(h => h.Symbol).Distinct().Count()
             + holds.Select(h => TableDecisionStore.TimePartition(h.CreatedAt, h.Strategy, h.Id)).Distinct().Count()
             + holds.Select(h => TableDecisionStore.IdPartition(h.Id)).Distinct().Count();
-        Assert.Equal(transactions, scan.ByKind["POST $batch decisions"]);
+        Assert.Equal(transactions, scan.ByKind[ScanConcurrencyBenchmark.JournalBatches]);
         Assert.Equal(expected.Values.Sum() + transactions, scan.RoundTrips);
     }
 }

@@ -69,12 +69,12 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
             Assert.NotNull(Assert.Single(report.Symbols).Opened);
         }
 
-        // Storage goes down when the trade desk reads the open positions, after the brain decided to buy: the scan
-        // reads them at its start, after its exits and for the risk context; the 4th read is the desk's own, just
-        // before an order.
+        // Storage goes down when the entry admission reads the open positions, after the brain decided to buy: the scan
+        // reads them once at its start (its book) and the first scan's reconciliation once; the 3rd read is the
+        // admission's, just before an order.
         var outage = new StorageOutage();
         var positionReads = 0;
-        outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 4;
+        outage.TripWhen = r => r.Method == RequestMethod.Get && r.Uri.Path.Contains("positions(", StringComparison.Ordinal) && Interlocked.Increment(ref positionReads) == 3;
         var logs = new CapturedLogs();
         using var host = outage.CreateApp(azurite, new FakeTimeProvider(buyAt), BtcOnly, logs);
         var journal = host.Services.GetRequiredService<DurableDecisionJournal>();

@@ -113,6 +113,28 @@ public sealed class StorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_state_update_from_a_kept_row_another_instance_changed_is_applied_to_the_current_row()
+    {
+        var settings = new Dictionary<string, string?> { ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix() };
+        await using var first = TestApp.Create(azurite, Start, settings);
+        await using var second = TestApp.Create(azurite, Start, settings);
+        var mine = first.Get<IScalpingStateStore>();
+        var theirs = second.Get<IScalpingStateStore>();
+
+        // The first instance keeps the row as it read it; the second then books two trades (+5, -2) the first never read.
+        await mine.UpdateAsync(s => s.WithClosedTrade(1m, Start), CancellationToken.None);
+        await theirs.UpdateAsync(s => s.WithClosedTrade(5m, Start), CancellationToken.None);
+        await theirs.UpdateAsync(s => s.WithClosedTrade(-2m, Start), CancellationToken.None);
+        var returned = await mine.UpdateAsync(s => s.WithClosedTrade(3m, Start), CancellationToken.None);
+
+        // 1 + 5 - 2 + 3: the kept copy (1) lost its write and the change was applied to the stored row.
+        var stored = await theirs.GetAsync(CancellationToken.None);
+        Assert.Equal(7m, stored.DailyRealizedPnl);
+        Assert.Equal(4, stored.TradesToday);
+        Assert.Equal(7m, returned.DailyRealizedPnl);
+    }
+
+    [Fact]
     public async Task Toggle_state_persists_across_app_instances()
     {
         var settings = new Dictionary<string, string?> { ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix() };

@@ -88,6 +88,12 @@ public sealed class DecisionMaker(
     }
 
     /// <summary>
+    /// For a scan: until disposed, the learning statistics (<c>AI:AdaptiveMinConfidence</c>) judge every symbol of
+    /// <paramref name="strategy"/> from one read of its outcomes (<see cref="AdaptiveConfidence.BeginScan"/>); null when off.
+    /// </summary>
+    public IDisposable? BeginScan(TradingStrategy strategy) => adaptive is { Enabled: true } ? adaptive.BeginScan(strategy) : null;
+
+    /// <summary>
     /// Why a scan should not ask the brain about <paramref name="symbol"/> because the learning statistics paused it
     /// (<c>AI:AdaptiveMinConfidence</c>, <see cref="AdaptiveConfidence"/>); null when it may ask (or the option is off).
     /// </summary>

@@ -44,14 +44,67 @@ public sealed class AdaptiveConfidence(IOutcomeStore outcomes, IOptions<BrainOpt
     public const decimal Cap = 0.95m;
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(1);
 
+    private readonly AsyncLocal<ScanOutcomes?> _scan = new();
+
     public bool Enabled => options.Value.AdaptiveMinConfidence;
 
-    /// <summary>The verdict now, from the outcomes resolved within <see cref="Lookback"/>.</summary>
+    /// <summary>
+    /// The verdict now, from the outcomes resolved within <see cref="Lookback"/>. Within a scan (<see cref="BeginScan"/>)
+    /// from the scan's one read of the strategy's outcomes, else from a read of the symbol's.
+    /// </summary>
     public async Task<AdaptiveVerdict> JudgeAsync(string symbol, TradingStrategy strategy, CancellationToken cancellationToken)
     {
+        if (_scan.Value is { } scan && scan.Strategy == strategy)
+        {
+            var all = await scan.ReadAsync(cancellationToken);
+            return Judge(symbol, strategy, options.Value.MinConfidence, all.Where(o => o.Symbol == symbol));
+        }
+
         var now = time.GetUtcNow();
         var recent = await outcomes.QueryAsync(new OutcomeQuery(symbol, strategy, From: now - Lookback, To: now, Limit: 200, TradesOnly: true), cancellationToken);
         return Judge(symbol, strategy, options.Value.MinConfidence, recent);
+    }
+
+    /// <summary>
+    /// Until disposed, the calling flow's verdicts on <paramref name="strategy"/> (every symbol of a scan) come from one read
+    /// of the strategy's outcomes within <see cref="Lookback"/> (the newest <see cref="OutcomeQuery.MaxLimit"/>), made at
+    /// the first verdict, instead of a read per symbol: a scan's storage round trips do not grow with its symbols.
+    /// </summary>
+    public IDisposable BeginScan(TradingStrategy strategy)
+    {
+        var scope = new ScanOutcomes(this, strategy, _scan.Value);
+        _scan.Value = scope;
+        return scope;
+    }
+
+    private Task<IReadOnlyList<TradeOutcome>> ReadRecentAsync(TradingStrategy strategy, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return outcomes.QueryAsync(new OutcomeQuery(null, strategy, From: now - Lookback, To: now, Limit: OutcomeQuery.MaxLimit, TradesOnly: true), cancellationToken);
+    }
+
+    /// <summary>One scan's read of a strategy's recent outcomes, made once (by the first verdict that needs it).</summary>
+    private sealed class ScanOutcomes(AdaptiveConfidence owner, TradingStrategy strategy, ScanOutcomes? outer) : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private Task<IReadOnlyList<TradeOutcome>>? _read;
+
+        public TradingStrategy Strategy => strategy;
+
+        public Task<IReadOnlyList<TradeOutcome>> ReadAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                if (_read is null || _read.IsFaulted || _read.IsCanceled)
+                {
+                    _read = owner.ReadRecentAsync(strategy, cancellationToken);
+                }
+
+                return _read;
+            }
+        }
+
+        public void Dispose() => owner._scan.Value = outer;
     }
 
     /// <summary>The rule over <paramref name="recent"/> outcomes (any order; only trades stating at least <paramref name="baseMin"/> count).</summary>

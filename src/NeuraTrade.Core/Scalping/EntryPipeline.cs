@@ -93,10 +93,11 @@ public sealed class EntryPipeline(
 
     /// <summary>
     /// The gate, admission and order of <see cref="EnterAsync"/> without the journal write, for a caller that journals in
-    /// a batch (a scan): it passes the result to <see cref="JournalAsync(EntryResult, HoldBatch?, CancellationToken)"/>.
+    /// a batch (a scan): it passes the result to <see cref="JournalAsync(EntryResult, HoldBatch?, CancellationToken)"/>. A scan
+    /// passes its <paramref name="view"/> (read once per scan; see <see cref="BookView"/>).
     /// </summary>
-    public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken) =>
-        desk.EnterAsync(decision, ticker, cancellationToken);
+    public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null) =>
+        desk.EnterAsync(decision, ticker, cancellationToken, view);
 
     /// <summary>
     /// Journals an entry's final decision: at once when it opened a position (the position names it), else into

@@ -14,7 +14,10 @@ namespace NeuraTrade.Core.Scalping;
 /// is still possible (concurrently, at most <c>AI:MaxConcurrency</c> at once, so a scan takes about as long as
 /// its slowest call; where no entry could pass the limits the brain is not asked and the HOLD says why);
 /// then place entries one at a time through the <see cref="EntryPipeline"/>, which journals every decision (the
-/// holds in one batch at the end).
+/// holds in one batch at the end, beside the scan's record). The
+/// book (state, open positions, recent trades) is read once up front and shared by every symbol (<see cref="BookView"/>):
+/// a scan's storage round trips are a constant, plus a constant per entry (its admission, order and bookkeeping), plus
+/// the journal's batches (one transaction per partition).
 /// </summary>
 public sealed class ScalpingEngine(
     IExchange exchange,
@@ -139,7 +142,10 @@ public sealed class ScalpingEngine(
     public async Task<SymbolScan> ScanSymbolAsync(string symbol, ClaimKeeper lease, CancellationToken cancellationToken)
     {
         await _replay.RefreshAsync(cancellationToken);
-        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+
+        // The book (state, open positions, recent trades) in one wave, shared by the gate, the brain's portfolio and the desk.
+        var view = await desk.ReadBookAsync(cancellationToken);
+        var state = view.State.On(time.GetUtcNow());
         if (!_options.Enabled || !state.Active)
         {
             return new SymbolScan(symbol, _options.Enabled ? "skipped: scalping is toggled off" : $"skipped: {ScalpingStatus.DisabledByConfiguration}", null, null, []);
@@ -151,10 +157,20 @@ public sealed class ScalpingEngine(
             return new SymbolScan(symbol, problem!, null, null, []);
         }
 
-        var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
-        var context = await desk.ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [symbol] = market.Ticker }, cancellationToken);
-        var decided = (await DecideAsync(market, PortfolioReader.Create(symbol, balances, open, state), state, context, cancellationToken))!;
+        var context = await desk.RiskContextAsync(view.Open, view.Closed, new Dictionary<string, Ticker> { [symbol] = market.Ticker }, cancellationToken);
+        TradingDecision decided;
+        using (decisions.BeginScan(TradingStrategy.Scalping))
+        {
+            decided = (await DecideAsync(market, PortfolioReader.Create(symbol, balances, view.Open, state), state, context, cancellationToken))!;
+        }
+
+        if (decided.IsEntry)
+        {
+            // Read again after the brain: a kill switch thrown while it thought stops the entry.
+            view.Refresh(await stateStore.GetAsync(cancellationToken));
+        }
+
         EntryResult entry;
         if (decided.IsEntry && !await lease.RenewIfDueAsync(cancellationToken))
         {
@@ -164,7 +180,7 @@ public sealed class ScalpingEngine(
         {
             try
             {
-                entry = await entries.PlaceAsync(decided, market.Ticker, cancellationToken);
+                entry = await entries.PlaceAsync(decided, market.Ticker, cancellationToken, view);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -197,7 +213,10 @@ public sealed class ScalpingEngine(
             startedAt = time.GetUtcNow();
         }
 
-        var state = (await stateStore.GetAsync(cancellationToken)).On(startedAt);
+        // The book is read once, up front, in one wave (state, open positions, today's and yesterday's trades), and shared
+        // by every symbol's gate, portfolio and entry: a scan's storage round trips do not grow with its symbols.
+        var view = await desk.ReadBookAsync(cancellationToken);
+        var state = view.State.On(startedAt);
         IReadOnlyList<string> reconciled = [];
         if (desk.ReconcileNeeded)
         {
@@ -219,16 +238,29 @@ public sealed class ScalpingEngine(
         var symbols = Listed(_options.Symbols);
         var markets = await ForEachAsync(symbols, ReadMarketAsync, cancellationToken);
 
-        var open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
-        var closed = new List<Position>[symbols.Length];
-        for (var i = 0; i < symbols.Length; i++)
+        if (reconciled.Count > 0)
         {
-            closed[i] = markets[i].Market is { } m ? await CloseDuePositionsAsync(symbols[i], m.Ticker, open, cancellationToken) : [];
+            // Reconciliation adopted or cancelled something: the book read before it is not the book now.
+            view = await desk.ReadBookAsync(cancellationToken);
         }
 
-        // Re-read: a partly filled exit leaves its remainder open under a new id.
-        open = (await positionStore.GetOpenAsync(cancellationToken)).ToList();
-        state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        var open = view.Open;
+        var closed = new List<Position>[symbols.Length];
+        var exited = false;
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            closed[i] = markets[i].Market is { } m ? await CloseDuePositionsAsync(symbols[i], m.Ticker, open, cancellationToken, () => exited = true) : [];
+        }
+
+        if (exited)
+        {
+            // Read again only after an exit was tried: a partly filled exit leaves its remainder open under a new id, and
+            // a close changes the day's trades and state. Moved stops and excursions are already in the view (written by us).
+            view = await desk.ReadBookAsync(cancellationToken);
+            open = view.Open;
+        }
+
+        state = view.State.On(time.GetUtcNow());
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
         var tickers = new Dictionary<string, Ticker>(StringComparer.Ordinal);
         for (var i = 0; i < symbols.Length; i++)
@@ -239,23 +271,38 @@ public sealed class ScalpingEngine(
             }
         }
 
-        var context = await desk.ReadRiskContextAsync(open, tickers, cancellationToken);
+        var context = await desk.RiskContextAsync(open, view.Closed, tickers, cancellationToken);
 
         // The day's equity peak counts unrealized gains: a day up 200 unrealized that falls to -100 has drawn down 300.
         var equity = context.DayRealizedPnl + context.UnrealizedPnl;
         if (equity > state.DayPeakEquity)
         {
             state = await stateStore.UpdateAsync(s => s.WithEquitySeen(equity, context.Now), cancellationToken);
+            view.Refresh(state);
         }
 
-        var decided = await ForEachAsync(
-            Enumerable.Range(0, symbols.Length).ToArray(),
-            (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
-            cancellationToken);
+        TradingDecision?[] decided;
+        using (decisions.BeginScan(TradingStrategy.Scalping))
+        {
+            // The learning statistics, when on, judge every symbol from one read of the strategy's outcomes.
+            decided = await ForEachAsync(
+                Enumerable.Range(0, symbols.Length).ToArray(),
+                (i, ct) => DecideAsync(markets[i].Market, PortfolioReader.Create(symbols[i], balances, open, state), state, context, ct),
+                cancellationToken);
+        }
+
+        if (decided.Any(d => d is { IsEntry: true }))
+        {
+            // One read of the state between the brain and the entries (not one per entry): a kill switch or a toggle
+            // thrown while the brain thought stops every entry of this scan.
+            view.Refresh(await stateStore.GetAsync(cancellationToken));
+        }
 
         var (asked, screened) = DecisionMaker.CountAsked(decided);
         var results = new List<SymbolScan>(symbols.Length);
+
         var holds = new HoldBatch();
+        var journaled = new List<Task>();
         string? entriesStopped = null;
         for (var i = 0; i < symbols.Length; i++)
         {
@@ -280,7 +327,7 @@ public sealed class ScalpingEngine(
             {
                 try
                 {
-                    entry = await entries.PlaceAsync(decided[i]!, market.Ticker, cancellationToken);
+                    entry = await entries.PlaceAsync(decided[i]!, market.Ticker, cancellationToken, view);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -292,16 +339,18 @@ public sealed class ScalpingEngine(
                 }
             }
 
-            // An executed decision is journaled at once (its position names it); holds go in one batch below.
-            await entries.JournalAsync(entry, holds, cancellationToken);
+            // An executed decision is journaled at once (its position names it), while the next symbol enters; holds go
+            // in one batch below, in the order of the symbols (a backtest numbers its decisions in journal order).
+            journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
 
             results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
         }
 
-        await entries.JournalAsync(holds, cancellationToken);
-
+        // The journal's writes and the scan's record are independent: one wait for both.
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled) { Asked = asked, Screened = screened };
-        await RecordScanAsync(report, cancellationToken);
+        journaled.Add(entries.JournalAsync(holds, cancellationToken));
+        journaled.Add(RecordScanAsync(report, cancellationToken));
+        await Task.WhenAll(journaled);
         logger.ScanFinished(report.Summary);
         return report;
     }
@@ -349,7 +398,8 @@ public sealed class ScalpingEngine(
             : await decisions.DecideAsync(market, portfolio, TradingStrategy.Scalping, DecisionSource.Scan, cancellationToken);
     }
 
-    private async Task<List<Position>> CloseDuePositionsAsync(string symbol, Ticker ticker, List<Position> open, CancellationToken cancellationToken)
+    /// <summary>Closes <paramref name="symbol"/>'s due positions among <paramref name="open"/> (kept current); <paramref name="exiting"/> is called before an exit is tried.</summary>
+    private async Task<List<Position>> CloseDuePositionsAsync(string symbol, Ticker ticker, List<Position> open, CancellationToken cancellationToken, Action? exiting = null)
     {
         var closed = new List<Position>();
         foreach (var held in open.Where(p => p.Symbol == symbol).ToList())
@@ -372,6 +422,7 @@ public sealed class ScalpingEngine(
                 continue;
             }
 
+            exiting?.Invoke();
             if (await desk.ExitAsync(position, reason, cancellationToken, ticker) is { } done)
             {
                 open.Remove(position);

@@ -61,9 +61,30 @@ public sealed class TradeDesk(
     /// <summary>Builds the <see cref="RiskContext"/> from today's and yesterday's trades and the open positions marked at current prices, in the account's currency.</summary>
     public async Task<RiskContext> ReadRiskContextAsync(IReadOnlyCollection<Position> open, IReadOnlyDictionary<string, Ticker>? tickers, CancellationToken cancellationToken)
     {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var closed = await Task.WhenAll(positionStore.GetClosedAsync(today, cancellationToken), positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken));
+        return await RiskContextAsync(open, closed[0].Concat(closed[1]), tickers, cancellationToken);
+    }
+
+    /// <summary>
+    /// A scan's <see cref="BookView"/>: the state, the open positions and the trades closed today and yesterday, read at
+    /// once (one wave of four requests), for the scan to share across its symbols.
+    /// </summary>
+    public async Task<BookView> ReadBookAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var state = stateStore.GetAsync(cancellationToken);
+        var open = positionStore.GetOpenAsync(cancellationToken);
+        var closedToday = positionStore.GetClosedAsync(today, cancellationToken);
+        var closedYesterday = positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken);
+        await Task.WhenAll(state, open, closedToday, closedYesterday);
+        return new BookView(await state, await open, [.. await closedToday, .. await closedYesterday], today);
+    }
+
+    /// <summary>The <see cref="RiskContext"/> of <paramref name="closed"/> trades (today's and yesterday's) and the open positions marked at current prices, in the account's currency; reads no storage.</summary>
+    public async Task<RiskContext> RiskContextAsync(IReadOnlyCollection<Position> open, IEnumerable<Position> closed, IReadOnlyDictionary<string, Ticker>? tickers, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var closed = (await positionStore.GetClosedAsync(today, cancellationToken)).Concat(await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken));
         var unrealized = new List<decimal?>(open.Count);
         foreach (var p in open)
         {
@@ -92,15 +113,19 @@ public sealed class TradeDesk(
     /// and risk context: the question <see cref="EnterAsync"/> asks before it places anything, and the answer the
     /// model's <c>check_risk</c> tool gets.
     /// </summary>
-    public async Task<EntryAssessment> AssessAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With a scan's <paramref name="view"/> the state, open positions and closed trades are the view's (read once per
+    /// scan), not read again: the admission that follows still reads the open positions fresh.
+    /// </remarks>
+    public async Task<EntryAssessment> AssessAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null)
     {
         if (Refuses(decision.Strategy) is { } refused)
         {
             return new EntryAssessment(RiskVerdict.Reject(refused), decision.AsHold(refused), null);
         }
 
-        var state = (await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
-        var open = await positionStore.GetOpenAsync(cancellationToken);
+        var state = (view?.State ?? await stateStore.GetAsync(cancellationToken)).On(time.GetUtcNow());
+        IReadOnlyList<Position> open = view?.Open ?? await positionStore.GetOpenAsync(cancellationToken);
         var balances = await exchange.FetchBalanceAsync(cancellationToken);
         if (TradeSteps.TooOld(decision, time.GetUtcNow(), _options.MaxDecisionAge) is { } reason)
         {
@@ -108,7 +133,7 @@ public sealed class TradeDesk(
             return new EntryAssessment(RiskVerdict.Reject(reason), decision.AsHold(reason), null);
         }
 
-        if (await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
+        if (view?.Executed(decision.Id) ?? await AlreadyExecutedAsync(decision.Id, open, cancellationToken))
         {
             // A retried or duplicated decision: its client order id would return the first fill, never a second position.
             const string repeated = "this decision was already executed";
@@ -122,7 +147,10 @@ public sealed class TradeDesk(
             return new EntryAssessment(RiskVerdict.Reject(unvalued), decision.AsHold($"risk gate: {unvalued}"), null);
         }
 
-        var context = await ReadRiskContextAsync(open, new Dictionary<string, Ticker> { [ticker.Symbol] = ticker }, cancellationToken);
+        var quoted = new Dictionary<string, Ticker> { [ticker.Symbol] = ticker };
+        var context = view is null
+            ? await ReadRiskContextAsync(open, quoted, cancellationToken)
+            : await RiskContextAsync(open, view.Closed, quoted, cancellationToken);
         return TradeSteps.Gate(riskGate, decision, state, portfolio, ticker, context, rate);
     }
 
@@ -135,8 +163,11 @@ public sealed class TradeDesk(
         ? "not executed: the trade desk opens single-venue positions (scalping, analysis); an arbitrage needs a buy and a sell on two venues, which this desk cannot carry out"
         : null;
 
-    /// <summary>Gates and executes an entry decision; the result's decision is what should be journaled.</summary>
-    public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gates and executes an entry decision; the result's decision is what should be journaled. A scan passes its
+    /// <paramref name="view"/> (<see cref="AssessAsync"/>), and what the entry opens is added to it.
+    /// </summary>
+    public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null)
     {
         if (!decision.IsEntry)
         {
@@ -146,7 +177,7 @@ public sealed class TradeDesk(
         await _entries.WaitAsync(cancellationToken);
         try
         {
-            var assessment = await AssessAsync(decision, ticker, cancellationToken);
+            var assessment = await AssessAsync(decision, ticker, cancellationToken, view);
             if (assessment.Held is { } held)
             {
                 logger.EntryRefused(decision.Id, decision.Symbol, TradingLog.Text(held.HoldReason));
@@ -166,7 +197,13 @@ public sealed class TradeDesk(
 
             try
             {
-                return await OpenAsync(decision, ticker, assessment.Verdict.Notional, cancellationToken);
+                var result = await OpenAsync(decision, ticker, assessment.Verdict.Notional, view, cancellationToken);
+                if (result.Opened is { } opened)
+                {
+                    view?.Opened(opened);
+                }
+
+                return result;
             }
             finally
             {
@@ -446,7 +483,7 @@ public sealed class TradeDesk(
             || (await positionStore.GetClosedAsync(today.AddDays(-1), cancellationToken)).Any(p => p.DecisionId == decisionId);
     }
 
-    private async Task<EntryResult> OpenAsync(TradingDecision decision, Ticker ticker, decimal notional, CancellationToken cancellationToken)
+    private async Task<EntryResult> OpenAsync(TradingDecision decision, Ticker ticker, decimal notional, BookView? view, CancellationToken cancellationToken)
     {
         Order order;
         MarketInfo market;
@@ -492,7 +529,8 @@ public sealed class TradeDesk(
         if (isDust)
         {
             // A (partial) fill too small to ever sell: it never becomes a position that holds a slot.
-            await BookClosedAsync(position, null, cancellationToken);
+            var (booked, _) = await BookClosedAsync(position, null, cancellationToken);
+            view?.Booked(booked);
             logger.LogWarning("Entry {DecisionId} {Symbol} filled only {Amount}, below what the venue would buy back; booked as dust", decision.Id, decision.Symbol, position.Amount);
             return new EntryResult(Executed(decision, now), null, $"filled {position.Amount} below the minimum order: booked as dust");
         }
