@@ -88,6 +88,7 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
         ["DayPeakEquity"] = Text(s.DayPeakEquity),
         ["AskedToday"] = s.AskedToday,
         ["ScreenedToday"] = s.ScreenedToday,
+        ["ArbitrageRealizedToday"] = Text(s.ArbitrageRealizedToday),
     };
 
     private static ScalpingState FromEntity(TableEntity e) => new(
@@ -106,5 +107,7 @@ public sealed class TableScalpingStateStore(TableStore tables, IOptions<Scalping
         // Absent in rows written before the economy screen counted: nothing counted yet today.
         AskedToday = e.GetInt32("AskedToday") ?? 0,
         ScreenedToday = e.GetInt32("ScreenedToday") ?? 0,
+        // Absent in rows written before the arbitrage counted in the account's daily loss: nothing counted yet today.
+        ArbitrageRealizedToday = OptionalDecimal(e, "ArbitrageRealizedToday") ?? 0m,
     };
 }

@@ -80,6 +80,32 @@ public sealed class RiskGateTests
     }
 
     [Fact]
+    public void The_daily_loss_limit_is_the_accounts_the_arbitrages_realized_loss_counts_too()
+    {
+        // MaxDailyLoss 100: the scalper lost 60 and the arbitrage 40 today, 100 in all: no entry; 39.99 from the arbitrage leaves
+        // 0.01 of the budget. An arbitrage profit of 30 lets the scalper lose 129.99 before the limit.
+        AssertRejected(Check(state: Active with { DailyRealizedPnl = -60m, ArbitrageRealizedToday = -40m }), "plus -40 from arbitrage");
+        Assert.True(Gate.CheckEntry(Check(state: Active with { DailyRealizedPnl = -60m, ArbitrageRealizedToday = -39.99m })).Approved);
+        Assert.True(Gate.CheckEntry(Check(state: Active with { DailyRealizedPnl = -129.99m, ArbitrageRealizedToday = 30m })).Approved);
+        AssertRejected(Check(state: Active with { DailyRealizedPnl = -130m, ArbitrageRealizedToday = 30m }), "daily loss limit");
+    }
+
+    [Fact]
+    public void An_arbitrage_loss_counts_on_its_own_day_only()
+    {
+        // Lost 50 by arbitrage at 23:59 on T0's day; the next day the state restarts and nothing of it is left.
+        var day = TestMarket.T0.UtcDateTime.Date;
+        var lateLoss = new DateTimeOffset(day.AddHours(23).AddMinutes(59), TimeSpan.Zero);
+        var state = Active.WithArbitrage(-50m, lateLoss);
+        Assert.Equal(-50m, state.ArbitrageRealizedToday);
+        Assert.Equal(-80m, state.WithArbitrage(-30m, lateLoss).ArbitrageRealizedToday);
+        Assert.Equal(0m, state.On(lateLoss.AddMinutes(2)).ArbitrageRealizedToday);
+        // A late write for a day already past counts nowhere today.
+        var nextDay = state.On(lateLoss.AddMinutes(2));
+        Assert.Equal(0m, nextDay.WithArbitrage(-50m, lateLoss).ArbitrageRealizedToday);
+    }
+
+    [Fact]
     public void Rejects_a_spread_above_the_maximum()
     {
         AssertRejected(Check(spreadPercent: 0.2501m), "MaxSpreadPercent");

@@ -58,6 +58,13 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
 
         var state = await app.Get<IArbitrageStore>().GetStateAsync(CancellationToken.None);
         Assert.Equal(0.283594m, state.LastBestEdgePercent);
+
+        // The account's daily loss limit counts the arbitrage: its profit is on the scalper's state row, which the scalper's
+        // gate and status read (remaining daily loss 100 + 0.29359415; nothing else traded).
+        var account = await app.Get<NeuraTrade.Core.Scalping.IScalpingStateStore>().GetAsync(CancellationToken.None);
+        Assert.Equal((0.29359415m, 0m), (account.ArbitrageRealizedToday, account.DailyRealizedPnl));
+        var status = await app.Get<NeuraTrade.Core.Scalping.ScalpingControl>().GetStatusAsync(CancellationToken.None);
+        Assert.Equal(100.29359415m, status.RemainingDailyLoss);
     }
 
     [Fact]

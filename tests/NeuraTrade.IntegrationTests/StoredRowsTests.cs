@@ -61,6 +61,7 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
 
         // Written before the economy screen counted: nothing asked or screened yet today.
         Assert.Equal((0, 0), (state.AskedToday, state.ScreenedToday));
+        Assert.Equal(0m, state.ArbitrageRealizedToday); // written before the arbitrage counted in the account's daily loss
     }
 
     /// <summary>

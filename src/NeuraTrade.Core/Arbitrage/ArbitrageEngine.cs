@@ -27,6 +27,7 @@ public sealed class ArbitrageEngine(
     DecisionValidator validator,
     IDecisionStore journal,
     IArbitrageStore store,
+    IScalpingStateStore account,
     IEntryAdmission admission,
     IMarketReplay replay,
     IOptions<BrainOptions> brainOptions,
@@ -164,6 +165,11 @@ public sealed class ArbitrageEngine(
         {
             outcome = await desk.ExecuteAsync(decision.Id, pair, cancellationToken);
             await store.SaveOutcomeAsync(at, outcome, cancellationToken);
+            if (outcome.Profit != 0m)
+            {
+                // The daily loss limit is the account's: the scalper's gate reads this figure from the state it already reads.
+                await account.UpdateAsync(s => s.WithArbitrage(outcome.Profit, at), cancellationToken);
+            }
         }
         finally
         {

@@ -11,4 +11,13 @@ public interface IRiskState
 
     /// <summary>The highest equity (realized plus unrealized PnL) a scan saw today: the drawdown limit measures from it.</summary>
     decimal DayPeakEquity { get; }
+
+    /// <summary>The UTC day the daily figures belong to.</summary>
+    DateOnly PnlDay { get; }
+
+    /// <summary>
+    /// The realized PnL the arbitrage made on <see cref="PnlDay"/> (in the account's currency): the daily loss limit is the
+    /// account's, so the scalper's entries stop when the two together reach it.
+    /// </summary>
+    decimal ArbitrageRealizedToday { get; }
 }

@@ -78,7 +78,7 @@ public sealed class RiskGate(IOptions<RiskLimits> options)
             return Block.Toggled;
         }
 
-        if (Realized(state, context) + (context?.UnrealizedLoss ?? 0m) <= -_options.MaxDailyLoss)
+        if (Realized(state, context) + Arbitrage(state, context) + (context?.UnrealizedLoss ?? 0m) <= -_options.MaxDailyLoss)
         {
             return Block.DailyLoss;
         }
@@ -133,6 +133,13 @@ public sealed class RiskGate(IOptions<RiskLimits> options)
     private static decimal Realized(IRiskState state, RiskContext? context) => context?.DayRealizedPnl ?? state.DailyRealizedPnl;
 
     /// <summary>
+    /// The arbitrage's realized PnL today (<see cref="IRiskState.ArbitrageRealizedToday"/>): the daily loss limit is the
+    /// account's. A state last written on another day than the context's counts none (its figure is that day's).
+    /// </summary>
+    private static decimal Arbitrage(IRiskState state, RiskContext? context) =>
+        context is null || DateOnly.FromDateTime(context.Now.UtcDateTime) == state.PnlDay ? state.ArbitrageRealizedToday : 0m;
+
+    /// <summary>
     /// How far the day's equity (realized plus unrealized PnL) is below its peak: the peak of the closed trades' running
     /// total, or the higher equity a scan observed with positions open (<see cref="IRiskState.DayPeakEquity"/>).
     /// </summary>
@@ -151,7 +158,9 @@ public sealed class RiskGate(IOptions<RiskLimits> options)
             {
                 var unrealizedLoss = context?.UnrealizedLoss ?? 0m;
                 var realized = Realized(state, context);
-                var what = unrealizedLoss < 0m ? $"{realized} realized {unrealizedLoss} unrealized" : $"{realized}";
+                var arbitrage = Arbitrage(state, context);
+                var what = (unrealizedLoss < 0m ? $"{realized} realized {unrealizedLoss} unrealized" : $"{realized}")
+                    + (arbitrage != 0m ? $" plus {arbitrage} from arbitrage" : string.Empty);
                 return $"daily loss limit reached: {what} (Scalping:MaxDailyLoss {_options.MaxDailyLoss}); entries resume next UTC day";
             }
 

@@ -118,7 +118,7 @@ public sealed class ScalpingControl(
             state.DailyRealizedPnl,
             state.TotalRealizedPnl,
             views.Sum(v => v.UnrealizedPnl ?? 0m),
-            Math.Max(0m, _options.MaxDailyLoss + state.DailyRealizedPnl + context.UnrealizedLoss),
+            Math.Max(0m, _options.MaxDailyLoss + state.DailyRealizedPnl + state.ArbitrageRealizedToday + context.UnrealizedLoss),
             state.TradesToday,
             state.TradesToday == 0 ? null : Math.Round((decimal)state.WinsToday / state.TradesToday, 4),
             state.LastScanAt,

@@ -29,6 +29,25 @@ public sealed record ScalpingState(
     /// <summary>How many times today the economy screen kept a symbol from the model (no call, a HOLD with the figures).</summary>
     public int ScreenedToday { get; init; }
 
+    /// <summary>
+    /// The arbitrage's realized PnL on <see cref="PnlDay"/>, added by the arbitrage engine after each executed arbitrage
+    /// (<see cref="WithArbitrage"/>): it counts in the account-wide daily loss limit, not in the scalper's trades, win rate or
+    /// drawdown. Restarts each UTC day.
+    /// </summary>
+    public decimal ArbitrageRealizedToday { get; init; }
+
+    /// <summary>This state with an arbitrage's realized <paramref name="profit"/>, decided at <paramref name="at"/>, counted on its UTC day.</summary>
+    public ScalpingState WithArbitrage(decimal profit, DateTimeOffset at)
+    {
+        if (DateOnly.FromDateTime(at.UtcDateTime) < PnlDay)
+        {
+            return this; // a late write for a day already past: that day's limit is over
+        }
+
+        var today = On(at);
+        return today with { ArbitrageRealizedToday = today.ArbitrageRealizedToday + profit };
+    }
+
     /// <summary>This state after a scan that finished at <paramref name="at"/>: the last scan, and the day's asked and screened counts.</summary>
     public ScalpingState WithScan(DateTimeOffset at, string summary, int asked, int screened) =>
         WithAsked(at, asked, screened) with { LastScanAt = at, LastScanSummary = summary };
@@ -54,7 +73,7 @@ public sealed record ScalpingState(
     public ScalpingState On(DateTimeOffset now)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0, DayPeakEquity = 0m, AskedToday = 0, ScreenedToday = 0 };
+        return day == PnlDay ? this : this with { PnlDay = day, DailyRealizedPnl = 0m, TradesToday = 0, WinsToday = 0, DayPeakEquity = 0m, AskedToday = 0, ScreenedToday = 0, ArbitrageRealizedToday = 0m };
     }
 
     /// <summary>Adds one closed trade's realized PnL, counted on <paramref name="closedAt"/>'s UTC day.</summary>

@@ -8,6 +8,7 @@ using NeuraTrade.Core.Arbitrage;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Markets;
 using NeuraTrade.Core.Risk;
+using NeuraTrade.Core.Scalping;
 using NeuraTrade.Exchanges;
 using NeuraTrade.Exchanges.Binance;
 using NeuraTrade.Exchanges.Paper;
@@ -57,6 +58,7 @@ public static class ArbitrageComposition
             sp.GetRequiredService<DecisionValidator>(),
             sp.GetRequiredService<IDecisionStore>(),
             sp.GetRequiredService<IArbitrageStore>(),
+            sp.GetRequiredService<IScalpingStateStore>(),
             sp.GetRequiredKeyedService<IEntryAdmission>(ArbitrageEngine.AdmissionKey),
             sp.GetRequiredService<ArbitrageVenueSet>().Clock,
             sp.GetRequiredService<IOptions<BrainOptions>>(),
