@@ -33,7 +33,7 @@ public sealed partial class PostdeployHookTests
     [Fact]
     public void Both_hooks_list_exactly_the_trading_functions_of_the_functions_project()
     {
-        Assert.Equal(["AiDecision", "ScalpingClosePosition", "ScalpingKill", "ScalpingToggle"], Trading);
+        Assert.Equal(["AiDecision", "ArbitrageToggle", "ScalpingClosePosition", "ScalpingKill", "ScalpingToggle"], Trading);
 
         var sh = ShList().Match(File.ReadAllText(Repository.File("infra", "hooks", "postdeploy.sh")));
         var ps1 = Ps1List().Match(File.ReadAllText(Repository.File("infra", "hooks", "postdeploy.ps1")));
@@ -87,7 +87,7 @@ public sealed partial class PostdeployHookTests
     public async Task A_redeploy_keeps_the_keys_that_exist_and_makes_only_the_missing_one_under_the_name_asked_for()
     {
         using var az = new FakeCommandLine("az", AzAnswer);
-        var run = await az.RunHookAsync("postdeploy.sh", HookEnvironment(("FAKE_AZ_KEYED", "AiDecision ScalpingToggle ScalpingClosePosition"), ("AZURE_TRADING_KEY_NAME", "desk")));
+        var run = await az.RunHookAsync("postdeploy.sh", HookEnvironment(("FAKE_AZ_KEYED", "AiDecision ScalpingToggle ScalpingClosePosition ArbitrageToggle"), ("AZURE_TRADING_KEY_NAME", "desk")));
 
         Assert.True(run.ExitCode == 0, run.Output);
         var set = Assert.Single(run.Calls, c => c.Take(4).SequenceEqual(["functionapp", "function", "keys", "set"]));
