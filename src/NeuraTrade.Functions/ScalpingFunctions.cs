@@ -91,15 +91,10 @@ public sealed class ScalpingFunctions(
             return denied;
         }
 
-        var (body, problem) = await RequestReader.ReadAsync<ToggleRequest>(request, cancellationToken);
+        var (enabled, problem) = await RequestReader.ReadToggleAsync(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if (body!.Enabled is not { } enabled)
-        {
-            return ApiResults.BadRequest("enabled", "'enabled' is required: true or false");
         }
 
         var active = await control.SetActiveAsync(enabled, cancellationToken);

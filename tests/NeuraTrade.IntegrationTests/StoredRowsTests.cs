@@ -201,9 +201,9 @@ public sealed class StoredRowsTests(AzuriteFixture azurite)
         Assert.Equal(0.29359415m, o.Profit);
         Assert.Equal(0.005882m * 17_085m - 0.10049397m - (0.005882m * 17_001m) - 0.09999988m, o.Profit);
 
-        var account = await new TableVenueAccountStore(tables, "a").LoadAsync(CancellationToken.None);
+        var account = await TablePaperAccountStore.ForVenue(tables, "a").LoadAsync(CancellationToken.None);
         Assert.Equal((0.03529376m, 399.90011812m), (account!.Balances["BTC"], account.Balances["BUSD"]));
-        Assert.Null(await new TableVenueAccountStore(tables, "b").LoadAsync(CancellationToken.None));
+        Assert.Null(await TablePaperAccountStore.ForVenue(tables, "b").LoadAsync(CancellationToken.None));
     }
 
     /// <summary>Writes the fixture's rows of <paramref name="version"/> as they are, under a fresh table prefix.</summary>

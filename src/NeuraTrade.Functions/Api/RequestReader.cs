@@ -9,6 +9,20 @@ public static class RequestReader
 {
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>A toggle's body, <c>{"enabled":true|false}</c> (<see cref="ToggleRequest"/>): the value, or the 400 saying what is wrong.</summary>
+    public static async Task<(bool Enabled, IActionResult? Problem)> ReadToggleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync<ToggleRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return (false, problem);
+        }
+
+        return body!.Enabled is { } enabled
+            ? (enabled, null)
+            : (false, ApiResults.BadRequest("enabled", "'enabled' is required: true or false"));
+    }
+
     public static async Task<(T? Body, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {

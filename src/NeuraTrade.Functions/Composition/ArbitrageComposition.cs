@@ -1,4 +1,3 @@
-using Cronos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +38,7 @@ public static class ArbitrageComposition
             sp.GetRequiredService<IOptions<PaperExchangeOptions>>().Value,
             new TableReplayAnchorStore(sp.GetRequiredService<TableStore>(), ArbitrageVenues.AnchorRow),
             sp.GetRequiredService<WallClock>(),
-            venue => new TableVenueAccountStore(sp.GetRequiredService<TableStore>(), venue),
+            venue => TablePaperAccountStore.ForVenue(sp.GetRequiredService<TableStore>(), venue),
             sp.GetRequiredService<BinanceSpotExchange>,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IArbitrageStore, TableArbitrageStore>();
@@ -96,24 +95,8 @@ public static class ArbitrageComposition
         MinNotional = o.MinNotional,
     };
 
-    private static bool IsSixFieldCron(ArbitrageOptions _, IConfiguration configuration)
-    {
-        var expression = configuration[ArbitrageOptions.ScheduleSetting] ?? ArbitrageOptions.DefaultScanSchedule;
-        if (expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
-        {
-            return false;
-        }
-
-        try
-        {
-            CronExpression.Parse(expression, CronFormat.IncludeSeconds);
-            return true;
-        }
-        catch (CronFormatException)
-        {
-            return false;
-        }
-    }
+    private static bool IsSixFieldCron(ArbitrageOptions _, IConfiguration configuration) =>
+        NeuraTradeComposition.IsSixFieldCron(configuration[ArbitrageOptions.ScheduleSetting] ?? ArbitrageOptions.DefaultScanSchedule);
 
     /// <summary>The venues' settings as <see cref="ArbitrageOptions.Problem"/> judges them, its message naming the key.</summary>
     private sealed class ProblemValidation : IValidateOptions<ArbitrageOptions>

@@ -183,7 +183,8 @@ public static class NeuraTradeComposition
                     + $"set {ScalpingOptions.ScheduleSetting}={cron} instead (and remove {ScanIntervalSchedule.Setting}, or keep both equal).");
     }
 
-    private static bool IsSixFieldCron(string expression)
+    /// <summary>A 6-field NCRONTAB expression (with seconds), as the timer triggers read their schedules.</summary>
+    internal static bool IsSixFieldCron(string expression)
     {
         if (expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
         {
