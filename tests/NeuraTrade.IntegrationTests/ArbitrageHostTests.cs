@@ -61,10 +61,30 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
 
         // The account's daily loss limit counts the arbitrage: its profit is on the scalper's state row, which the scalper's
         // gate and status read (remaining daily loss 100 + 0.29359415; nothing else traded).
-        var account = await app.Get<NeuraTrade.Core.Scalping.IScalpingStateStore>().GetAsync(CancellationToken.None);
+        var account = await app.Get<IScalpingStateStore>().GetAsync(CancellationToken.None);
         Assert.Equal((0.29359415m, 0m), (account.ArbitrageRealizedToday, account.DailyRealizedPnl));
         var status = await app.Get<NeuraTrade.Core.Scalping.ScalpingControl>().GetStatusAsync(CancellationToken.None);
         Assert.Equal(100.29359415m, status.RemainingDailyLoss);
+    }
+
+    [Fact]
+    public async Task A_trade_whose_pnl_cannot_reach_the_accounts_day_is_still_journaled_and_its_outcome_kept()
+    {
+        // The scalper's state row refuses every write (storage failing in one precise way): the trade has happened, so its
+        // outcome and decision are still recorded, and the failure is logged instead of losing the journal entry.
+        var state = new Mock<IScalpingStateStore>(MockBehavior.Strict);
+        state.Setup(s => s.GetAsync(It.IsAny<CancellationToken>())).ReturnsAsync(ScalpingState.Initial(true, Start));
+        state.Setup(s => s.UpdateAsync(It.IsAny<Func<ScalpingState, ScalpingState>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(503, "storage unavailable"));
+        await using var app = OffsetApp(fee: 0.1m, enabled: true, services: s => s.AddSingleton(state.Object));
+
+        await Functions(app).Scan(new TimerInfo(), CancellationToken.None);
+
+        var stored = Assert.Single(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
+        Assert.Equal((ArbitrageStatus.Completed, 0.29359415m), (stored.Outcome.Status, stored.Outcome.Profit));
+        var decision = await app.Get<IDecisionStore>().GetByIdAsync(stored.Outcome.DecisionId, CancellationToken.None);
+        Assert.Equal((0.29359415m, DecisionOutcome.Win), (decision!.Pnl, decision.Outcome));
+        state.Verify(s => s.UpdateAsync(It.IsAny<Func<ScalpingState, ScalpingState>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

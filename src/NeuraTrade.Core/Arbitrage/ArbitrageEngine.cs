@@ -167,8 +167,7 @@ public sealed class ArbitrageEngine(
             await store.SaveOutcomeAsync(at, outcome, cancellationToken);
             if (outcome.Profit != 0m)
             {
-                // The daily loss limit is the account's: the scalper's gate reads this figure from the state it already reads.
-                await account.UpdateAsync(s => s.WithArbitrage(outcome.Profit, at), cancellationToken);
+                await CountInAccountAsync(decision.Id, outcome.Profit, at, cancellationToken);
             }
         }
         finally
@@ -197,6 +196,23 @@ public sealed class ArbitrageEngine(
             Outcome = outcome.Status == ArbitrageStatus.Naked ? DecisionOutcome.Pending : outcome.Profit > 0m ? DecisionOutcome.Win : DecisionOutcome.Loss,
             Pnl = outcome.Profit,
         }, outcome);
+    }
+
+    /// <summary>
+    /// The daily loss limit is the account's: the arbitrage's profit or loss goes on the scalper's state row, which the
+    /// scalper's gate already reads. The trade is done and its outcome stored: a failed write here is logged, and the decision
+    /// is still journaled (the arbitrage's own gate reads the stored outcomes).
+    /// </summary>
+    private async Task CountInAccountAsync(string decisionId, decimal profit, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await account.UpdateAsync(s => s.WithArbitrage(profit, at), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogFailure(LogLevel.Error, ex, "Arbitrage {DecisionId}: its PnL could not be added to the account's day; the scalper's daily loss check misses it: {Reason}", decisionId);
+        }
     }
 
     private async Task<TradeProposal> AskAsync(MarketSnapshot market, ArbitrageScan scan, IReadOnlyList<VenueBook> books, DecisionSource source, CancellationToken cancellationToken)
