@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using NeuraTrade.Cli.Bench;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.TestSupport;
 
@@ -125,7 +126,7 @@ public sealed partial class DashboardTests(AzuriteFixture azurite) : IAsyncLifet
 
     private async Task<LoopbackFunctionHost> StartAsync()
     {
-        var host = await LoopbackFunctionHost.StartAsync(azurite, new Dictionary<string, string?>
+        var host = await LoopbackFunctionHost.StartAsync(azurite, ReplayUniverse.WithBtcAccount(new Dictionary<string, string?>
         {
             ["LocalHost:ApiKey"] = Key,
             ["AI:Provider"] = "openai",
@@ -134,19 +135,12 @@ public sealed partial class DashboardTests(AzuriteFixture azurite) : IAsyncLifet
             ["AI:Endpoint"] = _llm.Endpoint,
             ["AI:RetryBaseDelayMs"] = "1",
             ["Scalping:Symbols"] = "ETH/BTC",
-            ["Exchange:QuoteCurrency"] = "BTC",
-            ["Exchange:StartingBalance"] = "100",
-            ["Exchange:MinNotional"] = "0.0001",
-            ["Scalping:MinOrderNotional"] = "0.001",
-            ["Scalping:MaxPositionSize"] = "1",
-            ["Scalping:MaxDailyLoss"] = "0.5",
-            ["Scalping:MaxDrawdown"] = "0.75",
             ["Exchange:ReplayDirectory"] = "data/candles",
             ["Scalping:PositionHoldTime"] = "00:05:00",
 
             // No timer scan: only the test and the page act.
             ["ScalpingScanSchedule"] = "0 0 0 1 1 *",
-        });
+        }));
         host.Http.DefaultRequestHeaders.Add("x-functions-key", Key);
         return host;
     }

@@ -246,19 +246,12 @@ public sealed class FanOutTests(AzuriteFixture azurite)
     private static Dictionary<string, string?> Settings(out string queueName)
     {
         queueName = AzuriteFixture.UniqueQueue();
-        return new Dictionary<string, string?>
+        return NeuraTrade.Cli.Bench.ReplayUniverse.WithBtcAccount(new Dictionary<string, string?>
         {
             ["Scalping:Symbols"] = string.Join(',', Symbols),
             ["Scalping:FanOut"] = "on",
             [ScalpingOptions.ScanQueueSetting] = queueName,
-            ["Exchange:QuoteCurrency"] = "BTC",
-            ["Exchange:StartingBalance"] = "100",
-            ["Exchange:MinNotional"] = "0.0001",
-            ["Scalping:MinOrderNotional"] = "0.001",
-            ["Scalping:MaxPositionSize"] = "1",
-            ["Scalping:MaxDailyLoss"] = "0.5",
-            ["Scalping:MaxDrawdown"] = "0.75",
-        };
+        });
     }
 
     private static ScalpingFunctions Function(TestApp app) => ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services);

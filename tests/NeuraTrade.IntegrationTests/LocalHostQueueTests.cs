@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NeuraTrade.Cli.Bench;
 using NeuraTrade.Core.Brain;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Core.Trading;
@@ -25,7 +26,7 @@ public sealed class LocalHostQueueTests(AzuriteFixture azurite)
     public async Task Two_local_hosts_on_one_queue_scan_each_symbol_once_whatever_the_duplicates_and_poison_a_malformed_message()
     {
         var queueName = AzuriteFixture.UniqueQueue();
-        var settings = new Dictionary<string, string?>
+        var settings = ReplayUniverse.WithBtcAccount(new Dictionary<string, string?>
         {
             ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix(),
             [ScalpingOptions.ScanQueueSetting] = queueName,
@@ -33,15 +34,8 @@ public sealed class LocalHostQueueTests(AzuriteFixture azurite)
             ["Scalping:FanOut"] = "on",
             ["Scalping:Symbols"] = string.Join(',', Symbols),
             ["Exchange:ReplayDirectory"] = "data/candles",
-            ["Exchange:QuoteCurrency"] = "BTC",
-            ["Exchange:StartingBalance"] = "100",
-            ["Exchange:MinNotional"] = "0.0001",
-            ["Scalping:MinOrderNotional"] = "0.001",
-            ["Scalping:MaxPositionSize"] = "1",
-            ["Scalping:MaxDailyLoss"] = "0.5",
-            ["Scalping:MaxDrawdown"] = "0.75",
             ["Scalping:PositionHoldTime"] = "00:05:00",
-        };
+        });
         await using var first = await LoopbackFunctionHost.StartAsync(azurite, settings);
         await using var second = await LoopbackFunctionHost.StartAsync(azurite, settings);
 
@@ -104,7 +98,7 @@ public sealed class LocalHostQueueTests(AzuriteFixture azurite)
     public async Task A_scan_that_keeps_failing_is_retried_as_real_scans_then_poisoned_while_the_others_scan_and_the_status_shows_it()
     {
         var queueName = AzuriteFixture.UniqueQueue();
-        var settings = new Dictionary<string, string?>
+        var settings = ReplayUniverse.WithBtcAccount(new Dictionary<string, string?>
         {
             [ScalpingOptions.ScanQueueSetting] = queueName,
 
@@ -113,15 +107,8 @@ public sealed class LocalHostQueueTests(AzuriteFixture azurite)
             ["Scalping:FanOut"] = "on",
             ["Scalping:Symbols"] = string.Join(',', Symbols),
             ["Exchange:ReplayDirectory"] = "data/candles",
-            ["Exchange:QuoteCurrency"] = "BTC",
-            ["Exchange:StartingBalance"] = "100",
-            ["Exchange:MinNotional"] = "0.0001",
-            ["Scalping:MinOrderNotional"] = "0.001",
-            ["Scalping:MaxPositionSize"] = "1",
-            ["Scalping:MaxDailyLoss"] = "0.5",
-            ["Scalping:MaxDrawdown"] = "0.75",
             ["Scalping:PositionHoldTime"] = "00:05:00",
-        };
+        });
         const string failing = "LTC/BTC";
         var logs = new CapturedLogs();
         var tickers = new ConcurrentDictionary<string, int>();

@@ -16,6 +16,23 @@ internal sealed class ReplayUniverse : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>
+    /// <paramref name="settings"/> with the account the X/BTC markets are traded with: BTC as the account's currency, 100 BTC
+    /// to start, and the venue's minimum and the limits as BTC amounts (USDT-sized defaults, such as a daily loss of 100,
+    /// would be 100 BTC here). The benches and the tests over these markets share it.
+    /// </summary>
+    public static Dictionary<string, string?> WithBtcAccount(Dictionary<string, string?> settings)
+    {
+        settings["Exchange:QuoteCurrency"] = "BTC";
+        settings["Exchange:StartingBalance"] = "100";
+        settings["Exchange:MinNotional"] = "0.0001";
+        settings["Scalping:MinOrderNotional"] = "0.001";
+        settings["Scalping:MaxPositionSize"] = "1";
+        settings["Scalping:MaxDailyLoss"] = "0.5";
+        settings["Scalping:MaxDrawdown"] = "0.75";
+        return settings;
+    }
+
     public IReadOnlyList<string> Real { get; }
 
     public IReadOnlyList<(string Symbol, string Of)> Copies { get; }

@@ -165,7 +165,7 @@ internal sealed class ScaleOutBenchmark : IBenchmark
             .Where(i => events.Count(e => e.Interval == i && e.Id is FanOutLog.SymbolScannedId or FanOutLog.SymbolScanDroppedId) >= SymbolCount)
             .ToList();
 
-    private static Dictionary<string, string?> Settings(string storage, string prefix, string queue, string llmEndpoint, ReplayUniverse replay) => new()
+    private static Dictionary<string, string?> Settings(string storage, string prefix, string queue, string llmEndpoint, ReplayUniverse replay) => ReplayUniverse.WithBtcAccount(new()
     {
         ["Storage:ConnectionString"] = storage,
         ["Storage:TablePrefix"] = prefix,
@@ -183,14 +183,9 @@ internal sealed class ScaleOutBenchmark : IBenchmark
         ["AI:MaxConcurrency"] = MaxConcurrency.ToString(CultureInfo.InvariantCulture),
         ["AI:DailyBudgetUsd"] = "0",
         ["Exchange:ReplayDirectory"] = replay.Directory,
-        ["Exchange:QuoteCurrency"] = "BTC",
-        ["Exchange:StartingBalance"] = "100",
-        ["Exchange:MinNotional"] = "0.0001",
-        ["Scalping:MinOrderNotional"] = "0.001",
-        ["Scalping:MaxPositionSize"] = "1",
         ["Scalping:PositionHoldTime"] = "00:05:00",
         ["RateLimits:PerMinute"] = "0",
-    };
+    });
 
     private static IHost Reader(string storage, string prefix, ReplayUniverse replay)
     {

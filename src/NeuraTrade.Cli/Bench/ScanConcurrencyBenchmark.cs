@@ -164,7 +164,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
     internal static IHost Build(string storage, string prefix, string llmEndpoint, string replayDirectory, StorageRoundTrips roundTrips, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(ReplayUniverse.WithBtcAccount(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage,
             ["Storage:TablePrefix"] = prefix,
@@ -182,18 +182,11 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
             ["Scalping:MaxSpreadPercent"] = "100",
             ["Scalping:Symbols"] = string.Join(',', Directory.EnumerateFiles(replayDirectory, "*.csv").Select(f => Path.GetFileNameWithoutExtension(f).Split('-')[0].Replace('_', '/')).Order(StringComparer.Ordinal)),
             ["Exchange:ReplayDirectory"] = replayDirectory,
-            ["Exchange:QuoteCurrency"] = "BTC",
-            ["Exchange:StartingBalance"] = "100",
-            ["Exchange:MinNotional"] = "0.0001",
-            ["Scalping:MinOrderNotional"] = "0.001",
-            ["Scalping:MaxPositionSize"] = "1",
-            ["Scalping:MaxDailyLoss"] = "0.5",
-            ["Scalping:MaxDrawdown"] = "0.75",
 
             // The hand closes between scans lose the spread and fees: no loss-streak pause, or the entries would stop.
             ["Scalping:MaxConsecutiveLosses"] = "0",
             ["Scalping:PositionHoldTime"] = "00:05:00",
-        });
+        }));
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
