@@ -17,9 +17,11 @@ namespace NeuraTrade.Storage;
 /// or a day's decisions without a scan.</item>
 /// <item>an id pointer: partition <c>~id-{bucket}</c>, row = id, holding the decision's partition and row keys.</item>
 /// </list>
-/// The three live in different partitions, so no transaction spans them. They are written in that order with
-/// idempotent upserts, and a save only succeeds when all three did: a pointer therefore always points at a
-/// decision that exists, and a failed save is retried whole (see <see cref="DurableDecisionJournal"/>).
+/// The three live in different partitions, so no transaction spans them. They are written with idempotent upserts, the
+/// decisions and their time copies together, then the pointers, and a save only succeeds when all three did: a pointer
+/// therefore always points at a decision that exists, and a failed save is retried whole (see
+/// <see cref="DurableDecisionJournal"/>). A time copy may exist a moment before (or, after a failure, without) its
+/// decision row: it is the whole decision, so a day's read shows it, and the retried save writes the rest.
 /// </summary>
 public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : IDecisionStore
 {
@@ -31,7 +33,7 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
 
     public Task SaveAsync(TradingDecision decision, CancellationToken cancellationToken) => SaveManyAsync([decision], cancellationToken);
 
-    /// <summary>All decision rows first, then the time copies, then the id pointers; each group in per-partition transactions.</summary>
+    /// <summary>The decision rows and the time copies at once, then the id pointers; each group in per-partition transactions.</summary>
     public async Task SaveManyAsync(IReadOnlyList<TradingDecision> decisions, CancellationToken cancellationToken)
     {
         if (decisions.Count == 0)
@@ -43,10 +45,8 @@ public sealed class TableDecisionStore(TableStore tables, TimeProvider time) : I
         var main = decisions.Select(d => DecisionEntities.ToEntity(d, SymbolKey(d.Symbol), RowKey(d.CreatedAt, d.Id))).ToList();
         var copies = decisions.Select(d => DecisionEntities.ToEntity(d, TimePartition(d.CreatedAt, d.Strategy, d.Id), RowKey(d.CreatedAt, d.Id))).ToList();
         var pointers = decisions.Select(Pointer).ToList();
-        foreach (var group in new[] { main, copies, pointers })
-        {
-            await WriteAsync(table, group, cancellationToken);
-        }
+        await Task.WhenAll(WriteAsync(table, main, cancellationToken), WriteAsync(table, copies, cancellationToken));
+        await WriteAsync(table, pointers, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TradingDecision>> GetLatestAsync(string symbol, int limit, CancellationToken cancellationToken)

@@ -25,7 +25,8 @@ namespace NeuraTrade.Storage;
 /// That is as safe as reading it: a write conditional on that ETag only sticks when the row did not change since it was
 /// kept, which was before the positions are read, so it is exactly the view a read just before the positions would have
 /// given. A stale copy costs one lost write (412) and the usual fresh read. Uncontended, an admission is thus a read of
-/// the positions and one write, and a release one write.
+/// the positions and one write, and a release one write; a scan's entries are reserved together, in that one read and
+/// one write (<see cref="TryReserveManyAsync"/>), and released together in one write.
 /// </para>
 /// </remarks>
 public sealed class TableEntryAdmission(TableStore tables, IPositionStore positions, ILogger<TableEntryAdmission> logger) : IEntryAdmission
@@ -44,9 +45,22 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
     private volatile TableEntity? _known;
 
     public async Task<Admission> TryReserveAsync(
-        string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+        string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        (await TryReserveManyAsync([new SlotRequest(symbol, decisionId)], maxPositions, now, until, cancellationToken))[0];
+
+    /// <summary>
+    /// Every request in one conditional write: the row and the open positions are read once, each request is checked in
+    /// turn against them and the slots granted before it, and the granted ones are written together (no write when none is).
+    /// </summary>
+    public async Task<IReadOnlyList<Admission>> TryReserveManyAsync(
+        IReadOnlyList<SlotRequest> requests, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(until, now);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
         var table = await tables.GetTableAsync(TableName, cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -54,23 +68,30 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
             var row = kept ?? await ReadAsync(table, cancellationToken);
             var live = EntrySlotRule.Live(Slots(row), now);
             var open = await positions.GetOpenAsync(cancellationToken); // After the row: see the remarks.
-            if (EntrySlotRule.Refusal(symbol, maxPositions, live, open) is { } refusal)
+            var admissions = new List<Admission>(requests.Count);
+            foreach (var request in requests)
             {
-                if (kept is not null)
+                if (EntrySlotRule.Refusal(request.Symbol, maxPositions, live, open) is { } refusal)
                 {
-                    // A refusal is only said on the row as read now (the kept copy may hold slots released since).
-                    _known = null;
+                    admissions.Add(Admission.Refused(refusal));
                     continue;
                 }
 
-                return Admission.Refused(refusal);
+                var slot = new EntrySlot(request.Symbol, request.DecisionId, until, Guid.NewGuid().ToString("N"));
+                live.Add(slot);
+                admissions.Add(new Admission(slot, null));
             }
 
-            var slot = new EntrySlot(symbol, decisionId, until, Guid.NewGuid().ToString("N"));
-            live.Add(slot);
-            if (await TryWriteAsync(table, row, live, cancellationToken))
+            if (kept is not null && admissions.Any(a => !a.Admitted))
             {
-                return new Admission(slot, null);
+                // A refusal is only said on the row as read now (the kept copy may hold slots released since).
+                _known = null;
+                continue;
+            }
+
+            if (!admissions.Any(a => a.Admitted) || await TryWriteAsync(table, row, live, cancellationToken))
+            {
+                return admissions;
             }
 
             if (kept is null)
@@ -79,23 +100,32 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
             }
         }
 
-        logger.LogWarning(new EventId(4201, "EntryAdmissionContended"), "Entry of {DecisionId} {Symbol} not admitted: the entry slots changed under {Attempts} attempts", decisionId, symbol, MaxAttempts);
-        return Admission.Refused($"the entry slots kept changing under {MaxAttempts} attempts (other entries at the same time); {symbol} was not admitted, try again");
+        logger.LogWarning(new EventId(4201, "EntryAdmissionContended"), "Entry of {DecisionIds} {Symbols} not admitted: the entry slots changed under {Attempts} attempts", string.Join(',', requests.Select(r => r.DecisionId)), string.Join(',', requests.Select(r => r.Symbol)), MaxAttempts);
+        return requests.Select(r => Admission.Refused($"the entry slots kept changing under {MaxAttempts} attempts (other entries at the same time); {r.Symbol} was not admitted, try again")).ToList();
     }
 
-    public async Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken)
+    public Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken) => ReleaseManyAsync([slot], cancellationToken);
+
+    /// <summary>Every slot in one conditional write.</summary>
+    public async Task ReleaseManyAsync(IReadOnlyCollection<EntrySlot> slots, CancellationToken cancellationToken)
     {
+        if (slots.Count == 0)
+        {
+            return;
+        }
+
+        var tokens = slots.Select(s => s.Token).ToHashSet(StringComparer.Ordinal);
         var table = await tables.GetTableAsync(TableName, cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var kept = attempt == 1 ? _known : null;
             var row = kept ?? await ReadAsync(table, cancellationToken);
-            var slots = Slots(row);
-            if (slots.RemoveAll(r => r.Token == slot.Token) == 0)
+            var held = Slots(row);
+            if (held.RemoveAll(r => tokens.Contains(r.Token)) == 0)
             {
                 if (kept is not null)
                 {
-                    // Not in the kept copy: look at the row itself before concluding it is gone.
+                    // Not in the kept copy: look at the row itself before concluding they are gone.
                     _known = null;
                     continue;
                 }
@@ -103,7 +133,7 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
                 return; // Released already, or lapsed and dropped by a later reservation.
             }
 
-            if (await TryWriteAsync(table, row, slots, cancellationToken))
+            if (await TryWriteAsync(table, row, held, cancellationToken))
             {
                 return;
             }
@@ -114,8 +144,11 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
             }
         }
 
-        // Harmless beyond a delay: the slot stops counting at its Until.
-        logger.LogWarning(new EventId(4202, "EntrySlotReleaseContended"), "Entry slot of {DecisionId} {Symbol} not released under {Attempts} attempts; it lapses at {Until}", slot.DecisionId, slot.Symbol, MaxAttempts, slot.Until);
+        // Harmless beyond a delay: a slot stops counting at its Until.
+        foreach (var slot in slots)
+        {
+            logger.LogWarning(new EventId(4202, "EntrySlotReleaseContended"), "Entry slot of {DecisionId} {Symbol} not released under {Attempts} attempts; it lapses at {Until}", slot.DecisionId, slot.Symbol, MaxAttempts, slot.Until);
+        }
     }
 
     private async Task<TableEntity?> ReadAsync(TableClient table, CancellationToken cancellationToken)

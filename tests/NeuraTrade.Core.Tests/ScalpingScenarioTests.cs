@@ -30,8 +30,9 @@ public sealed class ScalpingScenarioTests
         Gen.Int.Sample(seed => new Scenario(seed, seen).RunAsync().GetAwaiter().GetResult(), iter: Scenarios);
 
         // The scenarios must actually reach the situations the invariants are about.
-        var all = $"entries {seen.Entries}, exits {seen.Exits}, partial {seen.PartialExits}, adopted {seen.Adopted}, daily loss {seen.DailyLossBlocks}, toggled off {seen.ToggledOffBlocks}, duplicates {seen.Duplicates}";
+        var all = $"entries {seen.Entries} ({seen.BatchEntries} in batches), exits {seen.Exits}, partial {seen.PartialExits}, adopted {seen.Adopted}, daily loss {seen.DailyLossBlocks}, toggled off {seen.ToggledOffBlocks}, duplicates {seen.Duplicates}";
         Assert.True(seen.Entries > 4_000, all);
+        Assert.True(seen.BatchEntries > 1_000, all);
         Assert.True(seen.Exits > 3_000, all);
         Assert.True(seen.PartialExits > 50, all);
         Assert.True(seen.Adopted > 50, all);
@@ -49,6 +50,7 @@ public sealed class ScalpingScenarioTests
         public int DailyLossBlocks;
         public int ToggledOffBlocks;
         public int Duplicates;
+        public int BatchEntries;
     }
 
     [Fact]
@@ -111,6 +113,47 @@ public sealed class ScalpingScenarioTests
         Assert.NotNull(opened);
         Assert.True(opened.EntryPrice <= atAsk.EntryPrice, $"filled at {opened.EntryPrice} above the limit {atAsk.EntryPrice}");
         Assert.Empty(await scenario.OpenOrdersAsync());
+    }
+
+    [Fact]
+    public async Task A_batch_enters_what_one_by_one_entries_would_when_an_earlier_entry_leaves_its_slot_unused()
+    {
+        // One slot. The batch reserves it for BTC (first), and ETH finds none. BTC's confidence is below the minimum, so the
+        // gate refuses it: entered one by one, ETH would then take the slot, and so it must in the batch.
+        var scenario = new Scenario(7);
+        scenario.Settings.MaxPositions = 1;
+
+        // The close in between loses the spread and fees: no daily-loss stop or loss-streak pause in this test's way.
+        scenario.Settings.MaxDailyLoss = 1_000m;
+        scenario.Settings.MaxConsecutiveLosses = 0;
+        var weak = scenario.SaneBuy("BTC/USDT", "weak-1") with { Confidence = 0.2m };
+        var eth = scenario.SaneBuy("ETH/USDT", "eth-1");
+
+        var results = await scenario.EnterBatchAsync([weak, eth]);
+
+        Assert.Null(results[0].Opened);
+        Assert.Contains("confidence", results[0].Decision.HoldReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("ETH/USDT", results[1].Opened?.Symbol);
+        Assert.Equal("eth-1", Assert.Single(await scenario.Positions.GetOpenAsync(CancellationToken.None)).DecisionId);
+
+        // Every slot of the batch went back: once ETH is closed, a new BTC entry finds the one slot free.
+        Assert.NotNull(await scenario.Desk.ExitAsync(results[1].Opened!, ExitReason.Manual, CancellationToken.None));
+        var again = await scenario.EnterAsync(scenario.SaneBuy("BTC/USDT", "btc-2"));
+        Assert.True(again.Opened is not null, again.Decision.HoldReason);
+    }
+
+    [Fact]
+    public async Task A_batch_never_opens_beyond_the_max_nor_twice_in_a_symbol()
+    {
+        var scenario = new Scenario(8);
+        scenario.Settings.MaxPositions = 2;
+
+        var results = await scenario.EnterBatchAsync(
+            [scenario.SaneBuy("BTC/USDT", "b-1"), scenario.SaneBuy("BTC/USDT", "b-2"), scenario.SaneBuy("ETH/USDT", "e-1")]);
+
+        Assert.Equal(["b-1", "e-1"], results.Where(r => r.Opened is not null).Select(r => r.Decision.Id));
+        Assert.Contains("BTC/USDT", results[1].Decision.HoldReason, StringComparison.Ordinal);
+        Assert.Equal(2, (await scenario.Positions.GetOpenAsync(CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -214,9 +257,32 @@ public sealed class ScalpingScenarioTests
         public Task<IReadOnlyList<string>> ReconcileAsync() =>
             new PositionReconciler(_exchange, Positions, _options, _time, NullLogger.Instance).ReconcileAsync(ScenarioMarket.All, CancellationToken.None);
 
-        public async Task<EntryResult> EnterAsync(TradingDecision decision)
+        public ScalpingOptions Settings => _options.Value;
+
+        /// <summary>Enters <paramref name="decisions"/> as a scan does: their slots reserved in one step, released in one.</summary>
+        public async Task<IReadOnlyList<EntryResult>> EnterBatchAsync(IReadOnlyList<TradingDecision> decisions)
         {
-            var result = await _desk.EnterAsync(decision, await _exchange.FetchTickerAsync(decision.Symbol, CancellationToken.None), CancellationToken.None);
+            var batch = await _desk.AdmitAsync(decisions, CancellationToken.None);
+            var results = new List<EntryResult>(decisions.Count);
+            try
+            {
+                foreach (var decision in decisions)
+                {
+                    results.Add(await EnterAsync(decision, batch));
+                    Interlocked.Add(ref _coverage.BatchEntries, results[^1].Opened is null ? 0 : 1);
+                }
+            }
+            finally
+            {
+                await _desk.ReleaseAsync(batch);
+            }
+
+            return results;
+        }
+
+        public async Task<EntryResult> EnterAsync(TradingDecision decision, EntryBatch? batch = null)
+        {
+            var result = await _desk.EnterAsync(decision, await _exchange.FetchTickerAsync(decision.Symbol, CancellationToken.None), CancellationToken.None, batch: batch);
             var why = result.Decision.HoldReason ?? string.Empty;
             Interlocked.Add(ref _coverage.Entries, result.Opened is null ? 0 : 1);
             Interlocked.Add(ref _coverage.DailyLossBlocks, why.Contains("daily loss limit", StringComparison.Ordinal) ? 1 : 0);
@@ -318,8 +384,12 @@ public sealed class ScalpingScenarioTests
                 case < 42:
                     _time.Advance(_rnd.Next(10) == 0 ? TimeSpan.FromHours(_rnd.Next(1, 30)) : TimeSpan.FromSeconds(_rnd.Next(1, 600)));
                     break;
-                case < 72:
+                case < 62:
                     await EnterAsync(_last is not null && _rnd.Next(5) == 0 ? _last : (_last = RandomDecision(step)));
+                    break;
+                case < 72:
+                    // A scan's entries: admitted together, entered one by one, released together.
+                    await EnterBatchAsync(Enumerable.Range(0, _rnd.Next(1, 4)).Select(k => _last is not null && _rnd.Next(5) == 0 ? _last : (_last = RandomDecision((step * 10) + k))).ToList());
                     break;
                 case < 84:
                     await _engine.CheckPositionsAsync(ct);

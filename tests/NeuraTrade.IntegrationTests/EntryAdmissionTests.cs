@@ -203,6 +203,73 @@ public sealed class EntryAdmissionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_batch_gets_the_answers_one_by_one_reservations_would_get_and_its_release_frees_every_slot()
+    {
+        // Max 3; another process holds ETH. In order: BTC fits (2 of 3), ETH is held elsewhere, SOL fills the third slot,
+        // XRP and a second BTC find no slot left (the max is said before the symbol).
+        SlotRequest[] batch = [new("BTC/USDT", "d1"), new("ETH/USDT", "d2"), new("SOL/USDT", "d3"), new("XRP/USDT", "d4"), new("BTC/USDT", "d5")];
+        string?[] expected =
+        [
+            null,
+            "a position in ETH/USDT is already open or being opened",
+            null,
+            "3 positions are open or being opened (Scalping:MaxPositions 3)",
+            "3 positions are open or being opened (Scalping:MaxPositions 3)",
+        ];
+        var prefix = AzuriteFixture.UniquePrefix();
+        var first = Process.Start(azurite, prefix);
+        var second = Process.Start(azurite, prefix);
+        Assert.True((await second.Admission.TryReserveAsync("ETH/USDT", "d0", 3, Now, Until, CancellationToken.None)).Admitted);
+
+        var together = await first.Admission.TryReserveManyAsync(batch, 3, Now, Until, CancellationToken.None);
+
+        Assert.Equal(expected, together.Select(a => a.Refusal));
+        Assert.Equal(["BTC/USDT", "SOL/USDT"], together.Where(a => a.Admitted).Select(a => a.Slot!.Symbol));
+        Assert.Equal(["d1", "d3"], together.Where(a => a.Admitted).Select(a => a.Slot!.DecisionId));
+
+        // The same requests one by one, in a fresh account with the same ETH slot elsewhere: the same answers.
+        var alonePrefix = AzuriteFixture.UniquePrefix();
+        var alone = Process.Start(azurite, alonePrefix);
+        Assert.True((await Process.Start(azurite, alonePrefix).Admission.TryReserveAsync("ETH/USDT", "d0", 3, Now, Until, CancellationToken.None)).Admitted);
+        var oneByOne = new List<Admission>();
+        foreach (var request in batch)
+        {
+            oneByOne.Add(await alone.Admission.TryReserveAsync(request.Symbol, request.DecisionId, 3, Now, Until, CancellationToken.None));
+        }
+
+        Assert.Equal(expected, oneByOne.Select(a => a.Refusal));
+
+        // Both of the batch's slots go back in one release: the other process can now take two more (ETH still its own).
+        await first.Admission.ReleaseManyAsync(together.Where(a => a.Admitted).Select(a => a.Slot!).ToList(), CancellationToken.None);
+        var after = await second.Admission.TryReserveManyAsync([new("BTC/USDT", "d6"), new("SOL/USDT", "d7"), new("XRP/USDT", "d8")], 3, Now, Until, CancellationToken.None);
+        Assert.Equal([true, true, false], after.Select(a => a.Admitted));
+    }
+
+    [Fact]
+    public async Task Batches_and_single_reservations_racing_from_two_processes_never_pass_the_max()
+    {
+        var prefix = AzuriteFixture.UniquePrefix();
+        Process[] processes = [Process.Start(azurite, prefix), Process.Start(azurite, prefix)];
+        await Task.WhenAll(processes.Select(p => p.Tables.GetTableAsync(TableEntryAdmission.TableName, CancellationToken.None)));
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Ten batches of three symbols and ten single reservations race for 3 slots over five symbols.
+        var racing = Enumerable.Range(0, 20).Select(async i =>
+        {
+            await go.Task;
+            var admission = processes[i % 2].Admission;
+            return i % 2 == 0
+                ? await admission.TryReserveManyAsync(Enumerable.Range(0, 3).Select(k => new SlotRequest(Symbols[(i + k) % Symbols.Length], $"d{i}-{k}")).ToList(), 3, Now, Until, CancellationToken.None)
+                : [await admission.TryReserveAsync(Symbols[i % Symbols.Length], $"d{i}", 3, Now, Until, CancellationToken.None)];
+        }).ToList();
+        go.SetResult();
+
+        var admitted = (await Task.WhenAll(racing)).SelectMany(a => a).Where(a => a.Admitted).Select(a => a.Slot!).ToList();
+        Assert.Equal(3, admitted.Count);
+        Assert.Equal(3, admitted.Select(s => s.Symbol).Distinct().Count());
+    }
+
+    [Fact]
     public async Task The_app_registers_the_table_admission()
     {
         await using var app = TestApp.Create(azurite, Now);

@@ -20,7 +20,11 @@ public sealed class InMemoryEntryAdmission(IPositionStore positions) : IEntryAdm
     private long _version;
 
     public async Task<Admission> TryReserveAsync(
-        string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+        string symbol, string decisionId, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        (await TryReserveManyAsync([new SlotRequest(symbol, decisionId)], maxPositions, now, until, cancellationToken))[0];
+
+    public async Task<IReadOnlyList<Admission>> TryReserveManyAsync(
+        IReadOnlyList<SlotRequest> requests, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(until, now);
         while (true)
@@ -34,20 +38,31 @@ public sealed class InMemoryEntryAdmission(IPositionStore positions) : IEntryAdm
             }
 
             var open = await positions.GetOpenAsync(cancellationToken);
-            if (EntrySlotRule.Refusal(symbol, maxPositions, live, open) is { } refusal)
+            var admissions = new List<Admission>(requests.Count);
+            foreach (var request in requests)
             {
-                return Admission.Refused(refusal);
+                if (EntrySlotRule.Refusal(request.Symbol, maxPositions, live, open) is { } refusal)
+                {
+                    admissions.Add(Admission.Refused(refusal));
+                    continue;
+                }
+
+                var slot = new EntrySlot(request.Symbol, request.DecisionId, until, Guid.NewGuid().ToString("N"));
+                live.Add(slot);
+                admissions.Add(new Admission(slot, null));
             }
 
-            var slot = new EntrySlot(symbol, decisionId, until, Guid.NewGuid().ToString("N"));
-            live.Add(slot);
             lock (_lock)
             {
                 if (_version == version)
                 {
-                    _reservations = live;
-                    _version++;
-                    return new Admission(slot, null);
+                    if (admissions.Any(a => a.Admitted))
+                    {
+                        _reservations = live;
+                        _version++;
+                    }
+
+                    return admissions;
                 }
             }
 
@@ -55,11 +70,12 @@ public sealed class InMemoryEntryAdmission(IPositionStore positions) : IEntryAdm
         }
     }
 
-    public Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken)
+    public Task ReleaseManyAsync(IReadOnlyCollection<EntrySlot> slots, CancellationToken cancellationToken)
     {
+        var tokens = slots.Select(s => s.Token).ToHashSet(StringComparer.Ordinal);
         lock (_lock)
         {
-            var kept = _reservations.Where(r => r.Token != slot.Token).ToList();
+            var kept = _reservations.Where(r => !tokens.Contains(r.Token)).ToList();
             if (kept.Count != _reservations.Count)
             {
                 _reservations = kept;
@@ -69,4 +85,6 @@ public sealed class InMemoryEntryAdmission(IPositionStore positions) : IEntryAdm
 
         return Task.CompletedTask;
     }
+
+    public Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken) => ReleaseManyAsync([slot], cancellationToken);
 }

@@ -43,10 +43,19 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
     public const int FixedRoundTrips = 9;
 
     /// <summary>
-    /// Each entry's: the admission (the open positions read under it, the slot written) and its release, the paper venue's
-    /// order (its account, one transaction), the position, and its decision (the decision, its time copy, its id pointer).
+    /// A scan's entries' together, once when it has any: their admission (the open positions read under the kept slot row,
+    /// every entry's slot written in one step) and the release of all their slots in one write.
     /// </summary>
-    public const int PerEntryRoundTrips = 8;
+    public const int AdmissionRoundTrips = 3;
+
+    /// <summary>
+    /// Each entry's: the paper venue's order (its account, one transaction), the position, and its decision (the decision,
+    /// its time copy, its id pointer).
+    /// </summary>
+    public const int PerEntryRoundTrips = 5;
+
+    /// <summary>The storage round trips of a scan of <paramref name="entries"/> entries, besides the journal's batches.</summary>
+    public static int RoundTrips(int entries) => FixedRoundTrips + (entries > 0 ? AdmissionRoundTrips : 0) + (PerEntryRoundTrips * entries);
 
     /// <summary>The symbols the bench's model buys: three of the ten, not the first (whose decision is the one timed alone).</summary>
     public static bool Buys(string symbol) => symbol is "DASH/BTC" or "LTC/BTC" or "XLM/BTC";
@@ -104,7 +113,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
             {
                 Console.WriteLine($"{(settings.Runs > 1 && ms > 0 ? $"run {run}: " : string.Empty)}LLM {ms,3} ms: scan of {replay.Symbols.Count} symbols ({perScan:0} LLM calls, {string.Join("/", entries)} entries) {scan.TotalMilliseconds,8:0.0} ms / one decision {single.TotalMilliseconds,7:0.0} ms = {ratio:0.00}{(ms > 0 ? " (target <= 1.15)" : " (engine overhead)")}");
                 Console.WriteLine($"             storage round trips per scan: {string.Join("/", trips)} ({string.Join(", ", scans[^1].ByKind.Select(k => $"{k.Key} x{k.Value}"))})");
-                Console.WriteLine($"             without the journal's batches (one transaction per partition): {scans[^1].RoundTrips - journal} = {FixedRoundTrips} per scan + {PerEntryRoundTrips} x {scans[^1].Entries} entries{(scans[^1].RoundTrips - journal == FixedRoundTrips + (PerEntryRoundTrips * scans[^1].Entries) ? string.Empty : " (more this time: an exit was tried and the book read again, or a write was contended)")}");
+                Console.WriteLine($"             without the journal's batches (one transaction per partition): {scans[^1].RoundTrips - journal} = {FixedRoundTrips} per scan + {(scans[^1].Entries > 0 ? AdmissionRoundTrips : 0)} for the entries' admission + {PerEntryRoundTrips} x {scans[^1].Entries} entries{(scans[^1].RoundTrips - journal == RoundTrips(scans[^1].Entries) ? string.Empty : " (more this time: an exit was tried and the book read again, or a write was contended)")}");
             }
         }
 

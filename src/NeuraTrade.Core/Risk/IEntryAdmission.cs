@@ -27,4 +27,34 @@ public interface IEntryAdmission
 
     /// <summary>Gives a slot back: its position is stored (and counts by itself from now on), or the entry failed.</summary>
     Task ReleaseAsync(EntrySlot slot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reserves slots for several entries in one step (a scan's entries, in the order given): the answer for each is the
+    /// one <see cref="TryReserveAsync"/> would give had they been reserved one after the other, the earlier ones counting
+    /// against the later. A store that can do it in one conditional write does (the table: one read of the positions, one
+    /// write); the default reserves them in turn.
+    /// </summary>
+    async Task<IReadOnlyList<Admission>> TryReserveManyAsync(
+        IReadOnlyList<SlotRequest> requests, int maxPositions, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var admissions = new List<Admission>(requests.Count);
+        foreach (var request in requests)
+        {
+            admissions.Add(await TryReserveAsync(request.Symbol, request.DecisionId, maxPositions, now, until, cancellationToken));
+        }
+
+        return admissions;
+    }
+
+    /// <summary>Gives several slots back at once (the table: one write); the default releases them in turn.</summary>
+    async Task ReleaseManyAsync(IReadOnlyCollection<EntrySlot> slots, CancellationToken cancellationToken)
+    {
+        foreach (var slot in slots)
+        {
+            await ReleaseAsync(slot, cancellationToken);
+        }
+    }
 }
+
+/// <summary>One entry asking for a slot: its symbol and its decision.</summary>
+public sealed record SlotRequest(string Symbol, string DecisionId);

@@ -94,10 +94,11 @@ public sealed class EntryPipeline(
     /// <summary>
     /// The gate, admission and order of <see cref="EnterAsync"/> without the journal write, for a caller that journals in
     /// a batch (a scan): it passes the result to <see cref="JournalAsync(EntryResult, HoldBatch?, CancellationToken)"/>. A scan
-    /// passes its <paramref name="view"/> (read once per scan; see <see cref="BookView"/>).
+    /// passes its <paramref name="view"/> (read once per scan; see <see cref="BookView"/>) and the <paramref name="batch"/> its
+    /// entries were admitted in (<see cref="TradeDesk.AdmitAsync"/>).
     /// </summary>
-    public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null) =>
-        desk.EnterAsync(decision, ticker, cancellationToken, view);
+    public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null, EntryBatch? batch = null) =>
+        desk.EnterAsync(decision, ticker, cancellationToken, view, batch);
 
     /// <summary>
     /// Journals an entry's final decision: at once when it opened a position (the position names it), else into

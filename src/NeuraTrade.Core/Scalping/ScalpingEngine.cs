@@ -59,8 +59,21 @@ public sealed class ScalpingEngine(
     /// </summary>
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
+        // Another process may have started a new lap of the replay: its shared anchor is read beside the claim.
         var leaseStart = _wall.GetUtcNow();
-        var claim = await claims.TryClaimAsync("scan", _owner, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
+        var refreshing = _replay.RefreshAsync(cancellationToken);
+        var claiming = claims.TryClaimAsync("scan", _owner, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
+        try
+        {
+            await Task.WhenAll(refreshing, claiming);
+        }
+        catch (Exception) when (claiming.IsCompletedSuccessfully && claiming.Result is { } taken)
+        {
+            await claims.ReleaseAsync(taken, CancellationToken.None);
+            throw;
+        }
+
+        var claim = await claiming;
         var startedAt = time.GetUtcNow();
         if (claim is null)
         {
@@ -69,20 +82,30 @@ public sealed class ScalpingEngine(
         }
 
         var lease = new ClaimKeeper(claims, claim, _options.ScanLeaseTime, _wall, logger);
+        ScanReport report;
+        var writes = Task.CompletedTask;
         try
         {
-            var report = await RunClaimedScanAsync(startedAt, lease, cancellationToken);
+            (report, writes) = await RunClaimedScanAsync(startedAt, lease, cancellationToken);
             await books.AfterScanAsync(cancellationToken);
-            return report;
         }
         finally
         {
+            // The scan's last writes (the journal, the scan's record) need no claim: they finish beside its release.
             await lease.DisposeAsync();
             if (lease.Current is { } held)
             {
                 await claims.ReleaseAsync(held, CancellationToken.None);
             }
         }
+
+        await writes;
+        if (!report.Skipped)
+        {
+            logger.ScanFinished(report.Summary);
+        }
+
+        return report;
     }
 
     /// <summary>The faster position check: exits only (stop, target, hold time, trailing), no brain, no entries.</summary>
@@ -203,11 +226,12 @@ public sealed class ScalpingEngine(
         return new SymbolScan(symbol, entry.Outcome, entry.Decision.Id, entry.Opened, []);
     }
 
-    private async Task<ScanReport> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// The scan under its claim (the replay's anchor read already); returns its report and its last writes still under
+    /// way (the journal, the scan's record), which the caller awaits after giving the claim back.
+    /// </summary>
+    private async Task<(ScanReport Report, Task Writes)> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
     {
-        // Another process may have started a new lap of the replay: read the shared anchor before anything else.
-        await _replay.RefreshAsync(cancellationToken);
-        startedAt = time.GetUtcNow();
         if (await RestartFinishedReplayAsync(cancellationToken))
         {
             startedAt = time.GetUtcNow();
@@ -232,7 +256,7 @@ public sealed class ScalpingEngine(
             var skipped = new ScanReport(startedAt, time.GetUtcNow(), true, exitsOnly.Select(p => new SymbolScan(p.Symbol, $"{why}: exits only", null, null, [p])).ToList(), _options.Enabled ? null : ScalpingStatus.DisabledByConfiguration, reconciled);
             await RecordScanAsync(skipped, cancellationToken);
             logger.ScanSkipped($"scalping is {why}", exitsOnly.Count);
-            return skipped;
+            return (skipped, Task.CompletedTask);
         }
 
         var symbols = Listed(_options.Symbols);
@@ -291,68 +315,106 @@ public sealed class ScalpingEngine(
                 cancellationToken);
         }
 
-        if (decided.Any(d => d is { IsEntry: true }))
-        {
-            // One read of the state between the brain and the entries (not one per entry): a kill switch or a toggle
-            // thrown while the brain thought stops every entry of this scan.
-            view.Refresh(await stateStore.GetAsync(cancellationToken));
-        }
+        // One read of the state between the brain and the entries (not one per entry): a kill switch or a toggle thrown
+        // while the brain thought stops every entry of this scan. Beside it, the entries' slots are reserved in one step.
+        var (batch, entriesStopped) = await AdmitAsync(decided.Where(d => d is { IsEntry: true }).Select(d => d!).ToList(), view, cancellationToken);
 
         var (asked, screened) = DecisionMaker.CountAsked(decided);
         var results = new List<SymbolScan>(symbols.Length);
 
         var holds = new HoldBatch();
         var journaled = new List<Task>();
-        string? entriesStopped = null;
-        for (var i = 0; i < symbols.Length; i++)
+        try
         {
-            if (markets[i].Market is not { } market)
+            for (var i = 0; i < symbols.Length; i++)
             {
-                results.Add(new SymbolScan(symbols[i], markets[i].Problem!, null, null, closed[i]));
-                continue;
-            }
-
-            EntryResult entry;
-            if (entriesStopped is null && decided[i]!.IsEntry && !await lease.RenewIfDueAsync(cancellationToken))
-            {
-                // The lease lapsed (a slow brain) and another scan took it over: it may be entering the same markets.
-                entriesStopped = "entries stopped this scan: its lease lapsed and another scan took over";
-            }
-
-            if (entriesStopped is not null)
-            {
-                entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
-            }
-            else
-            {
-                try
+                if (markets[i].Market is not { } market)
                 {
-                    entry = await entries.PlaceAsync(decided[i]!, market.Ticker, cancellationToken, view);
+                    results.Add(new SymbolScan(symbols[i], markets[i].Problem!, null, null, closed[i]));
+                    continue;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+                EntryResult entry;
+                if (entriesStopped is null && decided[i]!.IsEntry && !await lease.RenewIfDueAsync(cancellationToken))
                 {
-                    // Storage (or anything the desk reads before an order) failed: no order was placed. Keep the
-                    // decision (the journal holds it until storage returns) and place no further entries this scan.
-                    logger.LogFailure(LogLevel.Error, ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order: {Reason}", symbols[i]);
-                    entriesStopped = $"entries stopped this scan: {FailureLogging.Reason(ex)}";
+                    // The lease lapsed (a slow brain) and another scan took it over: it may be entering the same markets.
+                    entriesStopped = "entries stopped this scan: its lease lapsed and another scan took over";
+                }
+
+                if (entriesStopped is not null)
+                {
                     entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
                 }
+                else
+                {
+                    try
+                    {
+                        entry = await entries.PlaceAsync(decided[i]!, market.Ticker, cancellationToken, view, batch);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        // Storage (or anything the desk reads before an order) failed: no order was placed. Keep the
+                        // decision (the journal holds it until storage returns) and place no further entries this scan.
+                        logger.LogFailure(LogLevel.Error, ex, "Entry for {Symbol} skipped: the trade desk failed before placing an order: {Reason}", symbols[i]);
+                        entriesStopped = $"entries stopped this scan: {FailureLogging.Reason(ex)}";
+                        entry = EntryPipeline.Withhold(decided[i]!, entriesStopped);
+                    }
+                }
+
+                // An executed decision is journaled at once (its position names it), while the next symbol enters; holds go
+                // in one batch below, in the order of the symbols (a backtest numbers its decisions in journal order).
+                journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
+
+                results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
             }
-
-            // An executed decision is journaled at once (its position names it), while the next symbol enters; holds go
-            // in one batch below, in the order of the symbols (a backtest numbers its decisions in journal order).
-            journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
-
-            results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
+        }
+        finally
+        {
+            // Every position of the scan is stored: the slots go back in one step, beside the journal's writes.
+            journaled.Add(batch is null ? Task.CompletedTask : desk.ReleaseAsync(batch));
         }
 
-        // The journal's writes and the scan's record are independent: one wait for both.
+        // The journal's writes, the scan's record and the slots' release are independent: one wait for all, by the caller.
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled) { Asked = asked, Screened = screened };
         journaled.Add(entries.JournalAsync(holds, cancellationToken));
         journaled.Add(RecordScanAsync(report, cancellationToken));
-        await Task.WhenAll(journaled);
-        logger.ScanFinished(report.Summary);
-        return report;
+        return (report, Task.WhenAll(journaled));
+    }
+
+    /// <summary>
+    /// Before a scan's <paramref name="entries"/> (none: nothing is read): the state read again (a kill switch thrown while
+    /// the brain thought) and, at the same time, every entry's slot reserved in one step of the admission. A failed
+    /// reservation (storage) stops the scan's entries with its reason; a failed state read fails the scan, the slots
+    /// reserved beside it given back first.
+    /// </summary>
+    private async Task<(EntryBatch? Batch, string? Stopped)> AdmitAsync(List<TradingDecision> entries, BookView view, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var state = stateStore.GetAsync(cancellationToken);
+        var admitting = desk.AdmitAsync(entries, cancellationToken);
+        try
+        {
+            await Task.WhenAll(state, admitting);
+        }
+        catch (Exception) when (admitting.IsFaulted && !state.IsFaulted && !cancellationToken.IsCancellationRequested)
+        {
+            var ex = admitting.Exception!.GetBaseException();
+            logger.LogFailure(LogLevel.Error, ex, "Entries of this scan skipped: their admission failed: {Reason}");
+            view.Refresh(await state);
+            return (null, $"entries stopped this scan: {FailureLogging.Reason(ex)}");
+        }
+        catch (Exception) when (admitting.IsCompletedSuccessfully)
+        {
+            await desk.ReleaseAsync(admitting.Result);
+            throw;
+        }
+
+        view.Refresh(await state);
+        return (await admitting, null);
     }
 
     /// <summary>

@@ -164,10 +164,32 @@ public sealed class TradeDesk(
         : null;
 
     /// <summary>
-    /// Gates and executes an entry decision; the result's decision is what should be journaled. A scan passes its
-    /// <paramref name="view"/> (<see cref="AssessAsync"/>), and what the entry opens is added to it.
+    /// Reserves the slots of a scan's <paramref name="entries"/> (in that order) in one step of the admission, before any
+    /// of them is gated: <see cref="EnterAsync"/> with the batch then uses the entry's slot instead of reserving one, and
+    /// <see cref="ReleaseAsync(EntryBatch)"/> gives them all back in one step once the scan's positions are stored. A
+    /// scan's entries thus cost one read and two writes of the admission together, not a read and two writes each.
     /// </summary>
-    public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null)
+    public async Task<EntryBatch> AdmitAsync(IReadOnlyList<TradingDecision> entries, CancellationToken cancellationToken)
+    {
+        // A decision given twice asks once: its repeat is refused as already executed, or reuses the slot.
+        var asking = entries.Where(d => d.IsEntry && Refuses(d.Strategy) is null).DistinctBy(d => d.Id, StringComparer.Ordinal).ToList();
+        var leaseStart = _wall.GetUtcNow();
+        var admitted = await admission.TryReserveManyAsync(
+            asking.Select(d => new SlotRequest(d.Symbol, d.Id)).ToList(), _options.MaxPositions, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
+        return new EntryBatch(asking.Select(d => d.Id).Zip(admitted).ToDictionary(a => a.First, a => a.Second, StringComparer.Ordinal));
+    }
+
+    /// <summary>Gives back every slot <paramref name="batch"/> still holds, in one step (their positions are stored, or their entries failed).</summary>
+    public Task ReleaseAsync(EntryBatch batch) => batch.TakeAll() is { Count: > 0 } slots
+        ? admission.ReleaseManyAsync(slots, CancellationToken.None)
+        : Task.CompletedTask;
+
+    /// <summary>
+    /// Gates and executes an entry decision; the result's decision is what should be journaled. A scan passes its
+    /// <paramref name="view"/> (<see cref="AssessAsync"/>), and what the entry opens is added to it; with its
+    /// <paramref name="batch"/> (<see cref="AdmitAsync"/>) the slot reserved there is used and released with the batch.
+    /// </summary>
+    public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null, EntryBatch? batch = null)
     {
         if (!decision.IsEntry)
         {
@@ -180,14 +202,13 @@ public sealed class TradeDesk(
             var assessment = await AssessAsync(decision, ticker, cancellationToken, view);
             if (assessment.Held is { } held)
             {
+                batch?.Unused(decision.Id);
                 logger.EntryRefused(decision.Id, decision.Symbol, TradingLog.Text(held.HoldReason));
                 return new EntryResult(held, null, $"hold: {held.HoldReason}");
             }
 
             // Exclusive across processes: the slot and the symbol are reserved before the order is sent.
-            var now = time.GetUtcNow();
-            var leaseStart = _wall.GetUtcNow();
-            var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
+            var admitted = await AdmissionAsync(decision, batch, cancellationToken);
             if (admitted.Slot is not { } slot)
             {
                 var refused = decision.AsHold($"risk gate: {admitted.Refusal}");
@@ -195,26 +216,60 @@ public sealed class TradeDesk(
                 return new EntryResult(refused, null, $"hold: {refused.HoldReason}");
             }
 
+            var opened = false;
             try
             {
                 var result = await OpenAsync(decision, ticker, assessment.Verdict.Notional, view, cancellationToken);
-                if (result.Opened is { } opened)
+                if (result.Opened is { } position)
                 {
-                    view?.Opened(opened);
+                    view?.Opened(position);
+                    opened = true;
                 }
 
                 return result;
             }
             finally
             {
-                // The position (if any) is stored by now and counts by itself; a failed entry gives its slot back.
-                await admission.ReleaseAsync(slot, CancellationToken.None);
+                // The position (if any) is stored by now and counts by itself; a failed entry gives its slot back. A batch
+                // keeps its slots until the scan's entries are done (one release for all), a failed entry's for a later one.
+                if (batch is null)
+                {
+                    await admission.ReleaseAsync(slot, CancellationToken.None);
+                }
+                else if (!opened)
+                {
+                    batch.Unused(decision.Id);
+                }
             }
         }
         finally
         {
             _entries.Release();
         }
+    }
+
+    /// <summary>
+    /// The entry's slot: reserved now, or the one its batch reserved. An entry its batch could not admit (the slots were
+    /// full, counting the batch's own) is asked again, alone, when an earlier entry of the batch left its slot unused
+    /// (refused by the gate, or its order failed): those are released first, so the batch admits what entering one by
+    /// one would have.
+    /// </summary>
+    private async Task<Admission> AdmissionAsync(TradingDecision decision, EntryBatch? batch, CancellationToken cancellationToken)
+    {
+        if (batch?.For(decision.Id) is { } reserved && (reserved.Admitted || !batch.HasUnused))
+        {
+            return reserved;
+        }
+
+        if (batch is not null && batch.TakeUnused() is { Count: > 0 } unused)
+        {
+            await admission.ReleaseManyAsync(unused, CancellationToken.None);
+        }
+
+        var leaseStart = _wall.GetUtcNow();
+        var admitted = await admission.TryReserveAsync(decision.Symbol, decision.Id, _options.MaxPositions, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
+        batch?.Held(decision.Id, admitted);
+        return admitted;
     }
 
     /// <summary>
@@ -594,4 +649,56 @@ public sealed class TradeDesk(
     /// <summary>The decision's result when exits filled partly: the PnL of every part of it among <paramref name="closed"/> (today's and yesterday's trades).</summary>
     public static decimal PartsTotal(Position done, IEnumerable<Position> closed) =>
         closed.Where(p => p.DecisionId == done.DecisionId).Sum(p => p.RealizedPnl ?? 0m);
+}
+
+/// <summary>
+/// The slots a scan reserved for its entries in one step (<see cref="TradeDesk.AdmitAsync"/>), by decision id, until
+/// <see cref="TradeDesk.ReleaseAsync(EntryBatch)"/> gives them back. Used under the desk's entry lock, one entry at a time.
+/// </summary>
+public sealed class EntryBatch
+{
+    private readonly Dictionary<string, Admission> _admissions;
+    private readonly HashSet<string> _unused = new(StringComparer.Ordinal);
+
+    internal EntryBatch(Dictionary<string, Admission> admissions) => _admissions = admissions;
+
+    /// <summary>Whether an entry of the batch left its slot unused (refused by the gate, or its order opened nothing).</summary>
+    internal bool HasUnused => _unused.Count > 0;
+
+    /// <summary>The batch's answer for <paramref name="decisionId"/>; null when it did not ask for that decision.</summary>
+    internal Admission? For(string decisionId) => _admissions.GetValueOrDefault(decisionId);
+
+    /// <summary>The entry of <paramref name="decisionId"/> will not use its slot (when it has one).</summary>
+    internal void Unused(string decisionId)
+    {
+        if (_admissions.GetValueOrDefault(decisionId) is { Admitted: true })
+        {
+            _unused.Add(decisionId);
+        }
+    }
+
+    /// <summary>An admission made outside the batch's first step, kept so the batch releases it.</summary>
+    internal void Held(string decisionId, Admission admission) => _admissions[decisionId] = admission;
+
+    /// <summary>The unused slots, taken out of the batch (the caller releases them).</summary>
+    internal List<EntrySlot> TakeUnused()
+    {
+        var slots = _unused.Select(id => _admissions[id].Slot!).ToList();
+        foreach (var id in _unused)
+        {
+            _admissions[id] = Admission.Refused("released");
+        }
+
+        _unused.Clear();
+        return slots;
+    }
+
+    /// <summary>Every slot still held, taken out of the batch (the caller releases them).</summary>
+    internal List<EntrySlot> TakeAll()
+    {
+        var slots = _admissions.Values.Where(a => a.Admitted).Select(a => a.Slot!).ToList();
+        _admissions.Clear();
+        _unused.Clear();
+        return slots;
+    }
 }
