@@ -7,7 +7,8 @@ namespace NeuraTrade.Storage;
 /// <summary>
 /// Claims in the <c>scanclaims</c> table, one row per key. A free key is taken with insert-if-absent (409 when another
 /// process inserted first); a lapsed one is taken over with an ETag-conditional merge (412 when another process
-/// took it over first). Release deletes the row only under the claim's own ETag.
+/// took it over first). Release deletes the row only under the claim's own ETag. A row this process knows to exist (kept
+/// after it is settled: a symbol's, the interval's) is read and taken over without the insert attempt.
 /// The fan-out's progress (<see cref="IFanOutProgress"/>) lives in the same rows: a symbol's claim carries its last
 /// settled scan (<c>Scan*</c> columns), which takeovers and renewals merge around and so keep; a message that did not
 /// scan writes <c>dropped-{symbol}</c> (<c>Drop*</c> columns); the interval's claim carries what its dispatcher enqueued.
@@ -25,26 +26,42 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore, IF
     private const string ScanPrefix = "Scan";
     private const string DropPrefix = "Drop";
 
+    /// <summary>
+    /// Keys whose row this process last found or made existing (a symbol's claim and the interval's stay after they are settled):
+    /// their claim reads the row and takes it over, without first trying an insert that would only fail (409). A row
+    /// released (deleted) since is inserted after that read finds it gone.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _rows = new(StringComparer.Ordinal);
+
     public async Task<ScanClaim?> TryClaimAsync(string key, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var table = await tables.GetTableAsync(TableName, cancellationToken);
         var entity = new TableEntity(Partition, key) { ["Owner"] = owner, ["Until"] = until };
-        try
+        var known = _rows.ContainsKey(key);
+        if (!known)
         {
-            var added = await table.AddEntityAsync(entity, cancellationToken);
-            return new ScanClaim(key, owner, until, added.Headers.ETag?.ToString() ?? string.Empty);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Held, or left behind by a crashed holder: take it over only once its lease lapsed.
+            try
+            {
+                var added = await table.AddEntityAsync(entity, cancellationToken);
+                _rows[key] = 0;
+                return new ScanClaim(key, owner, until, added.Headers.ETag?.ToString() ?? string.Empty);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Held, or left behind by a crashed holder: take it over only once its lease lapsed.
+            }
         }
 
         var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, key, cancellationToken: cancellationToken);
         if (!current.HasValue)
         {
-            return null; // Released between our insert and read: the next attempt will get it.
+            // Known to exist, but released since (deleted): insert it. Else released between our insert and read: the
+            // next attempt will get it.
+            _rows.TryRemove(key, out _);
+            return known ? await TryClaimAsync(key, owner, now, until, cancellationToken) : null;
         }
 
+        _rows[key] = 0;
         if (current.Value!.GetDateTimeOffset("Until") is { } heldUntil && heldUntil > now)
         {
             return null;
@@ -84,6 +101,7 @@ public sealed class TableScanClaimStore(TableStore tables) : IScanClaimStore, IF
         try
         {
             await table.DeleteEntityAsync(Partition, claim.Key, new ETag(claim.Token), cancellationToken);
+            _rows.TryRemove(claim.Key, out _);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

@@ -212,16 +212,12 @@ public sealed class ScalpingEngine(
             }
         }
 
-        var holds = new HoldBatch();
-        await entries.JournalAsync(entry, holds, cancellationToken);
-        await entries.JournalAsync(holds, cancellationToken);
-
-        // The day's asked and screened counts (the status's screen), as a single scan records them for all its symbols.
+        // The decision journaled and, beside it, the day's asked and screened counts (the status's screen), as a single
+        // scan records them for all its symbols.
         var (asked, screened) = DecisionMaker.CountAsked([decided]);
-        if (asked + screened > 0)
-        {
-            await stateStore.UpdateAsync(s => s.WithAsked(time.GetUtcNow(), asked, screened), cancellationToken);
-        }
+        await Task.WhenAll(
+            entries.JournalAsync(entry, null, cancellationToken),
+            asked + screened > 0 ? stateStore.UpdateAsync(s => s.WithAsked(time.GetUtcNow(), asked, screened), cancellationToken) : Task.CompletedTask);
 
         return new SymbolScan(symbol, entry.Outcome, entry.Decision.Id, entry.Opened, []);
     }
