@@ -26,6 +26,16 @@ public sealed class MemoryLedger : ILlmUsageLedger
         return Task.CompletedTask;
     }
 
+    public Task RecordManyAsync(IReadOnlyList<LlmUsageRecord> records, CancellationToken cancellationToken)
+    {
+        lock (Records)
+        {
+            Records.AddRange(records);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<LlmDailyUsage> GetDailyUsageAsync(DateOnly day, CancellationToken cancellationToken)
     {
         lock (Records)

@@ -37,6 +37,14 @@ public sealed class InMemoryLlmUsageLedger : ILlmUsageLedger
         return Task.CompletedTask;
     }
 
+    public async Task RecordManyAsync(IReadOnlyList<LlmUsageRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            await RecordAsync(record, cancellationToken);
+        }
+    }
+
     public Task<LlmDailyUsage> GetDailyUsageAsync(DateOnly day, CancellationToken cancellationToken) =>
         Task.FromResult(_days.GetValueOrDefault(day) ?? LlmDailyUsage.Empty(day));
 }

@@ -7,8 +7,11 @@ namespace NeuraTrade.Core.Brain;
 
 /// <summary>
 /// Takes the ledger write off the decision's path: a scan's concurrent LLM calls would otherwise queue on the
-/// store's transactions before their decisions return. Records go to a queue that one writer drains in order
-/// (retrying a failed write with backoff); until written they still count in <see cref="GetDailyUsageAsync"/>,
+/// store's transactions before their decisions return. Records go to a queue that one writer drains in order, taking
+/// everything queued at that moment as one burst (<see cref="ILlmUsageLedger.RecordManyAsync"/>: a scan's answers arrive
+/// together, and the store writes them in one read and one transaction instead of two requests each while the scan
+/// places its entries); a failed write is retried with backoff, and a record still not written is logged, one line
+/// each. Until written, records still count in <see cref="GetDailyUsageAsync"/>,
 /// so the budget check sees them at once. In the moment between a write and its removal from the queue a record can
 /// count twice: the budget errs on the safe side. Disposing flushes what is queued.
 /// </summary>
@@ -36,6 +39,14 @@ public sealed class WriteBehindLlmUsageLedger : ILlmUsageLedger, IAsyncDisposabl
     {
         _pending[record.Id] = record;
         await _queue.Writer.WriteAsync(record, cancellationToken);
+    }
+
+    public async Task RecordManyAsync(IReadOnlyList<LlmUsageRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            await RecordAsync(record, cancellationToken);
+        }
     }
 
     public async Task<LlmDailyUsage> GetDailyUsageAsync(DateOnly day, CancellationToken cancellationToken)
@@ -68,28 +79,69 @@ public sealed class WriteBehindLlmUsageLedger : ILlmUsageLedger, IAsyncDisposabl
 
     private async Task WriteAsync()
     {
-        await foreach (var record in _queue.Reader.ReadAllAsync())
+        var burst = new List<LlmUsageRecord>();
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            for (var attempt = 1; ; attempt++)
+            burst.Clear();
+            while (_queue.Reader.TryRead(out var record))
             {
-                try
-                {
-                    await _inner.RecordAsync(record, CancellationToken.None);
-                    break;
-                }
-                catch (Exception ex) when (attempt < MaxAttempts)
-                {
-                    _logger.LogFailure(LogLevel.Warning, ex, "LLM usage ledger write failed (attempt {Attempt}); retrying: {Reason}", attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogFailure(LogLevel.Error, ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD: {Reason}", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
-                    break;
-                }
+                burst.Add(record);
             }
 
+            if (burst.Count > 0)
+            {
+                await WriteBurstAsync(burst);
+            }
+        }
+    }
+
+    /// <summary>Writes the burst, retrying what is not yet recorded; what never is gets logged, and leaves the pending set either way.</summary>
+    private async Task WriteBurstAsync(List<LlmUsageRecord> burst)
+    {
+        IReadOnlyList<LlmUsageRecord> left = [.. burst];
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _inner.RecordManyAsync(left, CancellationToken.None);
+                break;
+            }
+            catch (Exception ex) when (attempt < MaxAttempts)
+            {
+                left = Remaining(left, ex);
+                _logger.LogFailure(LogLevel.Warning, ex, "LLM usage ledger write of {Records} records failed (attempt {Attempt}); retrying: {Reason}", left.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception ex)
+            {
+                foreach (var record in Remaining(left, ex))
+                {
+                    _logger.LogFailure(LogLevel.Error, ex, "LLM usage not recorded: {Provider} {Model} {InputTokens} in {OutputTokens} out {CostUsd} USD: {Reason}", record.Provider, record.Model, record.InputTokens, record.OutputTokens, record.CostUsd);
+                }
+
+                break;
+            }
+        }
+
+        foreach (var record in burst)
+        {
             _pending.TryRemove(record.Id, out _);
         }
+    }
+
+    /// <summary>The records a failed write left unrecorded; those it did record stop counting as pending at once.</summary>
+    private IReadOnlyList<LlmUsageRecord> Remaining(IReadOnlyList<LlmUsageRecord> tried, Exception failure)
+    {
+        if (failure is not LlmUsagePartlyRecordedException partly)
+        {
+            return tried;
+        }
+
+        foreach (var record in tried.Except(partly.NotRecorded))
+        {
+            _pending.TryRemove(record.Id, out _);
+        }
+
+        return partly.NotRecorded;
     }
 }
