@@ -198,23 +198,12 @@ public sealed class FastRulesRunner : BacktestDriver
             return;
         }
 
-        // The scan's journal order (EntryPipeline.JournalAsync): a decision that opened a position at once, the rest in one
-        // batch in the order of the symbols at the end (holds by number; an executed entry booked as dust in its place).
+        // The scan's journal order (EntryPipeline.JournalBehindAsync): every decision in the order of the symbols at the end
+        // (holds by number; an entry's final decision, executed or held, in its place).
         var batched = new TradingDecision?[_markets.Length];
-        var atOnce = new bool[_markets.Length];
         foreach (var (index, decision, ticker) in entries)
         {
-            if (Enter(_markets[index], decision, ticker, tickers, now) is not { } entry)
-            {
-                continue;
-            }
-
-            if (EntryPipeline.JournalsAtOnce(entry))
-            {
-                Wait(_session.Decisions.SaveAsync(entry.Decision, CancellationToken.None));
-                atOnce[index] = true;
-            }
-            else
+            if (Enter(_markets[index], decision, ticker, tickers, now) is { } entry)
             {
                 batched[index] = entry.Decision;
             }
@@ -223,7 +212,7 @@ public sealed class FastRulesRunner : BacktestDriver
         var holds = 0;
         for (var i = 0; i < _markets.Length; i++)
         {
-            if (!_markets[i].HasData(now) || atOnce[i])
+            if (!_markets[i].HasData(now))
             {
                 continue;
             }

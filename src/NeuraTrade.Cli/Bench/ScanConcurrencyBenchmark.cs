@@ -24,6 +24,9 @@ namespace NeuraTrade.Cli.Bench;
 internal sealed class ScanConcurrencyBenchmark : IBenchmark
 {
     public const int SymbolCount = 10;
+
+    /// <summary>Untimed scans before the first timed one (see <see cref="RunAsync"/>).</summary>
+    public const int WarmUpScans = 20;
     private static readonly int[] DelaysMs = [300, 0];
 
     public string Name => "scan-concurrency";
@@ -32,11 +35,14 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
 
     public bool TakesRuns => true;
 
-    /// <summary>The requests of the journal's batches: one transaction per partition (symbol, time bucket, id bucket) of the decisions written.</summary>
+    /// <summary>
+    /// The requests of the journal's batches (one transaction per partition: symbol, time bucket, id bucket). A scan's
+    /// decisions are written behind it by the journal's own writer, so a scan makes none of them.
+    /// </summary>
     public const string JournalBatches = "POST $batch decisions";
 
     /// <summary>
-    /// A scan's storage round trips besides the journal's batches and the entries: the claim and its release, the replay
+    /// A scan's storage round trips besides its entries: the claim and its release, the replay
     /// anchor, the book in one wave (state, open positions, today's and yesterday's trades), the state once more before the
     /// entries (a kill switch), and the scan's record. The same for 1 symbol or 100.
     /// </summary>
@@ -49,12 +55,12 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
     public const int AdmissionRoundTrips = 3;
 
     /// <summary>
-    /// Each entry's: the paper venue's order (its account, one transaction), the position, and its decision (the decision,
-    /// its time copy, its id pointer).
+    /// Each entry's: the paper venue's order (its account, one transaction) and the position. Its decision is journaled
+    /// behind the scan with the others.
     /// </summary>
-    public const int PerEntryRoundTrips = 5;
+    public const int PerEntryRoundTrips = 2;
 
-    /// <summary>The storage round trips of a scan of <paramref name="entries"/> entries, besides the journal's batches.</summary>
+    /// <summary>The storage round trips of a scan of <paramref name="entries"/> entries (its decisions are written behind it).</summary>
     public static int RoundTrips(int entries) => FixedRoundTrips + (entries > 0 ? AdmissionRoundTrips : 0) + (PerEntryRoundTrips * entries);
 
     /// <summary>The symbols the bench's model buys: three of the ten, not the first (whose decision is the one timed alone).</summary>
@@ -77,6 +83,14 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
         var portfolio = new PortfolioSnapshot("BTC", 100m, 0, false, 0m);
         var results = new List<object>();
 
+        // A process's first scans run code the JIT has not optimized yet (tiered compilation): a host scans every few seconds
+        // for days, so the steady state is what is measured. Warm-up scans, untimed, at a 0 ms LLM.
+        llm.DelayMs = 0;
+        for (var i = 0; i < WarmUpScans; i++)
+        {
+            await CountedScanAsync(host, roundTrips, cancellationToken);
+        }
+
         var ratios = new List<double>();
         foreach (var (ms, run) in DelaysMs.SelectMany(ms => Enumerable.Range(1, ms > 0 ? settings.Runs : 1).Select(run => (ms, run))))
         {
@@ -93,12 +107,12 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
                 scans.Add(await CountedScanAsync(host, roundTrips, cancellationToken));
             }
 
-            var scan = scans.Select(s => s.Wall).Order().ElementAt(scans.Count / 2);
+            var median = scans.OrderBy(s => s.Wall).ElementAt(scans.Count / 2);
+            var scan = median.Wall;
             var perScan = (llm.Calls - calls) / (double)settings.Repeats;
             var ratio = scan.TotalMilliseconds / single.TotalMilliseconds;
             var trips = scans.Select(s => s.RoundTrips).Distinct().ToList();
             var entries = scans.Select(s => s.Entries).Distinct().ToList();
-            var journal = scans[^1].ByKind.GetValueOrDefault(JournalBatches);
             if (ms > 0)
             {
                 ratios.Add(ratio);
@@ -107,13 +121,14 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
             results.Add(new
             {
                 llm_delay_ms = ms, run, symbols = replay.Symbols.Count, llm_calls_per_scan = perScan, entries_per_scan = entries, storage_round_trips_per_scan = trips,
-                storage_round_trips_by_kind = scans[^1].ByKind, scan_ms = Math.Round(scan.TotalMilliseconds, 1), one_call_ms = Math.Round(single.TotalMilliseconds, 1), ratio = Math.Round(ratio, 2),
+                storage_round_trips_by_kind = scans[^1].ByKind, phases_ms = median.Phases.ToDictionary(p => p.Name, p => Math.Round(p.At.TotalMilliseconds, 1)), scan_ms = Math.Round(scan.TotalMilliseconds, 1), one_call_ms = Math.Round(single.TotalMilliseconds, 1), ratio = Math.Round(ratio, 2),
             });
             if (!settings.Json)
             {
                 Console.WriteLine($"{(settings.Runs > 1 && ms > 0 ? $"run {run}: " : string.Empty)}LLM {ms,3} ms: scan of {replay.Symbols.Count} symbols ({perScan:0} LLM calls, {string.Join("/", entries)} entries) {scan.TotalMilliseconds,8:0.0} ms / one decision {single.TotalMilliseconds,7:0.0} ms = {ratio:0.00}{(ms > 0 ? " (target <= 1.15)" : " (engine overhead)")}");
                 Console.WriteLine($"             storage round trips per scan: {string.Join("/", trips)} ({string.Join(", ", scans[^1].ByKind.Select(k => $"{k.Key} x{k.Value}"))})");
-                Console.WriteLine($"             without the journal's batches (one transaction per partition): {scans[^1].RoundTrips - journal} = {FixedRoundTrips} per scan + {(scans[^1].Entries > 0 ? AdmissionRoundTrips : 0)} for the entries' admission + {PerEntryRoundTrips} x {scans[^1].Entries} entries{(scans[^1].RoundTrips - journal == RoundTrips(scans[^1].Entries) ? string.Empty : " (more this time: an exit was tried and the book read again, or a write was contended)")}");
+                Console.WriteLine($"             {scans[^1].RoundTrips} = {FixedRoundTrips} per scan + {(scans[^1].Entries > 0 ? AdmissionRoundTrips : 0)} for the entries' admission + {PerEntryRoundTrips} x {scans[^1].Entries} entries; the decisions are journaled behind the scan{(scans[^1].RoundTrips == RoundTrips(scans[^1].Entries) ? string.Empty : " (more this time: an exit was tried and the book read again, or a write was contended)")}");
+                Console.WriteLine($"             the median scan's steps, ms from its start: {string.Join(", ", median.Phases.Select(p => $"{p.Name} {p.At.TotalMilliseconds:0}"))}");
             }
         }
 
@@ -166,7 +181,7 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
             await control.ClosePositionAsync(position.Id, cancellationToken);
         }
 
-        return new CountedScan(wall, count, byKind, report.Symbols.Count(s => s.Opened is not null), report.Symbols.Count);
+        return new CountedScan(wall, count, byKind, report.Symbols.Count(s => s.Opened is not null), report.Symbols.Count, report.StartedAt, report.Phases);
     }
 
     /// <summary>The bench's app; <paramref name="overrides"/> are settings laid over the bench's (a test's variant).</summary>
@@ -222,5 +237,5 @@ internal sealed class ScanConcurrencyBenchmark : IBenchmark
     }
 }
 
-/// <summary>One scan of the bench: its wall time, its storage requests (all and by kind), its entries and symbols.</summary>
-internal sealed record CountedScan(TimeSpan Wall, int RoundTrips, IReadOnlyDictionary<string, int> ByKind, int Entries, int Symbols);
+/// <summary>One scan of the bench: its wall time, its storage requests (all and by kind), its entries and symbols, its start (market time), its steps' times.</summary>
+internal sealed record CountedScan(TimeSpan Wall, int RoundTrips, IReadOnlyDictionary<string, int> ByKind, int Entries, int Symbols, DateTimeOffset StartedAt, IReadOnlyList<ScanPhase> Phases);

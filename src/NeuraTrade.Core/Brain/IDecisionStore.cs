@@ -19,6 +19,13 @@ public interface IDecisionStore
         }
     }
 
+    /// <summary>
+    /// Saves decisions behind the caller: a store that can (the table journal) queues them and returns, writing them on its
+    /// own (and before any later save or read of this process); the default saves them now. For a scan's holds, which no
+    /// position names and nothing later in the scan reads.
+    /// </summary>
+    Task SaveBehindAsync(IReadOnlyList<TradingDecision> decisions, CancellationToken cancellationToken) => SaveManyAsync(decisions, cancellationToken);
+
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<TradingDecision>> GetLatestAsync(string symbol, int limit, CancellationToken cancellationToken);
 

@@ -87,40 +87,25 @@ public sealed class EntryPipeline(
     public async Task<EntryResult> EnterAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken)
     {
         var result = await PlaceAsync(decision, ticker, cancellationToken);
-        await JournalAsync(result, null, cancellationToken);
+        await JournalAsync(result, cancellationToken);
         return result;
     }
 
     /// <summary>
     /// The gate, admission and order of <see cref="EnterAsync"/> without the journal write, for a caller that journals in
-    /// a batch (a scan): it passes the result to <see cref="JournalAsync(EntryResult, HoldBatch?, CancellationToken)"/>. A scan
+    /// a batch (a scan: <see cref="JournalBehindAsync"/>) or on its own (<see cref="JournalAsync(EntryResult, CancellationToken)"/>). A scan
     /// passes its <paramref name="view"/> (read once per scan; see <see cref="BookView"/>) and the <paramref name="batch"/> its
     /// entries were admitted in (<see cref="TradeDesk.AdmitAsync"/>).
     /// </summary>
     public Task<EntryResult> PlaceAsync(TradingDecision decision, Ticker ticker, CancellationToken cancellationToken, BookView? view = null, EntryBatch? batch = null) =>
         desk.EnterAsync(decision, ticker, cancellationToken, view, batch);
 
-    /// <summary>
-    /// Journals an entry's final decision: at once when it opened a position (the position names it), else into
-    /// <paramref name="holds"/> when given (written by <see cref="JournalAsync(HoldBatch, CancellationToken)"/>), else at once.
-    /// </summary>
-    public async Task JournalAsync(EntryResult result, HoldBatch? holds, CancellationToken cancellationToken)
+    /// <summary>Journals an entry's final decision (executed, or HOLD with why) now.</summary>
+    public async Task JournalAsync(EntryResult result, CancellationToken cancellationToken)
     {
-        if (!JournalsAtOnce(result) && holds is not null)
-        {
-            holds.Add(result.Decision);
-            return;
-        }
-
         await journal.SaveAsync(result.Decision, cancellationToken);
         await ResolveAsync(result.Decision, cancellationToken);
     }
-
-    /// <summary>
-    /// Whether a scan journals <paramref name="result"/> at once (it opened a position, which names its decision) rather
-    /// than in the scan's batch of decisions that opened nothing, written at the end in the order of the symbols.
-    /// </summary>
-    public static bool JournalsAtOnce(EntryResult result) => result.Opened is not null;
 
     /// <summary>The result of keeping <paramref name="decision"/> from the desk for <paramref name="reason"/> (a scan that stopped entering): a HOLD that says why.</summary>
     public static EntryResult Withhold(TradingDecision decision, string reason)
@@ -136,11 +121,16 @@ public sealed class EntryPipeline(
         return decision;
     }
 
-    /// <summary>Writes a batch of held decisions in as few storage round trips as the journal allows.</summary>
-    public async Task JournalAsync(HoldBatch holds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a scan's decisions (executed and held, in the order of its symbols) behind the scan
+    /// (<see cref="IDecisionStore.SaveBehindAsync"/>: the table journal queues them and writes them in as few round trips as
+    /// it allows, off the scan's path, before any later save or read; a backtest's journal now). A proposed entry that did
+    /// not trade is resolved for the learning system.
+    /// </summary>
+    public async Task JournalBehindAsync(ScanDecisions decisions, CancellationToken cancellationToken)
     {
-        await journal.SaveManyAsync(holds.Decisions, cancellationToken);
-        foreach (var decision in holds.Decisions)
+        await journal.SaveBehindAsync(decisions.Decisions, cancellationToken);
+        foreach (var decision in decisions.Decisions)
         {
             await ResolveAsync(decision, cancellationToken);
         }
@@ -152,10 +142,10 @@ public sealed class EntryPipeline(
 }
 
 /// <summary>
-/// Decisions that opened nothing, kept for one journal write (a scan journals its holds in one batch instead of one
-/// write per symbol). Not thread-safe: a scan enters one symbol at a time.
+/// A scan's final decisions, kept for one journal write behind the scan instead of writes on its path. Not thread-safe:
+/// a scan enters one symbol at a time.
 /// </summary>
-public sealed class HoldBatch
+public sealed class ScanDecisions
 {
     private readonly List<TradingDecision> _decisions = [];
 

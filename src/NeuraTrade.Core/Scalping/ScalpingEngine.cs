@@ -60,6 +60,7 @@ public sealed class ScalpingEngine(
     public async Task<ScanReport> RunScanAsync(CancellationToken cancellationToken)
     {
         // Another process may have started a new lap of the replay: its shared anchor is read beside the claim.
+        var phases = new ScanPhases(_wall);
         var leaseStart = _wall.GetUtcNow();
         var refreshing = _replay.RefreshAsync(cancellationToken);
         var claiming = claims.TryClaimAsync("scan", _owner, leaseStart, leaseStart + _options.ScanLeaseTime, cancellationToken);
@@ -74,6 +75,7 @@ public sealed class ScalpingEngine(
         }
 
         var claim = await claiming;
+        phases.Mark("claim");
         var startedAt = time.GetUtcNow();
         if (claim is null)
         {
@@ -86,7 +88,7 @@ public sealed class ScalpingEngine(
         var writes = Task.CompletedTask;
         try
         {
-            (report, writes) = await RunClaimedScanAsync(startedAt, lease, cancellationToken);
+            (report, writes) = await RunClaimedScanAsync(startedAt, lease, phases, cancellationToken);
             await books.AfterScanAsync(cancellationToken);
         }
         finally
@@ -99,7 +101,10 @@ public sealed class ScalpingEngine(
             }
         }
 
+        phases.Mark("claim released");
         await writes;
+        phases.Mark("written");
+        report = report with { Phases = phases.All };
         if (!report.Skipped)
         {
             logger.ScanFinished(report.Summary);
@@ -216,7 +221,7 @@ public sealed class ScalpingEngine(
         // scan records them for all its symbols.
         var (asked, screened) = DecisionMaker.CountAsked([decided]);
         await Task.WhenAll(
-            entries.JournalAsync(entry, null, cancellationToken),
+            entries.JournalAsync(entry, cancellationToken),
             asked + screened > 0 ? stateStore.UpdateAsync(s => s.WithAsked(time.GetUtcNow(), asked, screened), cancellationToken) : Task.CompletedTask);
 
         return new SymbolScan(symbol, entry.Outcome, entry.Decision.Id, entry.Opened, []);
@@ -226,7 +231,7 @@ public sealed class ScalpingEngine(
     /// The scan under its claim (the replay's anchor read already); returns its report and its last writes still under
     /// way (the journal, the scan's record), which the caller awaits after giving the claim back.
     /// </summary>
-    private async Task<(ScanReport Report, Task Writes)> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, CancellationToken cancellationToken)
+    private async Task<(ScanReport Report, Task Writes)> RunClaimedScanAsync(DateTimeOffset startedAt, ClaimKeeper lease, ScanPhases phases, CancellationToken cancellationToken)
     {
         if (await RestartFinishedReplayAsync(cancellationToken))
         {
@@ -236,6 +241,7 @@ public sealed class ScalpingEngine(
         // The book is read once, up front, in one wave (state, open positions, today's and yesterday's trades), and shared
         // by every symbol's gate, portfolio and entry: a scan's storage round trips do not grow with its symbols.
         var view = await desk.ReadBookAsync(cancellationToken);
+        phases.Mark("book");
         var state = view.State.On(startedAt);
         IReadOnlyList<string> reconciled = [];
         if (desk.ReconcileNeeded)
@@ -292,6 +298,7 @@ public sealed class ScalpingEngine(
         }
 
         var context = await desk.RiskContextAsync(open, view.Closed, tickers, cancellationToken);
+        phases.Mark("markets and exits");
 
         // The day's equity peak counts unrealized gains: a day up 200 unrealized that falls to -100 has drawn down 300.
         var equity = context.DayRealizedPnl + context.UnrealizedPnl;
@@ -311,14 +318,17 @@ public sealed class ScalpingEngine(
                 cancellationToken);
         }
 
+        phases.Mark("brain");
+
         // One read of the state between the brain and the entries (not one per entry): a kill switch or a toggle thrown
         // while the brain thought stops every entry of this scan. Beside it, the entries' slots are reserved in one step.
         var (batch, entriesStopped) = await AdmitAsync(decided.Where(d => d is { IsEntry: true }).Select(d => d!).ToList(), view, cancellationToken);
 
+        phases.Mark("admission");
         var (asked, screened) = DecisionMaker.CountAsked(decided);
         var results = new List<SymbolScan>(symbols.Length);
 
-        var holds = new HoldBatch();
+        var journal = new ScanDecisions();
         var journaled = new List<Task>();
         try
         {
@@ -357,9 +367,9 @@ public sealed class ScalpingEngine(
                     }
                 }
 
-                // An executed decision is journaled at once (its position names it), while the next symbol enters; holds go
-                // in one batch below, in the order of the symbols (a backtest numbers its decisions in journal order).
-                journaled.Add(entries.JournalAsync(entry, holds, cancellationToken));
+                // Every decision is journaled behind the scan, in the order of the symbols (a backtest numbers its decisions
+                // in journal order), executed or not: the journal writes it before any later save or read of this process.
+                journal.Add(entry.Decision);
 
                 results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
             }
@@ -370,9 +380,11 @@ public sealed class ScalpingEngine(
             journaled.Add(batch is null ? Task.CompletedTask : desk.ReleaseAsync(batch));
         }
 
+        phases.Mark("entries");
+
         // The journal's writes, the scan's record and the slots' release are independent: one wait for all, by the caller.
         var report = new ScanReport(startedAt, time.GetUtcNow(), false, results, null, reconciled) { Asked = asked, Screened = screened };
-        journaled.Add(entries.JournalAsync(holds, cancellationToken));
+        journaled.Add(entries.JournalBehindAsync(journal, cancellationToken));
         journaled.Add(RecordScanAsync(report, cancellationToken));
         return (report, Task.WhenAll(journaled));
     }
@@ -563,3 +575,14 @@ public sealed class ScalpingEngine(
 /// reconciliation found, and why no entry may be taken now (null when entries are on).
 /// </summary>
 public sealed record ExitPass(IReadOnlyList<string> Symbols, IReadOnlyList<Position> Closed, IReadOnlyList<string> Reconciled, string? EntriesOff);
+
+/// <summary>The steps of one scan as they end (<see cref="ScanReport.Phases"/>), timed on the wall clock.</summary>
+internal sealed class ScanPhases(TimeProvider wall)
+{
+    private readonly long _start = wall.GetTimestamp();
+    private readonly List<ScanPhase> _phases = [];
+
+    public IReadOnlyList<ScanPhase> All => _phases;
+
+    public void Mark(string name) => _phases.Add(new ScanPhase(name, wall.GetElapsedTime(_start)));
+}

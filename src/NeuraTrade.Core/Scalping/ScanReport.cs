@@ -13,6 +13,12 @@ public sealed record ScanReport(
 {
     public const string AnotherScanRunning = "another scan is running";
 
+    /// <summary>
+    /// When each step of the scan ended, on the wall clock, from its start (the claim asked for): where a scan's time goes
+    /// (<c>bench scan-concurrency</c> prints them). Empty when another scan held the claim.
+    /// </summary>
+    public IReadOnlyList<ScanPhase> Phases { get; init; } = [];
+
     /// <summary>How many symbols the brain was asked about in this scan.</summary>
     public int Asked { get; init; }
 
@@ -33,3 +39,6 @@ public sealed record ScanReport(
 
 /// <summary>One symbol's part of a scan.</summary>
 public sealed record SymbolScan(string Symbol, string Outcome, string? DecisionId, Position? Opened, IReadOnlyList<Position> Closed);
+
+/// <summary>A step of a scan and when it ended, from the scan's start (wall clock).</summary>
+public sealed record ScanPhase(string Name, TimeSpan At);
