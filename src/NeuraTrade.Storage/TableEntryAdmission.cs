@@ -68,19 +68,7 @@ public sealed class TableEntryAdmission(TableStore tables, IPositionStore positi
             var row = kept ?? await ReadAsync(table, cancellationToken);
             var live = EntrySlotRule.Live(Slots(row), now);
             var open = await positions.GetOpenAsync(cancellationToken); // After the row: see the remarks.
-            var admissions = new List<Admission>(requests.Count);
-            foreach (var request in requests)
-            {
-                if (EntrySlotRule.Refusal(request.Symbol, maxPositions, live, open) is { } refusal)
-                {
-                    admissions.Add(Admission.Refused(refusal));
-                    continue;
-                }
-
-                var slot = new EntrySlot(request.Symbol, request.DecisionId, until, Guid.NewGuid().ToString("N"));
-                live.Add(slot);
-                admissions.Add(new Admission(slot, null));
-            }
+            var admissions = EntrySlotRule.Admit(requests, maxPositions, live, open, until);
 
             if (kept is not null && admissions.Any(a => !a.Admitted))
             {

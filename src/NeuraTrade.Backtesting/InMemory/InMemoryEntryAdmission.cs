@@ -38,19 +38,7 @@ public sealed class InMemoryEntryAdmission(IPositionStore positions) : IEntryAdm
             }
 
             var open = await positions.GetOpenAsync(cancellationToken);
-            var admissions = new List<Admission>(requests.Count);
-            foreach (var request in requests)
-            {
-                if (EntrySlotRule.Refusal(request.Symbol, maxPositions, live, open) is { } refusal)
-                {
-                    admissions.Add(Admission.Refused(refusal));
-                    continue;
-                }
-
-                var slot = new EntrySlot(request.Symbol, request.DecisionId, until, Guid.NewGuid().ToString("N"));
-                live.Add(slot);
-                admissions.Add(new Admission(slot, null));
-            }
+            var admissions = EntrySlotRule.Admit(requests, maxPositions, live, open, until);
 
             lock (_lock)
             {

@@ -30,4 +30,28 @@ public static class EntrySlotRule
             ? $"a position in {symbol} is already open or being opened"
             : null;
     }
+
+    /// <summary>
+    /// The answers to <paramref name="requests"/> in turn: each checked (<see cref="Refusal"/>) against
+    /// <paramref name="open"/> and <paramref name="live"/>, to which each slot granted (until <paramref name="until"/>) is
+    /// added before the next request is checked. The stores write <paramref name="live"/> when any was granted.
+    /// </summary>
+    public static List<Admission> Admit(IReadOnlyList<SlotRequest> requests, int maxPositions, List<EntrySlot> live, IReadOnlyCollection<Position> open, DateTimeOffset until)
+    {
+        var admissions = new List<Admission>(requests.Count);
+        foreach (var request in requests)
+        {
+            if (Refusal(request.Symbol, maxPositions, live, open) is { } refusal)
+            {
+                admissions.Add(Admission.Refused(refusal));
+                continue;
+            }
+
+            var slot = new EntrySlot(request.Symbol, request.DecisionId, until, Guid.NewGuid().ToString("N"));
+            live.Add(slot);
+            admissions.Add(new Admission(slot, null));
+        }
+
+        return admissions;
+    }
 }

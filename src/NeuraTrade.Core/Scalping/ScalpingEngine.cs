@@ -374,11 +374,14 @@ public sealed class ScalpingEngine(
                 results.Add(new SymbolScan(symbols[i], entry.Outcome, entry.Decision.Id, entry.Opened, closed[i]));
             }
         }
-        finally
+        catch (Exception) when (batch is not null)
         {
-            // Every position of the scan is stored: the slots go back in one step, beside the journal's writes.
-            journaled.Add(batch is null ? Task.CompletedTask : desk.ReleaseAsync(batch));
+            await desk.ReleaseAsync(batch);
+            throw;
         }
+
+        // Every position of the scan is stored: the slots go back in one step, beside the journal's writes.
+        journaled.Add(batch is null ? Task.CompletedTask : desk.ReleaseAsync(batch));
 
         phases.Mark("entries");
 
