@@ -13,11 +13,11 @@ namespace NeuraTrade.Core.Scalping;
 /// take-profit or hold time is hit (code, never the brain); ask the brain about every symbol where an entry
 /// is still possible (concurrently, at most <c>AI:MaxConcurrency</c> at once, so a scan takes about as long as
 /// its slowest call; where no entry could pass the limits the brain is not asked and the HOLD says why);
-/// then place entries one at a time through the <see cref="EntryPipeline"/>, which journals every decision (the
-/// holds in one batch at the end, beside the scan's record). The
-/// book (state, open positions, recent trades) is read once up front and shared by every symbol (<see cref="BookView"/>):
-/// a scan's storage round trips are a constant, plus a constant per entry (its admission, order and bookkeeping), plus
-/// the journal's batches (one transaction per partition).
+/// then place entries one at a time through the <see cref="EntryPipeline"/>, admitted together in one step
+/// (<see cref="TradeDesk.AdmitAsync"/>), and journal every decision behind the scan, in one batch in the order of the
+/// symbols (<see cref="EntryPipeline.JournalBehindAsync"/>). The book (state, open positions, recent trades) is read once
+/// up front and shared by every symbol (<see cref="BookView"/>): a scan's storage round trips are a constant, plus a
+/// constant when it enters (the admission and the release), plus a constant per entry (its order and its position).
 /// </summary>
 public sealed class ScalpingEngine(
     IExchange exchange,
