@@ -81,7 +81,8 @@ public sealed class DurableDecisionJournal(TableDecisionStore inner, ILogger<Dur
         {
             if (_pending.Count + decisions.Count > Capacity)
             {
-                return SaveManyAsync(decisions, cancellationToken);
+                // Written now, outside the lock (an outage then holds them or fails loudly, as any save).
+                return SaveNowAsync();
             }
 
             _pending.AddRange(decisions);
@@ -96,6 +97,12 @@ public sealed class DurableDecisionJournal(TableDecisionStore inner, ILogger<Dur
         }
 
         return Task.CompletedTask;
+
+        async Task SaveNowAsync()
+        {
+            await Task.Yield();
+            await SaveManyAsync(decisions, cancellationToken);
+        }
     }
 
     /// <summary>

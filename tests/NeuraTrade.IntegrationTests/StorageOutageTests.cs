@@ -107,6 +107,34 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Past_its_capacity_a_save_behind_is_written_at_once_and_fails_loudly_while_storage_is_down()
+    {
+        var outage = new StorageOutage();
+        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
+        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
+        await journal.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+        var full = Enumerable.Range(0, DurableDecisionJournal.Capacity).Select(i => DecisionJournalTests.Decision($"c{i}", "BTC/USDT", TradingStrategy.Scalping, Start.AddSeconds(i))).ToList();
+
+        outage.Down = true;
+        await journal.SaveBehindAsync(full, CancellationToken.None);
+        await journal.DrainAsync();
+        Assert.Equal(DurableDecisionJournal.Capacity, journal.PendingCount);
+
+        // One more cannot be queued: it is saved at once, and with storage down that save refuses it loudly, dropping none.
+        var more = DecisionJournalTests.Decision("c-more", "BTC/USDT", TradingStrategy.Scalping, Start.AddHours(1));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => journal.SaveBehindAsync([more], CancellationToken.None));
+        Assert.Equal(DurableDecisionJournal.Capacity, journal.PendingCount);
+
+        // Storage back: the same save writes the queue first, then itself.
+        outage.Down = false;
+        await journal.SaveBehindAsync([more], CancellationToken.None);
+        Assert.Equal(0, journal.PendingCount);
+        var stored = new TableDecisionStore(host.Services.GetRequiredService<TableStore>(), TimeProvider.System);
+        Assert.NotNull(await stored.GetByIdAsync("c0", CancellationToken.None));
+        Assert.NotNull(await stored.GetByIdAsync("c-more", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Storage_outage_before_an_entry_places_no_order()
     {
         var buyAt = await TestApp.FirstBuyMomentAsync(azurite, "BTC/USDT", Start);
