@@ -1,5 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NeuraTrade.Core.Brain;
@@ -60,10 +61,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
     [Fact]
     public async Task Decisions_saved_behind_return_at_once_and_the_journal_writes_them_alone()
     {
-        var outage = new StorageOutage();
-        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
-        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
-        await journal.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+        var (outage, host, journal, stored) = await JournalAppAsync();
+        using var app = host;
         using var held = new ManualResetEventSlim();
         outage.Observe = r => _ = r.Uri.Path.Contains("decisions", StringComparison.Ordinal) && held.Wait(TimeSpan.FromSeconds(30));
 
@@ -76,7 +75,6 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         Assert.Equal(0, journal.PendingCount);
 
         // Read past the journal (no flush before the read): in storage.
-        var stored = new TableDecisionStore(host.Services.GetRequiredService<TableStore>(), TimeProvider.System);
         Assert.NotNull(await stored.GetByIdAsync("b1", CancellationToken.None));
         Assert.NotNull(await stored.GetByIdAsync("b2", CancellationToken.None));
     }
@@ -84,10 +82,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_decision_saved_behind_is_read_at_once_and_one_held_by_an_outage_is_written_on_disposal()
     {
-        var outage = new StorageOutage();
-        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
-        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
-        await journal.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+        var (outage, host, journal, stored) = await JournalAppAsync();
+        using var app = host;
 
         // A read right after the save finds it, whether the writer behind got to it first or the read writes it first.
         await journal.SaveBehindAsync([DecisionJournalTests.Decision("r1", "BTC/USDT", TradingStrategy.Scalping, Start)], CancellationToken.None);
@@ -102,17 +98,14 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         await journal.DisposeAsync();
 
         Assert.Equal(0, journal.PendingCount);
-        var stored = new TableDecisionStore(host.Services.GetRequiredService<TableStore>(), TimeProvider.System);
         Assert.NotNull(await stored.GetByIdAsync("r2", CancellationToken.None));
     }
 
     [Fact]
     public async Task Past_its_capacity_a_save_behind_is_written_at_once_and_fails_loudly_while_storage_is_down()
     {
-        var outage = new StorageOutage();
-        using var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
-        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
-        await journal.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+        var (outage, host, journal, stored) = await JournalAppAsync();
+        using var app = host;
         var full = Enumerable.Range(0, DurableDecisionJournal.Capacity).Select(i => DecisionJournalTests.Decision($"c{i}", "BTC/USDT", TradingStrategy.Scalping, Start.AddSeconds(i))).ToList();
 
         outage.Down = true;
@@ -129,7 +122,6 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         outage.Down = false;
         await journal.SaveBehindAsync([more], CancellationToken.None);
         Assert.Equal(0, journal.PendingCount);
-        var stored = new TableDecisionStore(host.Services.GetRequiredService<TableStore>(), TimeProvider.System);
         Assert.NotNull(await stored.GetByIdAsync("c0", CancellationToken.None));
         Assert.NotNull(await stored.GetByIdAsync("c-more", CancellationToken.None));
     }
@@ -212,5 +204,18 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         Assert.Equal(TradeAction.Buy, decision.Action);
         Assert.Equal(TestApp.MarketTimeAt(buyAt), decision.ExecutedAt);
         Assert.Equal(0, journal.PendingCount);
+    }
+
+    /// <summary>
+    /// An app whose storage goes through a <see cref="StorageOutage"/>, its journal (its table read once, so it exists), and
+    /// a store that reads past the journal (no flush before a read): what is there is in storage.
+    /// </summary>
+    private async Task<(StorageOutage Outage, IHost Host, DurableDecisionJournal Journal, TableDecisionStore Stored)> JournalAppAsync()
+    {
+        var outage = new StorageOutage();
+        var host = outage.CreateApp(azurite, new FakeTimeProvider(Start));
+        var journal = host.Services.GetRequiredService<DurableDecisionJournal>();
+        await journal.GetLatestAsync("BTC/USDT", 1, CancellationToken.None);
+        return (outage, host, journal, new TableDecisionStore(host.Services.GetRequiredService<TableStore>(), TimeProvider.System));
     }
 }
