@@ -114,11 +114,11 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
         Assert.Null((await app.Get<IArbitrageStore>().GetStateAsync(CancellationToken.None)).LastScanAt);
 
-        var (missing, problem) = await CallAsync(ct => functions.Toggle(Post("{}"), ct));
+        var (missing, problem) = await CallAsync(ct => functions.Toggle(FunctionClassTests.Post("{}"), ct));
         Assert.Equal(400, missing);
         Assert.Contains("'enabled' is required", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        var (ok, toggled) = await CallAsync(ct => functions.Toggle(Post("""{"enabled":true}"""), ct));
+        var (ok, toggled) = await CallAsync(ct => functions.Toggle(FunctionClassTests.Post("""{"enabled":true}"""), ct));
         Assert.Equal((200, true), (ok, toggled.GetProperty("active").GetBoolean()));
         await functions.Scan(new TimerInfo(), CancellationToken.None);
         Assert.Equal(ArbitrageStatus.Completed, Assert.Single(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None)).Outcome.Status);
@@ -128,13 +128,13 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
     public async Task After_the_kill_switch_an_executed_arbitrage_is_refused_with_the_reason()
     {
         await using var app = OffsetApp(fee: 0.1m, enabled: true);
-        var kill = await ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services).Kill(Post(string.Empty), CancellationToken.None);
+        var kill = await ActivatorUtilities.CreateInstance<ScalpingFunctions>(app.Services).Kill(FunctionClassTests.Post(string.Empty), CancellationToken.None);
         Assert.IsType<ContentResult>(kill);
 
         await Functions(app).Scan(new TimerInfo(), CancellationToken.None);
         Assert.Null((await app.Get<IArbitrageStore>().GetStateAsync(CancellationToken.None)).LastScanAt);
 
-        var (status, json) = await CallAsync(ct => ActivatorUtilities.CreateInstance<AiFunctions>(app.Services).Decision(Post("""{"symbol":"BTC/USDT","strategy":"arbitrage","execute":true}"""), ct));
+        var (status, json) = await CallAsync(ct => ActivatorUtilities.CreateInstance<AiFunctions>(app.Services).Decision(FunctionClassTests.Post("""{"symbol":"BTC/USDT","strategy":"arbitrage","execute":true}"""), ct));
         Assert.Equal(200, status);
         Assert.Equal(("hold", "buy"), (json.GetProperty("action").GetString(), json.GetProperty("proposed_action").GetString()));
         Assert.StartsWith("refused: the kill switch fired at ", json.GetProperty("hold_reason").GetString(), StringComparison.Ordinal);
@@ -223,7 +223,7 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         await using var app = OffsetApp(fee: 0.1m, enabled: true);
         var ai = ActivatorUtilities.CreateInstance<AiFunctions>(app.Services);
 
-        var (status, json) = await CallAsync(ct => ai.Decision(Post("""{"symbol":"BTC/USDT","strategy":"arbitrage"}"""), ct));
+        var (status, json) = await CallAsync(ct => ai.Decision(FunctionClassTests.Post("""{"symbol":"BTC/USDT","strategy":"arbitrage"}"""), ct));
 
         Assert.Equal(200, status);
         Assert.Equal(("arbitrage", "buy", "BTC/BUSD"), (json.GetProperty("strategy").GetString(), json.GetProperty("action").GetString(), json.GetProperty("symbol").GetString()));
@@ -236,7 +236,7 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(await app.Get<IArbitrageStore>().GetOutcomesAsync(Today(app), CancellationToken.None));
         Assert.Equal(0.02941176m, await Free(app, "a", "BTC"));
 
-        var (badStatus, bad) = await CallAsync(ct => ai.Decision(Post("""{"symbol":"ETH/USDT","strategy":"arbitrage"}"""), ct));
+        var (badStatus, bad) = await CallAsync(ct => ai.Decision(FunctionClassTests.Post("""{"symbol":"ETH/USDT","strategy":"arbitrage"}"""), ct));
         Assert.Equal(400, badStatus);
         Assert.Contains("the arbitrage venues trade BTC", bad.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -337,15 +337,6 @@ public sealed class ArbitrageHostTests(AzuriteFixture azurite) : IDisposable
 
     private static async Task<decimal> Free(TestApp app, string venue, string currency) =>
         (await app.Get<ArbitrageDesk>().Venues.Single(v => v.Name == venue).Exchange.FetchBalanceAsync(CancellationToken.None)).Free(currency);
-
-    private static HttpRequest Post(string body)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return context.Request;
-    }
 
     private static async Task<(int Status, JsonElement Json)> CallAsync(Func<CancellationToken, Task<IActionResult>> call)
     {

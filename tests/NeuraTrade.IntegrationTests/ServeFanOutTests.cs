@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Cli.Bench;
 using NeuraTrade.Core.Scalping;
 using NeuraTrade.Storage;
 using NeuraTrade.TestSupport;
@@ -185,7 +186,8 @@ public sealed partial class ServeFanOutTests(AzuriteFixture azurite, Xunit.Abstr
         return new Run(dispatches, scans, drops);
     }
 
-    private Dictionary<string, string> Settings(string prefix, string queue) => new()
+    // The X/BTC account settings (BTC quote, 100 BTC, BTC-sized minimums and limits) as the bench and the in-process tests use them.
+    private Dictionary<string, string> Settings(string prefix, string queue) => ReplayUniverse.AsEnvironment(ReplayUniverse.WithBtcAccount(new()
     {
         ["Storage__ConnectionString"] = azurite.ConnectionString,
         ["Storage__TablePrefix"] = prefix,
@@ -202,16 +204,9 @@ public sealed partial class ServeFanOutTests(AzuriteFixture azurite, Xunit.Abstr
         ["AI__Endpoint"] = _llm.Endpoint,
         ["AI__RetryBaseDelayMs"] = "1",
         ["Exchange__ReplayDirectory"] = "data/candles",
-        ["Exchange__QuoteCurrency"] = "BTC",
-        ["Exchange__StartingBalance"] = "100",
-        ["Exchange__MinNotional"] = "0.0001",
-        ["Scalping__MinOrderNotional"] = "0.001",
-        ["Scalping__MaxPositionSize"] = "1",
-        ["Scalping__MaxDailyLoss"] = "0.5",
-        ["Scalping__MaxDrawdown"] = "0.75",
         ["Scalping__PositionHoldTime"] = "00:05:00",
         ["RateLimits__PerMinute"] = "0",
-    };
+    }));
 
     [GeneratedRegex(@"AI Scalping interval (\d{8}T\d{6}Z) fanned out: (\d+) symbols queued")]
     private static partial Regex DispatchLine();

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using NeuraTrade.Cli.Bench;
 using NeuraTrade.Storage;
 using NeuraTrade.TestSupport;
 
@@ -115,7 +116,8 @@ public sealed class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyncLifetim
         return most;
     }
 
-    private Dictionary<string, string> Settings(string prefix, int maxPositions) => new()
+    // The X/BTC account settings (BTC quote, 100 BTC, BTC-sized minimums and limits) as the bench and the in-process tests use them.
+    private Dictionary<string, string> Settings(string prefix, int maxPositions) => ReplayUniverse.AsEnvironment(ReplayUniverse.WithBtcAccount(new()
     {
         ["Storage__ConnectionString"] = azurite.ConnectionString,
         ["Storage__TablePrefix"] = prefix,
@@ -126,13 +128,6 @@ public sealed class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyncLifetim
         ["AI__RetryBaseDelayMs"] = "1",
         ["Scalping__Symbols"] = string.Join(',', Symbols),
         ["Scalping__MaxPositions"] = maxPositions.ToString(CultureInfo.InvariantCulture),
-        ["Exchange__QuoteCurrency"] = "BTC",
-        ["Exchange__StartingBalance"] = "100",
-        ["Exchange__MinNotional"] = "0.0001",
-        ["Scalping__MinOrderNotional"] = "0.001",
-        ["Scalping__MaxPositionSize"] = "1",
-        ["Scalping__MaxDailyLoss"] = "0.5",
-        ["Scalping__MaxDrawdown"] = "0.75",
         ["ScalpingScanSchedule"] = "*/2 * * * * *",
 
         // The burst of executed decisions all comes from 127.0.0.1: the per-client rate limit is tested on its own (RateLimitTests).
@@ -141,5 +136,5 @@ public sealed class TwoProcessEntryTests(AzuriteFixture azurite) : IAsyncLifetim
         // The X/BTC markets are in the bundled 5m folder (the default replay holds BTC/USDT minutes only).
         ["Exchange__ReplayDirectory"] = "data/candles",
         ["Scalping__PositionHoldTime"] = "00:05:00",
-    };
+    }));
 }

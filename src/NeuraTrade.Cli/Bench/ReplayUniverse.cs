@@ -33,6 +33,13 @@ internal sealed class ReplayUniverse : IDisposable
         return settings;
     }
 
+    /// <summary>
+    /// <paramref name="settings"/> as environment variables for a separate process (<c>Section:Key</c> as
+    /// <c>Section__Key</c>), e.g. the <see cref="WithBtcAccount"/> settings of a <c>serve</c> process.
+    /// </summary>
+    public static Dictionary<string, string> AsEnvironment(Dictionary<string, string?> settings) =>
+        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? string.Empty, StringComparer.Ordinal);
+
     public IReadOnlyList<string> Real { get; }
 
     public IReadOnlyList<(string Symbol, string Of)> Copies { get; }
